@@ -1,0 +1,132 @@
+/* fs-event.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fs-event.h"
+#include "fs-job-queue.h"
+
+static const char * const outcome_names[FS_N_OUTCOMES] = {
+  [FS_OUTCOME_OK] = "ok",
+  [FS_OUTCOME_HTTP_ERROR] = "http_error",
+  [FS_OUTCOME_TRANSPORT_ERROR] = "transport_error",
+  [FS_OUTCOME_TIMEOUT] = "timeout",
+  [FS_OUTCOME_CANCELLED] = "cancelled",
+  [FS_OUTCOME_WORKER_LOST] = "worker_lost",
+};
+
+static const char * const strategy_names[FS_N_STRATEGIES] = {
+  [FS_STRATEGY_SERIAL] = "serial",
+  [FS_STRATEGY_LOOP] = "loop",
+};
+
+const char *
+fs_outcome_to_string (FsOutcome outcome)
+{
+  g_return_val_if_fail (outcome < FS_N_OUTCOMES, "unknown");
+
+  return outcome_names[outcome];
+}
+
+const char *
+fs_strategy_to_string (FsStrategy strategy)
+{
+  g_return_val_if_fail (strategy < FS_N_STRATEGIES, "unknown");
+
+  return strategy_names[strategy];
+}
+
+gboolean
+fs_strategy_from_string (const char *str,
+                         FsStrategy *strategy)
+{
+  g_return_val_if_fail (str != NULL, FALSE);
+
+  for (guint i = 0; i < FS_N_STRATEGIES; i++)
+    {
+      if (g_ascii_strcasecmp (str, strategy_names[i]) == 0)
+        {
+          if (strategy != NULL)
+            *strategy = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+event_init_from_job (FsEvent      *event,
+                     FsEventKind   kind,
+                     const FsJob  *job,
+                     FsStrategy    strategy,
+                     const FsLane *lane)
+{
+  memset (event, 0, sizeof *event);
+  event->kind = kind;
+  event->strategy = strategy;
+  event->job_id = job->id;
+  event->url_index = job->url_index;
+  event->url_class = job->url_class;
+  event->t_queued = job->t_queued;
+  if (lane != NULL)
+    event->lane = *lane;
+}
+
+void
+fs_event_init_start (FsEvent      *event,
+                     const FsJob  *job,
+                     FsStrategy    strategy,
+                     const FsLane *lane,
+                     gint64        t_started)
+{
+  g_return_if_fail (event != NULL);
+  g_return_if_fail (job != NULL);
+
+  event_init_from_job (event, FS_EVENT_START, job, strategy, lane);
+  event->t_started = t_started;
+}
+
+void
+fs_event_init_terminal (FsEvent      *event,
+                        const FsJob  *job,
+                        FsStrategy    strategy,
+                        const FsLane *lane)
+{
+  g_return_if_fail (event != NULL);
+  g_return_if_fail (job != NULL);
+
+  event_init_from_job (event, FS_EVENT_TERMINAL, job, strategy, lane);
+}
+
+void
+fs_event_set_error (FsEvent    *event,
+                    const char *format,
+                    ...)
+{
+  va_list args;
+
+  g_return_if_fail (event != NULL);
+
+  va_start (args, format);
+  g_vsnprintf (event->error, sizeof event->error, format, args);
+  va_end (args);
+}
+
+/* Latency as the user feels it: from pick-up to the end of the transfer. */
+gint64
+fs_event_latency_us (const FsEvent *event)
+{
+  g_return_val_if_fail (event != NULL, 0);
+
+  if (event->t_started <= 0 || event->t_done < event->t_started)
+    return 0;
+
+  return event->t_done - event->t_started;
+}
