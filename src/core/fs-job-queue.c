@@ -1,0 +1,310 @@
+/* fs-job-queue.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fs-job-queue.h"
+
+/* A producer blocked on a full queue re-checks its cancellable this often. */
+#define PUSH_POLL_US (50 * 1000)
+
+struct _FsJobQueue
+{
+  gatomicrefcount  ref_count;
+  GMutex           mutex;
+  GCond            not_empty;
+  GCond            not_full;
+  GQueue           jobs;
+  GPtrArray       *wakers;
+  guint            capacity;
+  guint64          next_id;
+  guint64          pushed;
+  guint            closed : 1;
+};
+
+FsJob *
+fs_job_new (guint64     url_index,
+            const char *url,
+            const char *url_class)
+{
+  FsJob *job;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  job = g_new0 (FsJob, 1);
+  job->url_index = url_index;
+  job->url = g_strdup (url);
+  job->url_class = url_class ? g_intern_string (url_class) : NULL;
+
+  return job;
+}
+
+void
+fs_job_free (FsJob *job)
+{
+  if (job == NULL)
+    return;
+
+  g_free (job->url);
+  g_free (job);
+}
+
+/**
+ * fs_job_queue_new:
+ * @capacity: how many jobs may wait at once, or 0 for no limit
+ *
+ * Returns: (transfer full): a new queue
+ */
+FsJobQueue *
+fs_job_queue_new (guint capacity)
+{
+  FsJobQueue *self = g_new0 (FsJobQueue, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->not_empty);
+  g_cond_init (&self->not_full);
+  g_queue_init (&self->jobs);
+  self->wakers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+  self->capacity = capacity;
+  self->next_id = 1;
+
+  return self;
+}
+
+FsJobQueue *
+fs_job_queue_ref (FsJobQueue *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+
+  return self;
+}
+
+void
+fs_job_queue_unref (FsJobQueue *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_queue_clear_full (&self->jobs, (GDestroyNotify) fs_job_free);
+  g_ptr_array_unref (self->wakers);
+  g_cond_clear (&self->not_empty);
+  g_cond_clear (&self->not_full);
+  g_mutex_clear (&self->mutex);
+  g_free (self);
+}
+
+static void
+wake_locked (FsJobQueue *self)
+{
+  for (guint i = 0; i < self->wakers->len; i++)
+    g_source_set_ready_time (g_ptr_array_index (self->wakers, i), 0);
+}
+
+/**
+ * fs_job_queue_push:
+ * @job: (transfer full): the job; its id and queue time are assigned here
+ *
+ * Blocks while the queue is at capacity. Returns %FALSE, and frees @job,
+ * if the queue was closed or @cancellable fired before there was room.
+ */
+gboolean
+fs_job_queue_push (FsJobQueue   *self,
+                   FsJob        *job,
+                   GCancellable *cancellable)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (job != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+
+  while (!self->closed &&
+         self->capacity > 0 &&
+         self->jobs.length >= self->capacity &&
+         !g_cancellable_is_cancelled (cancellable))
+    {
+      gint64 deadline = g_get_monotonic_time () + PUSH_POLL_US;
+
+      g_cond_wait_until (&self->not_full, &self->mutex, deadline);
+    }
+
+  if (self->closed || g_cancellable_is_cancelled (cancellable))
+    {
+      g_mutex_unlock (&self->mutex);
+      fs_job_free (job);
+      return FALSE;
+    }
+
+  job->id = self->next_id++;
+  job->t_queued = g_get_monotonic_time ();
+  g_queue_push_tail (&self->jobs, job);
+  self->pushed++;
+  g_cond_signal (&self->not_empty);
+  wake_locked (self);
+
+  g_mutex_unlock (&self->mutex);
+
+  return TRUE;
+}
+
+void
+fs_job_queue_close (FsJobQueue *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_mutex_lock (&self->mutex);
+  self->closed = TRUE;
+  g_cond_broadcast (&self->not_empty);
+  g_cond_broadcast (&self->not_full);
+  wake_locked (self);
+  g_mutex_unlock (&self->mutex);
+}
+
+gboolean
+fs_job_queue_is_closed (FsJobQueue *self)
+{
+  gboolean closed;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  g_mutex_lock (&self->mutex);
+  closed = self->closed;
+  g_mutex_unlock (&self->mutex);
+
+  return closed;
+}
+
+static FsJobQueueStatus
+pop_locked (FsJobQueue  *self,
+            FsJob      **job)
+{
+  *job = g_queue_pop_head (&self->jobs);
+
+  if (*job != NULL)
+    {
+      g_cond_signal (&self->not_full);
+      return FS_JOB_QUEUE_READY;
+    }
+
+  return self->closed ? FS_JOB_QUEUE_CLOSED : FS_JOB_QUEUE_EMPTY;
+}
+
+/**
+ * fs_job_queue_try_pop:
+ * @job: (out) (transfer full): the job when %FS_JOB_QUEUE_READY is returned
+ *
+ * Never blocks. After %FS_JOB_QUEUE_EMPTY, the wakers fire when a job is
+ * pushed or the queue is closed.
+ */
+FsJobQueueStatus
+fs_job_queue_try_pop (FsJobQueue  *self,
+                      FsJob      **job)
+{
+  FsJobQueueStatus status;
+
+  g_return_val_if_fail (self != NULL, FS_JOB_QUEUE_CLOSED);
+  g_return_val_if_fail (job != NULL, FS_JOB_QUEUE_CLOSED);
+
+  g_mutex_lock (&self->mutex);
+  status = pop_locked (self, job);
+  g_mutex_unlock (&self->mutex);
+
+  return status;
+}
+
+/**
+ * fs_job_queue_pop:
+ * @job: (out) (transfer full): the job when %FS_JOB_QUEUE_READY is returned
+ *
+ * Blocks until a job arrives or the queue is closed and drained. Returns
+ * %FS_JOB_QUEUE_EMPTY only when @cancellable fired first.
+ */
+FsJobQueueStatus
+fs_job_queue_pop (FsJobQueue    *self,
+                  GCancellable  *cancellable,
+                  FsJob        **job)
+{
+  FsJobQueueStatus status;
+
+  g_return_val_if_fail (self != NULL, FS_JOB_QUEUE_CLOSED);
+  g_return_val_if_fail (job != NULL, FS_JOB_QUEUE_CLOSED);
+
+  g_mutex_lock (&self->mutex);
+
+  while ((status = pop_locked (self, job)) == FS_JOB_QUEUE_EMPTY &&
+         !g_cancellable_is_cancelled (cancellable))
+    {
+      gint64 deadline = g_get_monotonic_time () + PUSH_POLL_US;
+
+      g_cond_wait_until (&self->not_empty, &self->mutex, deadline);
+    }
+
+  g_mutex_unlock (&self->mutex);
+
+  return status;
+}
+
+/**
+ * fs_job_queue_add_waker:
+ * @source: a #GSource whose ready time is set to 0 on every push and on close
+ */
+void
+fs_job_queue_add_waker (FsJobQueue *self,
+                        GSource    *source)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (source != NULL);
+
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (self->wakers, g_source_ref (source));
+  if (self->jobs.length > 0 || self->closed)
+    g_source_set_ready_time (source, 0);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+fs_job_queue_remove_waker (FsJobQueue *self,
+                           GSource    *source)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (source != NULL);
+
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_remove (self->wakers, source);
+  g_mutex_unlock (&self->mutex);
+}
+
+guint64
+fs_job_queue_get_pushed (FsJobQueue *self)
+{
+  guint64 pushed;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->mutex);
+  pushed = self->pushed;
+  g_mutex_unlock (&self->mutex);
+
+  return pushed;
+}
+
+guint
+fs_job_queue_get_length (FsJobQueue *self)
+{
+  guint length;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->mutex);
+  length = self->jobs.length;
+  g_mutex_unlock (&self->mutex);
+
+  return length;
+}
