@@ -1,0 +1,250 @@
+/* fs-event-sink.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fs-event-sink.h"
+
+#define DEFAULT_MAX_BATCH 4096
+
+/* Producers append to @incoming under @mutex. The consumer swaps it with its
+ * own, empty, @draining array in O(1) and delivers from that without holding
+ * the lock, so a producer waits at most for one memcpy, never for the
+ * consumer's aggregation or drawing. */
+struct _FsEventSink
+{
+  gatomicrefcount  ref_count;
+  GMutex           mutex;
+  GArray          *incoming;
+  guint64          pushed;
+
+  /* Consumer context only */
+  GArray          *draining;
+  guint            drain_pos;
+  guint64          delivered;
+  guint            max_batch;
+  GSource         *source;
+  FsEventSinkFunc  func;
+  gpointer         user_data;
+  GDestroyNotify   destroy;
+};
+
+typedef struct
+{
+  GSource      parent;
+  FsEventSink *sink;   /* borrowed: the sink destroys the source first */
+} SinkSource;
+
+static gboolean
+deliver (FsEventSink *self,
+         guint        max_events)
+{
+  guint n;
+
+  g_assert (self != NULL);
+
+  if (self->drain_pos >= self->draining->len)
+    {
+      GArray *swap;
+
+      g_array_set_size (self->draining, 0);
+      self->drain_pos = 0;
+
+      g_mutex_lock (&self->mutex);
+      swap = self->incoming;
+      self->incoming = self->draining;
+      self->draining = swap;
+      g_mutex_unlock (&self->mutex);
+
+      if (self->draining->len == 0)
+        return FALSE;
+    }
+
+  n = MIN (max_events, self->draining->len - self->drain_pos);
+  self->func (&g_array_index (self->draining, FsEvent, self->drain_pos), n, self->user_data);
+  self->drain_pos += n;
+  self->delivered += n;
+
+  return TRUE;
+}
+
+static gboolean
+sink_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  FsEventSink *self = ((SinkSource *) source)->sink;
+
+  /* Reset before looking, so a push racing with us re-arms the source. */
+  g_source_set_ready_time (source, -1);
+
+  if (deliver (self, self->max_batch) &&
+      self->drain_pos < self->draining->len)
+    g_source_set_ready_time (source, 0);
+  else
+    {
+      g_mutex_lock (&self->mutex);
+      if (self->incoming->len > 0)
+        g_source_set_ready_time (source, 0);
+      g_mutex_unlock (&self->mutex);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs sink_source_funcs = {
+  .dispatch = sink_source_dispatch,
+};
+
+/**
+ * fs_event_sink_new:
+ * @context: (nullable): the consumer context, or %NULL for the thread default
+ * @max_batch: most records per call of @func, or 0 for the default
+ * @func: called on @context with batches of records
+ *
+ * Returns: (transfer full): a new sink
+ */
+FsEventSink *
+fs_event_sink_new (GMainContext    *context,
+                   guint            max_batch,
+                   FsEventSinkFunc  func,
+                   gpointer         user_data,
+                   GDestroyNotify   destroy)
+{
+  FsEventSink *self;
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_new0 (FsEventSink, 1);
+  g_atomic_ref_count_init (&self->ref_count);
+  g_mutex_init (&self->mutex);
+  self->incoming = g_array_sized_new (FALSE, FALSE, sizeof (FsEvent), 1024);
+  self->draining = g_array_sized_new (FALSE, FALSE, sizeof (FsEvent), 1024);
+  self->max_batch = max_batch ? max_batch : DEFAULT_MAX_BATCH;
+  self->func = func;
+  self->user_data = user_data;
+  self->destroy = destroy;
+
+  self->source = g_source_new (&sink_source_funcs, sizeof (SinkSource));
+  ((SinkSource *) self->source)->sink = self;
+  g_source_set_static_name (self->source, "[fetchscope] event sink");
+  g_source_set_priority (self->source, G_PRIORITY_LOW);
+  g_source_set_ready_time (self->source, -1);
+  g_source_attach (self->source,
+                   context ? context : g_main_context_get_thread_default ());
+
+  return self;
+}
+
+FsEventSink *
+fs_event_sink_ref (FsEventSink *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+
+  return self;
+}
+
+void
+fs_event_sink_unref (FsEventSink *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_source_destroy (self->source);
+  g_source_unref (self->source);
+  if (self->destroy != NULL)
+    self->destroy (self->user_data);
+  g_array_unref (self->incoming);
+  g_array_unref (self->draining);
+  g_mutex_clear (&self->mutex);
+  g_free (self);
+}
+
+/**
+ * fs_event_sink_push_many:
+ *
+ * Copies @events into the sink. Callable from any thread; never blocks on
+ * the consumer.
+ */
+void
+fs_event_sink_push_many (FsEventSink   *self,
+                         const FsEvent *events,
+                         guint          n_events)
+{
+  gboolean was_empty;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (events != NULL || n_events == 0);
+
+  if (n_events == 0)
+    return;
+
+  g_mutex_lock (&self->mutex);
+  was_empty = self->incoming->len == 0;
+  g_array_append_vals (self->incoming, events, n_events);
+  self->pushed += n_events;
+  g_mutex_unlock (&self->mutex);
+
+  if (was_empty)
+    g_source_set_ready_time (self->source, 0);
+}
+
+void
+fs_event_sink_push (FsEventSink   *self,
+                    const FsEvent *event)
+{
+  fs_event_sink_push_many (self, event, 1);
+}
+
+/**
+ * fs_event_sink_drain:
+ *
+ * Delivers everything pushed so far, now, on the calling thread, which must
+ * own the consumer context. Used at the end of a run.
+ */
+void
+fs_event_sink_drain (FsEventSink *self)
+{
+  g_return_if_fail (self != NULL);
+
+  while (deliver (self, self->max_batch))
+    ;
+}
+
+guint64
+fs_event_sink_get_pushed (FsEventSink *self)
+{
+  guint64 pushed;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->mutex);
+  pushed = self->pushed;
+  g_mutex_unlock (&self->mutex);
+
+  return pushed;
+}
+
+guint64
+fs_event_sink_get_delivered (FsEventSink *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->delivered;
+}
+
+void
+fs_event_sink_set_priority (FsEventSink *self,
+                            int          priority)
+{
+  g_return_if_fail (self != NULL);
+
+  g_source_set_priority (self->source, priority);
+}
