@@ -1,0 +1,34 @@
+/* fs-demo-process.h
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The demo server as a child process on 127.0.0.1 with an ephemeral port,
+ * so its CPU and memory never mix with the client's. It stops with its
+ * owner, and with the owner's death (PR_SET_PDEATHSIG).
+ *
+ * Threading: main context only.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define FS_TYPE_DEMO_PROCESS (fs_demo_process_get_type ())
+
+G_DECLARE_FINAL_TYPE (FsDemoProcess, fs_demo_process, FS, DEMO_PROCESS, GObject)
+
+char          *fs_locate_helper             (const char     *name,
+                                             GError        **error);
+FsDemoProcess *fs_demo_process_new          (double          time_scale,
+                                             guint32         seed);
+gboolean       fs_demo_process_start        (FsDemoProcess  *self,
+                                             GCancellable   *cancellable,
+                                             GError        **error);
+const char    *fs_demo_process_get_base_url (FsDemoProcess  *self);
+GPid           fs_demo_process_get_pid      (FsDemoProcess  *self);
+void           fs_demo_process_stop         (FsDemoProcess  *self);
+
+G_END_DECLS

@@ -1,0 +1,500 @@
+/* fs-engine-curl-multi.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * curl's CURLMOPT_SOCKETFUNCTION and CURLMOPT_TIMERFUNCTION callbacks only
+ * record what curl wants (which fds to watch, when to wake); GLib sources do
+ * the waiting and call curl_multi_socket_action() from their dispatch, never
+ * from inside a curl callback. There is exactly one timer: a persistent
+ * GSource whose ready time is moved, so no timeout id can go stale.
+ */
+
+#include "config.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fs-engine-curl-multi.h"
+#include "fs-engine-private.h"
+#include "fs-error.h"
+#include "fs-transfer-private.h"
+
+struct _FsEngineCurlMulti
+{
+  FsEngine parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (FsEngineCurlMulti, fs_engine_curl_multi, FS_TYPE_ENGINE)
+
+typedef struct _Loop Loop;
+
+/* One per socket curl asks us to watch; its condition is changed in place. */
+typedef struct
+{
+  GSource        parent;
+  Loop          *loop;
+  curl_socket_t  fd;
+  gpointer       tag;
+} SocketSource;
+
+struct _Loop
+{
+  FsEngine      *engine;
+  FsJobQueue    *queue;
+  FsEventSink   *sink;
+  GCancellable  *cancellable;
+  GMainContext  *context;
+  CURLM         *multi;
+
+  GSource       *timer;
+  GSource       *waker;
+  GSource       *cancel_source;
+
+  FsTransfer    *transfers;
+  guint          n_transfers;
+  guint         *free_slots;
+  guint          n_free;
+
+  GArray        *pending;     /* records gathered during one dispatch */
+  GError        *error;
+  guint          queue_closed : 1;
+  guint          cancelled : 1;
+  guint          done : 1;
+};
+
+static void fill_slots (Loop *loop);
+
+static void
+flush (Loop *loop)
+{
+  if (loop->pending->len > 0)
+    {
+      fs_event_sink_push_many (loop->sink, (const FsEvent *) loop->pending->data,
+                               loop->pending->len);
+      g_array_set_size (loop->pending, 0);
+    }
+}
+
+static inline FsEvent *
+next_event (Loop *loop)
+{
+  g_array_set_size (loop->pending, loop->pending->len + 1);
+  return &g_array_index (loop->pending, FsEvent, loop->pending->len - 1);
+}
+
+static void
+check_done (Loop *loop)
+{
+  if (loop->queue_closed && loop->n_free == loop->n_transfers)
+    loop->done = TRUE;
+}
+
+static void
+release_slot (Loop       *loop,
+              FsTransfer *transfer)
+{
+  loop->free_slots[loop->n_free++] = (guint) (transfer - loop->transfers);
+}
+
+static void
+read_info (Loop *loop)
+{
+  CURLMsg *msg;
+  int n_left;
+
+  while ((msg = curl_multi_info_read (loop->multi, &n_left)))
+    {
+      FsTransfer *transfer = NULL;
+
+      if (msg->msg != CURLMSG_DONE)
+        continue;
+
+      curl_easy_getinfo (msg->easy_handle, CURLINFO_PRIVATE, (char **) &transfer);
+      g_assert (transfer != NULL);
+
+      /* msg is invalid once the handle is removed: read the code first. */
+      _fs_transfer_end (transfer, msg->data.result, next_event (loop));
+      curl_multi_remove_handle (loop->multi, transfer->easy);
+      release_slot (loop, transfer);
+    }
+}
+
+static void
+socket_action (Loop          *loop,
+               curl_socket_t  fd,
+               int            ev_bitmask)
+{
+  int running = 0;
+  CURLMcode mcode;
+
+  mcode = curl_multi_socket_action (loop->multi, fd, ev_bitmask, &running);
+  if (mcode != CURLM_OK && loop->error == NULL)
+    loop->error = g_error_new (FS_ERROR, FS_ERROR_CURL, "curl_multi_socket_action: %s",
+                               curl_multi_strerror (mcode));
+
+  read_info (loop);
+  fill_slots (loop);
+  flush (loop);
+  check_done (loop);
+}
+
+static gboolean
+socket_source_dispatch (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     user_data)
+{
+  SocketSource *ss = (SocketSource *) source;
+  GIOCondition revents = g_source_query_unix_fd (source, ss->tag);
+  int bitmask = 0;
+
+  if (revents & G_IO_IN)
+    bitmask |= CURL_CSELECT_IN;
+  if (revents & G_IO_OUT)
+    bitmask |= CURL_CSELECT_OUT;
+  if (revents & (G_IO_ERR | G_IO_HUP))
+    bitmask |= CURL_CSELECT_ERR;
+
+  socket_action (ss->loop, ss->fd, bitmask);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs socket_source_funcs = {
+  .dispatch = socket_source_dispatch,
+};
+
+static GIOCondition
+condition_for (int what)
+{
+  GIOCondition cond = G_IO_ERR | G_IO_HUP;
+
+  if (what & CURL_POLL_IN)
+    cond |= G_IO_IN;
+  if (what & CURL_POLL_OUT)
+    cond |= G_IO_OUT;
+
+  return cond;
+}
+
+static int
+socket_cb (CURL          *easy,
+           curl_socket_t  fd,
+           int            what,
+           void          *userp,
+           void          *socketp)
+{
+  Loop *loop = userp;
+  SocketSource *ss = socketp;
+
+  if (what == CURL_POLL_REMOVE)
+    {
+      if (ss != NULL)
+        {
+          curl_multi_assign (loop->multi, fd, NULL);
+          g_source_destroy ((GSource *) ss);
+          g_source_unref ((GSource *) ss);
+        }
+      return 0;
+    }
+
+  if (ss == NULL)
+    {
+      ss = (SocketSource *) g_source_new (&socket_source_funcs, sizeof (SocketSource));
+      ss->loop = loop;
+      ss->fd = fd;
+      ss->tag = g_source_add_unix_fd ((GSource *) ss, fd, condition_for (what));
+      g_source_set_static_name ((GSource *) ss, "[fetchscope] curl socket");
+      g_source_attach ((GSource *) ss, loop->context);
+      curl_multi_assign (loop->multi, fd, ss);
+    }
+  else
+    {
+      g_source_modify_unix_fd ((GSource *) ss, ss->tag, condition_for (what));
+    }
+
+  return 0;
+}
+
+static int
+timer_cb (CURLM *multi,
+          long   timeout_ms,
+          void  *userp)
+{
+  Loop *loop = userp;
+
+  if (timeout_ms < 0)
+    g_source_set_ready_time (loop->timer, -1);
+  else if (timeout_ms == 0)
+    g_source_set_ready_time (loop->timer, 0);
+  else
+    g_source_set_ready_time (loop->timer,
+                             g_source_get_time (loop->timer) + (gint64) timeout_ms * 1000);
+
+  return 0;
+}
+
+static gboolean
+timer_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  Loop *loop = user_data;
+
+  g_source_set_ready_time (source, -1);
+  socket_action (loop, CURL_SOCKET_TIMEOUT, 0);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+waker_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  Loop *loop = user_data;
+
+  g_source_set_ready_time (source, -1);
+  fill_slots (loop);
+  flush (loop);
+  check_done (loop);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs timer_funcs = { .dispatch = timer_dispatch };
+static GSourceFuncs waker_funcs = { .dispatch = waker_dispatch };
+
+static void
+cancel_job (Loop  *loop,
+            FsJob *job)
+{
+  FsEvent *event = next_event (loop);
+
+  fs_event_init_terminal (event, job, FS_STRATEGY_LOOP, NULL);
+  event->outcome = FS_OUTCOME_CANCELLED;
+  event->t_done = g_get_monotonic_time ();
+  fs_event_set_error (event, "cancelled before it started");
+  fs_job_free (job);
+}
+
+/* Moves queued jobs into free transfer slots; after a cancel, it gives the
+ * jobs still queued their "cancelled" record instead. */
+static void
+fill_slots (Loop *loop)
+{
+  while (!loop->queue_closed && (loop->n_free > 0 || loop->cancelled))
+    {
+      FsJob *job = NULL;
+      FsTransfer *transfer;
+
+      switch (fs_job_queue_try_pop (loop->queue, &job))
+        {
+        case FS_JOB_QUEUE_READY:
+          break;
+
+        case FS_JOB_QUEUE_CLOSED:
+          loop->queue_closed = TRUE;
+          return;
+
+        case FS_JOB_QUEUE_EMPTY:
+        default:
+          return;
+        }
+
+      if (loop->cancelled)
+        {
+          cancel_job (loop, job);
+          continue;
+        }
+
+      transfer = &loop->transfers[loop->free_slots[--loop->n_free]];
+      _fs_transfer_begin (transfer, job, next_event (loop));
+      curl_multi_add_handle (loop->multi, transfer->easy);
+    }
+}
+
+static gboolean
+cancelled_cb (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  Loop *loop = user_data;
+
+  loop->cancelled = TRUE;
+
+  for (guint i = 0; i < loop->n_transfers; i++)
+    {
+      FsTransfer *transfer = &loop->transfers[i];
+
+      if (transfer->job == NULL)
+        continue;
+
+      curl_multi_remove_handle (loop->multi, transfer->easy);
+      _fs_transfer_abandon (transfer, next_event (loop));
+      release_slot (loop, transfer);
+    }
+
+  fill_slots (loop);
+  flush (loop);
+  check_done (loop);
+
+  return G_SOURCE_REMOVE;
+}
+
+static GSource *
+add_source (Loop         *loop,
+            GSourceFuncs *funcs,
+            const char   *name)
+{
+  GSource *source = g_source_new (funcs, sizeof (GSource));
+
+  g_source_set_static_name (source, name);
+  g_source_set_callback (source, NULL, loop, NULL);
+  g_source_set_ready_time (source, -1);
+  g_source_attach (source, loop->context);
+
+  return source;
+}
+
+static gboolean
+loop_init (Loop               *loop,
+           const FsRunConfig  *config,
+           GError            **error)
+{
+  FsLane lane = { .index = 0, .pid = getpid (), .tid = (gint32) syscall (SYS_gettid) };
+
+  if (!_fs_curl_init (error))
+    return FALSE;
+
+  if (!(loop->multi = curl_multi_init ()))
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_CURL, "Could not create a curl multi handle");
+      return FALSE;
+    }
+
+  curl_multi_setopt (loop->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+  curl_multi_setopt (loop->multi, CURLMOPT_SOCKETDATA, loop);
+  curl_multi_setopt (loop->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+  curl_multi_setopt (loop->multi, CURLMOPT_TIMERDATA, loop);
+  /* Keep every connection of every slot alive for reuse. */
+  curl_multi_setopt (loop->multi, CURLMOPT_MAXCONNECTS, (long) config->concurrency);
+
+  loop->n_transfers = config->concurrency;
+  loop->transfers = g_new0 (FsTransfer, loop->n_transfers);
+  loop->free_slots = g_new (guint, loop->n_transfers);
+
+  for (guint i = 0; i < loop->n_transfers; i++)
+    {
+      if (!_fs_transfer_init (&loop->transfers[i], config, FS_STRATEGY_LOOP, error))
+        return FALSE;
+
+      lane.slot = i;
+      loop->transfers[i].lane = lane;
+      /* Pop slots in order 0, 1, 2, … so sub-lanes fill from the top. */
+      loop->free_slots[loop->n_transfers - 1 - i] = i;
+      loop->n_free++;
+    }
+
+  loop->pending = g_array_sized_new (FALSE, FALSE, sizeof (FsEvent), 256);
+  loop->timer = add_source (loop, &timer_funcs, "[fetchscope] curl timer");
+  loop->waker = add_source (loop, &waker_funcs, "[fetchscope] job waker");
+
+  return TRUE;
+}
+
+static void
+loop_clear (Loop *loop)
+{
+  if (loop->waker != NULL)
+    fs_job_queue_remove_waker (loop->queue, loop->waker);
+
+  for (guint i = 0; i < loop->n_transfers; i++)
+    {
+      if (loop->transfers[i].easy != NULL && loop->transfers[i].job != NULL)
+        curl_multi_remove_handle (loop->multi, loop->transfers[i].easy);
+      _fs_transfer_clear (&loop->transfers[i]);
+    }
+
+  /* Closes the cached connections, which removes their socket sources. */
+  g_clear_pointer (&loop->multi, curl_multi_cleanup);
+
+  if (loop->cancel_source != NULL)
+    g_source_destroy (loop->cancel_source);
+  g_clear_pointer (&loop->cancel_source, g_source_unref);
+  if (loop->timer != NULL)
+    g_source_destroy (loop->timer);
+  g_clear_pointer (&loop->timer, g_source_unref);
+  if (loop->waker != NULL)
+    g_source_destroy (loop->waker);
+  g_clear_pointer (&loop->waker, g_source_unref);
+
+  g_clear_pointer (&loop->transfers, g_free);
+  g_clear_pointer (&loop->free_slots, g_free);
+  g_clear_pointer (&loop->pending, g_array_unref);
+}
+
+static gboolean
+fs_engine_curl_multi_run (FsEngine      *engine,
+                          FsJobQueue    *queue,
+                          FsEventSink   *sink,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  Loop loop = {
+    .engine = engine,
+    .queue = queue,
+    .sink = sink,
+    .cancellable = cancellable,
+    .context = context,
+  };
+  gboolean ret = TRUE;
+
+  g_main_context_push_thread_default (context);
+
+  if (!loop_init (&loop, fs_engine_get_config (engine), error))
+    {
+      loop_clear (&loop);
+      g_main_context_pop_thread_default (context);
+      _fs_engine_cancel_queued (engine, queue, sink);
+      return FALSE;
+    }
+
+  if (cancellable != NULL)
+    {
+      loop.cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (loop.cancel_source, G_SOURCE_FUNC (cancelled_cb), &loop, NULL);
+      g_source_attach (loop.cancel_source, context);
+    }
+
+  fs_job_queue_add_waker (queue, loop.waker);
+
+  while (!loop.done)
+    g_main_context_iteration (context, TRUE);
+
+  flush (&loop);
+
+  if (loop.error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&loop.error));
+      ret = FALSE;
+    }
+
+  loop_clear (&loop);
+  g_main_context_pop_thread_default (context);
+
+  return ret;
+}
+
+static void
+fs_engine_curl_multi_class_init (FsEngineCurlMultiClass *klass)
+{
+  FsEngineClass *engine_class = FS_ENGINE_CLASS (klass);
+
+  engine_class->run = fs_engine_curl_multi_run;
+}
+
+static void
+fs_engine_curl_multi_init (FsEngineCurlMulti *self)
+{
+}

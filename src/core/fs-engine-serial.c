@@ -1,0 +1,78 @@
+/* fs-engine-serial.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fs-engine-private.h"
+#include "fs-engine-serial.h"
+#include "fs-transfer-private.h"
+
+struct _FsEngineSerial
+{
+  FsEngine parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (FsEngineSerial, fs_engine_serial, FS_TYPE_ENGINE)
+
+static gboolean
+fs_engine_serial_run (FsEngine      *engine,
+                      FsJobQueue    *queue,
+                      FsEventSink   *sink,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  const FsRunConfig *config = fs_engine_get_config (engine);
+  g_autoptr(GCancellable) own_cancellable = NULL;
+  FsTransfer transfer;
+  FsJob *job;
+
+  if (!_fs_transfer_init (&transfer, config, FS_STRATEGY_SERIAL, error))
+    {
+      _fs_engine_cancel_queued (engine, queue, sink);
+      return FALSE;
+    }
+
+  /* The progress callback checks it, so Stop interrupts a long transfer. */
+  if (cancellable == NULL)
+    cancellable = own_cancellable = g_cancellable_new ();
+  transfer.cancellable = cancellable;
+  transfer.lane.pid = getpid ();
+  transfer.lane.tid = (gint32) syscall (SYS_gettid);
+
+  while (!g_cancellable_is_cancelled (cancellable) &&
+         fs_job_queue_pop (queue, cancellable, &job) == FS_JOB_QUEUE_READY)
+    {
+      FsEvent events[2];
+      CURLcode code;
+
+      _fs_transfer_begin (&transfer, job, &events[0]);
+      fs_event_sink_push (sink, &events[0]);
+      code = curl_easy_perform (transfer.easy);
+      _fs_transfer_end (&transfer, code, &events[1]);
+      fs_event_sink_push (sink, &events[1]);
+    }
+
+  _fs_engine_cancel_queued (engine, queue, sink);
+  _fs_transfer_clear (&transfer);
+
+  return TRUE;
+}
+
+static void
+fs_engine_serial_class_init (FsEngineSerialClass *klass)
+{
+  FsEngineClass *engine_class = FS_ENGINE_CLASS (klass);
+
+  engine_class->run = fs_engine_serial_run;
+}
+
+static void
+fs_engine_serial_init (FsEngineSerial *self)
+{
+}

@@ -1,0 +1,273 @@
+/* fs-engine.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fs-engine-curl-multi.h"
+#include "fs-engine-private.h"
+#include "fs-engine-serial.h"
+#include "fs-error.h"
+
+typedef struct
+{
+  FsRunConfig *config;
+  gboolean     running;
+} FsEnginePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (FsEngine, fs_engine, G_TYPE_OBJECT)
+
+typedef struct
+{
+  FsJobQueue   *queue;
+  FsEventSink  *sink;
+} RunData;
+
+static void
+run_data_free (RunData *data)
+{
+  g_clear_pointer (&data->queue, fs_job_queue_unref);
+  g_clear_pointer (&data->sink, fs_event_sink_unref);
+  g_free (data);
+}
+
+static void
+fs_engine_finalize (GObject *object)
+{
+  FsEngine *self = (FsEngine *) object;
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+
+  g_clear_pointer (&priv->config, fs_run_config_free);
+
+  G_OBJECT_CLASS (fs_engine_parent_class)->finalize (object);
+}
+
+static void
+fs_engine_class_init (FsEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fs_engine_finalize;
+}
+
+static void
+fs_engine_init (FsEngine *self)
+{
+}
+
+/**
+ * fs_engine_new:
+ * @config: the run's settings; copied
+ *
+ * Returns: (transfer full): the engine for @config->strategy, or %NULL with
+ *   @error set when @config is invalid
+ */
+FsEngine *
+fs_engine_new (const FsRunConfig  *config,
+               GError            **error)
+{
+  FsEngine *self;
+  FsEnginePrivate *priv;
+  GType type;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (!fs_run_config_validate (config, error))
+    return NULL;
+
+  switch ((FsStrategy) config->strategy)
+    {
+    case FS_STRATEGY_SERIAL:
+      type = FS_TYPE_ENGINE_SERIAL;
+      break;
+
+    case FS_STRATEGY_LOOP:
+      type = FS_TYPE_ENGINE_CURL_MULTI;
+      break;
+
+    case FS_N_STRATEGIES:
+    default:
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT, "Unknown strategy");
+      return NULL;
+    }
+
+  self = g_object_new (type, NULL);
+  priv = fs_engine_get_instance_private (self);
+  priv->config = fs_run_config_copy (config);
+
+  return self;
+}
+
+const FsRunConfig *
+fs_engine_get_config (FsEngine *self)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+
+  g_return_val_if_fail (FS_IS_ENGINE (self), NULL);
+
+  return priv->config;
+}
+
+FsStrategy
+fs_engine_get_strategy (FsEngine *self)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+
+  g_return_val_if_fail (FS_IS_ENGINE (self), FS_STRATEGY_SERIAL);
+
+  return priv->config->strategy;
+}
+
+/* Gives every job still in @queue its terminal "cancelled" record, waiting
+ * for whoever fills the queue to close it (it must, on cancel). */
+void
+_fs_engine_cancel_queued (FsEngine    *self,
+                          FsJobQueue  *queue,
+                          FsEventSink *sink)
+{
+  FsStrategy strategy = fs_engine_get_strategy (self);
+  FsJob *job;
+
+  while (fs_job_queue_pop (queue, NULL, &job) == FS_JOB_QUEUE_READY)
+    {
+      FsEvent event;
+
+      fs_event_init_terminal (&event, job, strategy, NULL);
+      event.outcome = FS_OUTCOME_CANCELLED;
+      event.t_done = g_get_monotonic_time ();
+      fs_event_set_error (&event, "cancelled before it started");
+      fs_event_sink_push (sink, &event);
+      fs_job_free (job);
+    }
+}
+
+/**
+ * fs_engine_run:
+ *
+ * Runs the engine to completion on the calling thread. The sink's records
+ * are delivered whenever its consumer context next runs (or on drain).
+ */
+gboolean
+fs_engine_run (FsEngine      *self,
+               FsJobQueue    *queue,
+               FsEventSink   *sink,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+  gboolean ret;
+
+  g_return_val_if_fail (FS_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (queue != NULL, FALSE);
+  g_return_val_if_fail (sink != NULL, FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  if (priv->running)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_FAILED, "The engine is already running");
+      return FALSE;
+    }
+
+  priv->running = TRUE;
+  ret = FS_ENGINE_GET_CLASS (self)->run (self, queue, sink, cancellable, error);
+  priv->running = FALSE;
+
+  return ret;
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  FsEngine *self = source_object;
+  RunData *data = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (FS_ENGINE_GET_CLASS (self)->run (self, data->queue, data->sink, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static gpointer
+engine_thread (gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  run_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+              g_task_get_cancellable (task));
+
+  return NULL;
+}
+
+/**
+ * fs_engine_run_async:
+ *
+ * Runs the engine on a thread of its own; @callback is called on the
+ * thread-default context of the caller once every job has its terminal
+ * record in @sink (they may not have been delivered yet: drain the sink).
+ */
+void
+fs_engine_run_async (FsEngine            *self,
+                     FsJobQueue          *queue,
+                     FsEventSink         *sink,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GThread) thread = NULL;
+  g_autoptr(GError) error = NULL;
+  RunData *data;
+
+  g_return_if_fail (FS_IS_ENGINE (self));
+  g_return_if_fail (queue != NULL);
+  g_return_if_fail (sink != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fs_engine_run_async);
+  g_task_set_return_on_cancel (task, FALSE);
+
+  if (priv->running)
+    {
+      g_task_return_new_error (task, FS_ERROR, FS_ERROR_FAILED, "The engine is already running");
+      return;
+    }
+
+  data = g_new0 (RunData, 1);
+  data->queue = fs_job_queue_ref (queue);
+  data->sink = fs_event_sink_ref (sink);
+  g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
+
+  /* A dedicated thread rather than GTask's pool: a run may last hours and
+   * must not starve other GTask users. */
+  priv->running = TRUE;
+  thread = g_thread_try_new ("fs-engine", engine_thread, g_object_ref (task), &error);
+  if (thread == NULL)
+    {
+      priv->running = FALSE;
+      g_object_unref (task);
+      g_task_return_error (task, g_steal_pointer (&error));
+    }
+}
+
+gboolean
+fs_engine_run_finish (FsEngine      *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+
+  g_return_val_if_fail (FS_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  priv->running = FALSE;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

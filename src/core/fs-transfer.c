@@ -1,0 +1,250 @@
+/* fs-transfer.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fs-error.h"
+#include "fs-transfer-private.h"
+
+static CURLcode global_init_code = CURLE_OK;
+
+static gpointer
+curl_global_init_once (gpointer data)
+{
+  global_init_code = curl_global_init (CURL_GLOBAL_DEFAULT);
+  return NULL;
+}
+
+/* curl_global_init() is not thread-safe on every build of libcurl: do it once,
+ * before the first engine thread exists. */
+gboolean
+_fs_curl_init (GError **error)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, curl_global_init_once, NULL);
+
+  if (global_init_code != CURLE_OK)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_CURL,
+                   "Could not initialise libcurl: %s", curl_easy_strerror (global_init_code));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The body is only counted, never copied. */
+static size_t
+write_cb (char   *ptr,
+          size_t  size,
+          size_t  nmemb,
+          void   *userdata)
+{
+  FsTransfer *self = userdata;
+  size_t n = size * nmemb;
+
+  self->bytes += n;
+  if (self->bytes > self->max_body_bytes)
+    {
+      self->over_cap = TRUE;
+      return 0;
+    }
+
+  return n;
+}
+
+static int
+xferinfo_cb (void       *clientp,
+             curl_off_t  dltotal,
+             curl_off_t  dlnow,
+             curl_off_t  ultotal,
+             curl_off_t  ulnow)
+{
+  FsTransfer *self = clientp;
+
+  return g_cancellable_is_cancelled (self->cancellable) ? 1 : 0;
+}
+
+gboolean
+_fs_transfer_init (FsTransfer        *self,
+                   const FsRunConfig *config,
+                   FsStrategy         strategy,
+                   GError           **error)
+{
+  CURL *easy;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  memset (self, 0, sizeof *self);
+
+  if (!_fs_curl_init (error))
+    return FALSE;
+
+  if (!(easy = curl_easy_init ()))
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_CURL, "Could not create a curl handle");
+      return FALSE;
+    }
+
+  self->easy = easy;
+  self->strategy = strategy;
+  self->max_body_bytes = config->max_body_bytes;
+
+  /* Options set once: they survive every request this handle makes. */
+  if (curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+      curl_easy_setopt (easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_CURL,
+                   "This libcurl cannot restrict protocols to http and https");
+      _fs_transfer_clear (self);
+      return FALSE;
+    }
+
+  curl_easy_setopt (easy, CURLOPT_PRIVATE, self);
+  curl_easy_setopt (easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (easy, CURLOPT_FOLLOWLOCATION, config->max_redirects > 0 ? 1L : 0L);
+  curl_easy_setopt (easy, CURLOPT_MAXREDIRS, (long) config->max_redirects);
+  curl_easy_setopt (easy, CURLOPT_TIMEOUT_MS, (long) config->timeout_ms);
+  curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT_MS,
+                    (long) MIN (config->connect_timeout_ms, config->timeout_ms));
+  curl_easy_setopt (easy, CURLOPT_USERAGENT, config->user_agent);
+  curl_easy_setopt (easy, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt (easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) config->max_body_bytes);
+  curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, write_cb);
+  curl_easy_setopt (easy, CURLOPT_WRITEDATA, self);
+  curl_easy_setopt (easy, CURLOPT_ERRORBUFFER, self->errbuf);
+  curl_easy_setopt (easy, CURLOPT_TCP_NODELAY, 1L);
+
+  return TRUE;
+}
+
+void
+_fs_transfer_clear (FsTransfer *self)
+{
+  g_clear_pointer (&self->easy, curl_easy_cleanup);
+  g_clear_pointer (&self->job, fs_job_free);
+}
+
+void
+_fs_transfer_begin (FsTransfer *self,
+                    FsJob      *job,
+                    FsEvent    *start_event)
+{
+  g_assert (self->job == NULL);
+
+  self->job = job;
+  self->bytes = 0;
+  self->over_cap = FALSE;
+  self->errbuf[0] = '\0';
+  self->t_started = g_get_monotonic_time ();
+
+  curl_easy_setopt (self->easy, CURLOPT_URL, job->url);
+
+  if (self->cancellable != NULL)
+    {
+      curl_easy_setopt (self->easy, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt (self->easy, CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+      curl_easy_setopt (self->easy, CURLOPT_XFERINFODATA, self);
+    }
+
+  fs_event_init_start (start_event, job, self->strategy, &self->lane, self->t_started);
+}
+
+static gint64
+offset_us (CURL     *easy,
+           CURLINFO  info,
+           gint64    base)
+{
+  curl_off_t value = 0;
+
+  if (curl_easy_getinfo (easy, info, &value) != CURLE_OK || value <= 0)
+    return 0;
+
+  return base + value;
+}
+
+static FsOutcome
+classify (FsTransfer *self,
+          CURLcode    code,
+          long        status)
+{
+  switch ((int) code)
+    {
+    case CURLE_OK:
+      return status >= 400 ? FS_OUTCOME_HTTP_ERROR : FS_OUTCOME_OK;
+
+    case CURLE_OPERATION_TIMEDOUT:
+      return FS_OUTCOME_TIMEOUT;
+
+    case CURLE_ABORTED_BY_CALLBACK:
+      if (g_cancellable_is_cancelled (self->cancellable))
+        return FS_OUTCOME_CANCELLED;
+      return FS_OUTCOME_TRANSPORT_ERROR;
+
+    default:
+      return FS_OUTCOME_TRANSPORT_ERROR;
+    }
+}
+
+void
+_fs_transfer_end (FsTransfer *self,
+                  CURLcode    code,
+                  FsEvent    *event)
+{
+  long status = 0;
+
+  g_assert (self->job != NULL);
+
+  fs_event_init_terminal (event, self->job, self->strategy, &self->lane);
+  event->t_started = self->t_started;
+  event->t_done = g_get_monotonic_time ();
+  event->bytes = MIN (self->bytes, self->max_body_bytes);
+  event->curl_code = code;
+
+  curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &status);
+  event->http_status = CLAMP (status, 0, G_MAXUINT16);
+
+  event->t_dns = offset_us (self->easy, CURLINFO_NAMELOOKUP_TIME_T, self->t_started);
+  event->t_connect = offset_us (self->easy, CURLINFO_CONNECT_TIME_T, self->t_started);
+  event->t_tls = offset_us (self->easy, CURLINFO_APPCONNECT_TIME_T, self->t_started);
+  event->t_first_byte = offset_us (self->easy, CURLINFO_STARTTRANSFER_TIME_T, self->t_started);
+
+  event->outcome = classify (self, code, status);
+
+  if (self->over_cap || code == CURLE_FILESIZE_EXCEEDED)
+    fs_event_set_error (event, "body exceeds the cap of %" G_GUINT64_FORMAT " bytes",
+                        self->max_body_bytes);
+  else if (event->outcome == FS_OUTCOME_CANCELLED)
+    fs_event_set_error (event, "cancelled");
+  else if (event->outcome == FS_OUTCOME_HTTP_ERROR)
+    fs_event_set_error (event, "HTTP %ld", status);
+  else if (code != CURLE_OK)
+    fs_event_set_error (event, "%s",
+                        self->errbuf[0] ? self->errbuf : curl_easy_strerror (code));
+
+  g_clear_pointer (&self->job, fs_job_free);
+}
+
+/* For a transfer stopped from outside (cancel): its record says so. */
+void
+_fs_transfer_abandon (FsTransfer *self,
+                      FsEvent    *event)
+{
+  g_assert (self->job != NULL);
+
+  fs_event_init_terminal (event, self->job, self->strategy, &self->lane);
+  event->t_started = self->t_started;
+  event->t_done = g_get_monotonic_time ();
+  event->bytes = MIN (self->bytes, self->max_body_bytes);
+  event->outcome = FS_OUTCOME_CANCELLED;
+  fs_event_set_error (event, "cancelled while in flight");
+
+  g_clear_pointer (&self->job, fs_job_free);
+}
