@@ -1,0 +1,456 @@
+/* fs-headless-run.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "fs-csv-writer.h"
+#include "fs-engine.h"
+#include "fs-error.h"
+#include "fs-headless-run.h"
+#include "fs-proc.h"
+
+#define SAMPLE_INTERVAL_MS   100
+#define PROGRESS_INTERVAL_MS 250
+
+struct _FsHeadlessRun
+{
+  FsRunConfig   *config;
+  FsUrlSource   *source;
+  char          *urls_label;
+  char          *csv_path;
+  gboolean       progress;
+
+  FsAggregator  *aggregator;
+  FsCsvWriter   *csv;
+  GError        *csv_error;
+  GDateTime     *started_at;
+  gint64         t_begin;
+  gint64         t_end;
+  guint64        jobs_pushed;
+  gboolean       cancelled;
+  gboolean       finished;
+  GError        *engine_error;
+  gsize          progress_width;
+};
+
+FsHeadlessRun *
+fs_headless_run_new (const FsRunConfig *config,
+                     FsUrlSource       *source,
+                     const char        *urls_label)
+{
+  FsHeadlessRun *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (FS_IS_URL_SOURCE (source), NULL);
+
+  self = g_new0 (FsHeadlessRun, 1);
+  self->config = fs_run_config_copy (config);
+  self->source = g_object_ref (source);
+  self->urls_label = g_strdup (urls_label);
+  self->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
+                                        FS_AGGREGATOR_DEFAULT_N_BUCKETS);
+
+  return self;
+}
+
+void
+fs_headless_run_free (FsHeadlessRun *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->config, fs_run_config_free);
+  g_clear_object (&self->source);
+  g_clear_pointer (&self->urls_label, g_free);
+  g_clear_pointer (&self->csv_path, g_free);
+  g_clear_pointer (&self->aggregator, fs_aggregator_free);
+  g_clear_pointer (&self->csv, fs_csv_writer_free);
+  g_clear_error (&self->csv_error);
+  g_clear_error (&self->engine_error);
+  g_clear_pointer (&self->started_at, g_date_time_unref);
+  g_free (self);
+}
+
+void
+fs_headless_run_set_csv_path (FsHeadlessRun *self,
+                              const char    *path)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->csv_path);
+  self->csv_path = g_strdup (path);
+}
+
+void
+fs_headless_run_set_progress (FsHeadlessRun *self,
+                              gboolean       progress)
+{
+  g_return_if_fail (self != NULL);
+
+  self->progress = !!progress;
+}
+
+static void
+on_events (const FsEvent *events,
+           guint          n_events,
+           gpointer       user_data)
+{
+  FsHeadlessRun *self = user_data;
+
+  fs_aggregator_add_many (self->aggregator, events, n_events);
+
+  /* A failing CSV write stops the CSV, not the measurement. */
+  if (self->csv != NULL && self->csv_error == NULL)
+    fs_csv_writer_add (self->csv, events, n_events, &self->csv_error);
+}
+
+static void
+sample_self (FsHeadlessRun *self)
+{
+  FsSample sample;
+  FsEvent event;
+
+  if (fs_proc_read_sample (getpid (), &sample, NULL))
+    {
+      fs_proc_sample_event (&event, &sample);
+      fs_aggregator_add (self->aggregator, &event);
+    }
+}
+
+static gboolean
+sample_cb (gpointer user_data)
+{
+  sample_self (user_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+print_progress (FsHeadlessRun *self,
+                gboolean       final)
+{
+  g_autofree char *total = NULL;
+  g_autofree char *line = NULL;
+  FsSummary s;
+  guint64 errors;
+
+  fs_aggregator_get_summary (self->aggregator, &s);
+  errors = s.total - s.outcomes[FS_OUTCOME_OK];
+
+  if (fs_url_source_is_done (self->source))
+    total = g_strdup_printf ("%" G_GUINT64_FORMAT, fs_url_source_get_n_urls (self->source));
+  else
+    total = g_strdup ("?");
+
+  line = g_strdup_printf ("  %" G_GUINT64_FORMAT "/%s done, %" G_GUINT64_FORMAT " in flight, "
+                          "%" G_GUINT64_FORMAT " errors, %.1f s, p50 %.1f ms",
+                          s.total, total, s.in_flight, errors,
+                          (g_get_monotonic_time () - self->t_begin) / 1e6,
+                          s.latency_ms_p50);
+  fprintf (stderr, "\r%-*s%s", (int) self->progress_width, line, final ? "\n" : "");
+  fflush (stderr);
+  self->progress_width = MAX (self->progress_width, strlen (line));
+}
+
+static gboolean
+progress_cb (gpointer user_data)
+{
+  print_progress (user_data, FALSE);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  FsHeadlessRun *self = user_data;
+
+  fs_engine_run_finish (FS_ENGINE (object), result, &self->engine_error);
+  self->finished = TRUE;
+  g_main_context_wakeup (g_main_context_get_thread_default ());
+}
+
+/**
+ * fs_headless_run_execute:
+ *
+ * Runs to completion or cancellation. After a cancel it still returns
+ * %TRUE with partial results; %FALSE means the run could not be measured.
+ */
+gboolean
+fs_headless_run_execute (FsHeadlessRun  *self,
+                         GCancellable   *cancellable,
+                         GError        **error)
+{
+  g_autoptr(FsEngine) engine = NULL;
+  g_autoptr(FsJobQueue) queue = NULL;
+  g_autoptr(FsEventSink) sink = NULL;
+  g_autoptr(GError) source_error = NULL;
+  GMainContext *context = g_main_context_get_thread_default ();
+  guint sample_id = 0;
+  guint progress_id = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->t_begin == 0, FALSE);
+
+  if (!(engine = fs_engine_new (self->config, error)))
+    return FALSE;
+
+  self->started_at = g_date_time_new_now_local ();
+  self->t_begin = g_get_monotonic_time ();
+
+  if (self->csv_path != NULL &&
+      !(self->csv = fs_csv_writer_new (self->csv_path, self->t_begin, error)))
+    return FALSE;
+
+  /* Bounded, so a huge URL file is read only as fast as it is fetched. */
+  queue = fs_job_queue_new (MAX (1024, self->config->concurrency * 4));
+  sink = fs_event_sink_new (context, 0, on_events, self, NULL);
+
+  sample_self (self);
+  sample_id = g_timeout_add (SAMPLE_INTERVAL_MS, sample_cb, self);
+  if (self->progress)
+    progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, progress_cb, self);
+
+  fs_url_source_start (self->source, queue, cancellable);
+  fs_engine_run_async (engine, queue, sink, cancellable, run_cb, self);
+
+  while (!self->finished)
+    g_main_context_iteration (context, TRUE);
+
+  fs_url_source_join (self->source);
+  fs_event_sink_drain (sink);
+  self->t_end = g_get_monotonic_time ();
+  self->jobs_pushed = fs_job_queue_get_pushed (queue);
+  self->cancelled = g_cancellable_is_cancelled (cancellable);
+  sample_self (self);
+
+  g_clear_handle_id (&sample_id, g_source_remove);
+  g_clear_handle_id (&progress_id, g_source_remove);
+  if (self->progress)
+    print_progress (self, TRUE);
+
+  if (self->engine_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->engine_error));
+      return FALSE;
+    }
+
+  if ((source_error = fs_url_source_dup_error (self->source)) && !self->cancelled)
+    g_printerr ("fetchscope-cli: reading %s stopped early: %s\n",
+                self->urls_label, source_error->message);
+
+  if (self->csv != NULL)
+    {
+      if (self->csv_error == NULL)
+        fs_csv_writer_close (self->csv, &self->csv_error);
+      g_clear_pointer (&self->csv, fs_csv_writer_free);
+      if (self->csv_error != NULL)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&self->csv_error),
+                                      "Writing the CSV file failed: ");
+          return FALSE;
+        }
+    }
+
+  {
+    FsSummary s;
+
+    /* The invariant everything else relies on: one terminal per job. */
+    fs_aggregator_get_summary (self->aggregator, &s);
+    if (s.total != self->jobs_pushed)
+      {
+        g_set_error (error, FS_ERROR, FS_ERROR_FAILED,
+                     "%" G_GUINT64_FORMAT " jobs were handed to the engine but %"
+                     G_GUINT64_FORMAT " ended", self->jobs_pushed, s.total);
+        return FALSE;
+      }
+  }
+
+  return TRUE;
+}
+
+/**
+ * fs_headless_run_get_summary:
+ *
+ * The aggregator's summary, with wall time and rate taken over the whole
+ * run (engine start to last record) rather than first start to last end.
+ */
+void
+fs_headless_run_get_summary (FsHeadlessRun *self,
+                             FsSummary     *summary)
+{
+  gint64 t_end;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (summary != NULL);
+
+  fs_aggregator_get_summary (self->aggregator, summary);
+
+  t_end = self->t_end ? self->t_end : g_get_monotonic_time ();
+  if (self->t_begin > 0 && t_end > self->t_begin)
+    {
+      summary->wall_s = (t_end - self->t_begin) / 1e6;
+      summary->rps = summary->total / summary->wall_s;
+    }
+}
+
+gboolean
+fs_headless_run_was_cancelled (FsHeadlessRun *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->cancelled;
+}
+
+static char *
+format_bytes (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+void
+fs_headless_run_print_summary (FsHeadlessRun *self,
+                               FILE          *out)
+{
+  g_autofree char *rss = NULL;
+  g_autofree char *bytes = NULL;
+  FsSummary s;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (out != NULL);
+
+  fs_headless_run_get_summary (self, &s);
+  rss = format_bytes (s.peak_rss_bytes);
+  bytes = format_bytes (s.bytes);
+
+  fprintf (out, "Fetchscope %s: %s, concurrency %u, %s%s\n",
+           PACKAGE_VERSION, fs_strategy_to_string (self->config->strategy),
+           self->config->concurrency, self->urls_label,
+           self->cancelled ? " (cancelled: partial results)" : "");
+  fprintf (out, "  requests    %" G_GUINT64_FORMAT "  ok %" G_GUINT64_FORMAT
+           "  http errors %" G_GUINT64_FORMAT "  transport errors %" G_GUINT64_FORMAT
+           "  timeouts %" G_GUINT64_FORMAT "  cancelled %" G_GUINT64_FORMAT
+           "  worker lost %" G_GUINT64_FORMAT "\n",
+           s.total, s.outcomes[FS_OUTCOME_OK], s.outcomes[FS_OUTCOME_HTTP_ERROR],
+           s.outcomes[FS_OUTCOME_TRANSPORT_ERROR], s.outcomes[FS_OUTCOME_TIMEOUT],
+           s.outcomes[FS_OUTCOME_CANCELLED], s.outcomes[FS_OUTCOME_WORKER_LOST]);
+  fprintf (out, "  wall time   %.3f s\n", s.wall_s);
+  fprintf (out, "  throughput  %.1f req/s  (%s received)\n", s.rps, bytes);
+  fprintf (out, "  latency     p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms\n",
+           s.latency_ms_p50, s.latency_ms_p90, s.latency_ms_p99, s.latency_ms_p999,
+           s.latency_ms_max);
+  fprintf (out, "  peak RSS    %s  CPU %.2f s\n", rss, s.cpu_s);
+  if (fs_url_source_get_n_bad_lines (self->source) > 0)
+    fprintf (out, "  bad lines   %" G_GUINT64_FORMAT " skipped\n",
+             fs_url_source_get_n_bad_lines (self->source));
+}
+
+/**
+ * fs_headless_run_to_json:
+ *
+ * Returns: (transfer full): the summary as documented in README.md
+ */
+JsonNode *
+fs_headless_run_to_json (FsHeadlessRun *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *started_at = NULL;
+  FsSummary s;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  fs_headless_run_get_summary (self, &s);
+  started_at = self->started_at ? g_date_time_format_iso8601 (self->started_at) : NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "fetchscope_version");
+  json_builder_add_string_value (b, PACKAGE_VERSION);
+  json_builder_set_member_name (b, "strategy");
+  json_builder_add_string_value (b, fs_strategy_to_string (self->config->strategy));
+  json_builder_set_member_name (b, "urls");
+  json_builder_add_string_value (b, self->urls_label);
+  json_builder_set_member_name (b, "started_at");
+  json_builder_add_string_value (b, started_at);
+  json_builder_set_member_name (b, "concurrency");
+  json_builder_add_int_value (b, self->config->concurrency);
+  json_builder_set_member_name (b, "timeout_s");
+  json_builder_add_double_value (b, self->config->timeout_ms / 1000.0);
+  json_builder_set_member_name (b, "complete");
+  json_builder_add_boolean_value (b, !self->cancelled);
+
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, s.total);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_OK]);
+  json_builder_set_member_name (b, "http_errors");
+  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_HTTP_ERROR]);
+  json_builder_set_member_name (b, "transport_errors");
+  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_TRANSPORT_ERROR]);
+  json_builder_set_member_name (b, "timeouts");
+  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_TIMEOUT]);
+  json_builder_set_member_name (b, "cancelled");
+  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_CANCELLED]);
+  json_builder_set_member_name (b, "worker_lost");
+  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_WORKER_LOST]);
+  json_builder_set_member_name (b, "bad_lines");
+  json_builder_add_int_value (b, fs_url_source_get_n_bad_lines (self->source));
+
+  json_builder_set_member_name (b, "wall_s");
+  json_builder_add_double_value (b, s.wall_s);
+  json_builder_set_member_name (b, "rps");
+  json_builder_add_double_value (b, s.rps);
+  json_builder_set_member_name (b, "bytes");
+  json_builder_add_int_value (b, s.bytes);
+
+  json_builder_set_member_name (b, "latency_ms");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "p50");
+  json_builder_add_double_value (b, s.latency_ms_p50);
+  json_builder_set_member_name (b, "p90");
+  json_builder_add_double_value (b, s.latency_ms_p90);
+  json_builder_set_member_name (b, "p99");
+  json_builder_add_double_value (b, s.latency_ms_p99);
+  json_builder_set_member_name (b, "p999");
+  json_builder_add_double_value (b, s.latency_ms_p999);
+  json_builder_set_member_name (b, "max");
+  json_builder_add_double_value (b, s.latency_ms_max);
+  json_builder_set_member_name (b, "mean");
+  json_builder_add_double_value (b, s.latency_ms_mean);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "peak_rss_bytes");
+  json_builder_add_int_value (b, s.peak_rss_bytes);
+  json_builder_set_member_name (b, "cpu_s");
+  json_builder_add_double_value (b, s.cpu_s);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+/* Written atomically (temporary file + rename), with the user's umask. */
+gboolean
+fs_headless_write_json (JsonNode    *node,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  gsize len;
+
+  g_return_val_if_fail (node != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, &len);
+
+  return g_file_set_contents_full (path, text, len, G_FILE_SET_CONTENTS_CONSISTENT, 0666, error);
+}
