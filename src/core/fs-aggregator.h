@@ -10,6 +10,28 @@
  * the bucket ring, neighbouring buckets are merged and the width doubles.
  *
  * Threading: not thread-safe; fed by the sink's consumer context only.
+ *
+ * What each record counts:
+ * - start: started, in flight, and the bucket of t_started (started,
+ *   in_flight_max). t_first is the earliest t_started of any record.
+ * - terminal: total, outcomes and bytes, always, and the bucket of t_done
+ *   (or of "now" if t_done is 0); t_last is the latest such time. Only a
+ *   terminal with t_started > 0 leaves the in-flight count (never below 0)
+ *   and counts towards its lane, keyed by (index, pid, tid) with the slot set
+ *   to 0: a job cancelled while queued never ran. Latency, in the histogram
+ *   and in the buckets, is fs_event_latency_us() of terminals that started,
+ *   have t_done >= t_started, and did not end CANCELLED or WORKER_LOST: those
+ *   end at an arbitrary moment and would drag the percentiles.
+ * - sample: the latest rss and CPU time of each pid > 0; peak_rss_bytes is
+ *   the highest sum of those latest rss values (send rss 0 when a process
+ *   exits), cpu_s the sum of the latest CPU times. loop_lag_max_us is the
+ *   largest measured loop lag, or -1 if none was measured.
+ *
+ * Bucket i covers [t0 + i × width, t0 + (i + 1) × width), where t0 is the
+ * first time placed in a bucket; earlier times go in bucket 0. There are at
+ * most n_buckets (>= 2) of them: past the last, pairs merge and width doubles,
+ * and fs_aggregator_get_n_buckets() counts those in use. A bucket first
+ * touched while requests are running starts with in_flight_max at that level.
  */
 
 #pragma once

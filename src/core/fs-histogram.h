@@ -21,6 +21,23 @@ G_BEGIN_DECLS
 
 #define FS_HISTOGRAM_SUB_BITS 7
 
+/* Bins 0 .. 2^(SUB_BITS+1)-1 hold one value each; every power of two
+ * [2^k, 2^(k+1)) above that, up to k = 63, is cut into 2^SUB_BITS bins of
+ * width 2^(k-SUB_BITS). A bin is therefore never wider than 1/128 of its lower
+ * bound, and the histogram is this many counters, whatever it is fed. */
+#define FS_HISTOGRAM_N_BINS ((65 - FS_HISTOGRAM_SUB_BITS) << FS_HISTOGRAM_SUB_BITS)
+
+/* fs_histogram_quantile() uses the nearest-rank definition: the value of rank
+ * ceil(q × count) (at least 1; a product within rounding error of an integer
+ * is that integer) in sorted order, reported as the midpoint of its
+ * bin clamped to [min, max], so it is within 1/256 of the exact sample. q = 0
+ * gives the exact minimum, q = 1 the exact maximum, an empty histogram 0.
+ *
+ * fs_histogram_get_n_bins() counts every bin from the one holding the minimum
+ * to the one holding the maximum, empty ones included (0 when empty), and
+ * fs_histogram_get_bin() returns them in increasing order with inclusive
+ * bounds, so a chart can walk them in O(bins) without gaps. */
+
 FsHistogram *fs_histogram_new        (void);
 void         fs_histogram_free       (FsHistogram       *self);
 void         fs_histogram_reset      (FsHistogram       *self);

@@ -1,0 +1,492 @@
+/* fs-aggregator.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fs-aggregator.h"
+
+/* What identifies an executor; the transfer slot is left out on purpose. */
+typedef struct
+{
+  guint32 index;
+  gint32  pid;
+  gint32  tid;
+} LaneKey;
+
+typedef struct
+{
+  gint32  pid;
+  guint64 rss_bytes;
+  gint64  cpu_us;
+} ProcessState;
+
+struct _FsAggregator
+{
+  /* Totals */
+  FsHistogram *latency;
+  guint64      total;
+  guint64      outcomes[FS_N_OUTCOMES];
+  guint64      started;
+  guint64      in_flight;
+  guint64      bytes;
+  gint64       t_first;
+  gint64       t_last;
+
+  /* Time buckets: a fixed ring, bucket i covers [t0 + i × bucket_us, + bucket_us) */
+  FsBucket    *buckets;
+  guint        n_buckets;
+  guint        n_used;
+  gint64       bucket_us;
+  gint64       t0;
+
+  /* Lanes: FsLaneStats, indexed by a LaneKey → position table */
+  GArray      *lanes;
+  GHashTable  *lane_index;
+
+  /* Processes: ProcessState, few enough for a linear scan */
+  GArray      *processes;
+  guint64      rss_sum;
+  guint64      peak_rss_bytes;
+  gint64       cpu_sum_us;
+  gint64       loop_lag_max_us;
+};
+
+static guint
+lane_key_hash (gconstpointer data)
+{
+  const LaneKey *key = data;
+  guint hash = key->index;
+
+  hash = hash * 31 + (guint) key->pid;
+  hash = hash * 31 + (guint) key->tid;
+
+  return hash;
+}
+
+static gboolean
+lane_key_equal (gconstpointer a,
+                gconstpointer b)
+{
+  const LaneKey *ka = a;
+  const LaneKey *kb = b;
+
+  return ka->index == kb->index && ka->pid == kb->pid && ka->tid == kb->tid;
+}
+
+FsAggregator *
+fs_aggregator_new (gint64 bucket_us,
+                   guint  n_buckets)
+{
+  FsAggregator *self;
+
+  g_return_val_if_fail (bucket_us > 0, NULL);
+  g_return_val_if_fail (n_buckets >= 2, NULL);
+
+  self = g_new0 (FsAggregator, 1);
+  self->latency = fs_histogram_new ();
+  self->buckets = g_new0 (FsBucket, n_buckets);
+  self->n_buckets = n_buckets;
+  self->bucket_us = bucket_us;
+  self->lanes = g_array_new (FALSE, FALSE, sizeof (FsLaneStats));
+  self->lane_index = g_hash_table_new_full (lane_key_hash, lane_key_equal, g_free, NULL);
+  self->processes = g_array_new (FALSE, FALSE, sizeof (ProcessState));
+  self->loop_lag_max_us = -1;
+
+  return self;
+}
+
+void
+fs_aggregator_free (FsAggregator *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->latency, fs_histogram_free);
+  g_clear_pointer (&self->buckets, g_free);
+  g_clear_pointer (&self->lanes, g_array_unref);
+  g_clear_pointer (&self->lane_index, g_hash_table_unref);
+  g_clear_pointer (&self->processes, g_array_unref);
+  g_free (self);
+}
+
+static void
+bucket_merge (FsBucket       *into,
+              const FsBucket *from)
+{
+  g_assert (into != NULL);
+  g_assert (from != NULL);
+
+  into->started += from->started;
+  into->completed += from->completed;
+  for (guint i = 0; i < FS_N_OUTCOMES; i++)
+    into->outcomes[i] += from->outcomes[i];
+  into->bytes += from->bytes;
+  into->latency_sum_us += from->latency_sum_us;
+  into->latency_max_us = MAX (into->latency_max_us, from->latency_max_us);
+  into->in_flight_max = MAX (into->in_flight_max, from->in_flight_max);
+}
+
+/* The run outlived the ring: fold neighbours together so the same number of
+ * buckets covers twice the time. Bucket i reads 2i and 2i + 1, which are at or
+ * after i, so merging in place never reads a bucket it already overwrote. */
+static void
+halve_resolution (FsAggregator *self)
+{
+  guint n_used;
+
+  g_assert (self != NULL);
+  g_assert (self->bucket_us <= G_MAXINT64 / 2);
+
+  n_used = (self->n_used + 1) / 2;
+  for (guint i = 0; i < n_used; i++)
+    {
+      FsBucket merged = self->buckets[2 * i];
+
+      if (2 * i + 1 < self->n_used)
+        bucket_merge (&merged, &self->buckets[2 * i + 1]);
+      self->buckets[i] = merged;
+    }
+
+  memset (&self->buckets[n_used], 0, (self->n_buckets - n_used) * sizeof (FsBucket));
+  self->n_used = n_used;
+  self->bucket_us *= 2;
+}
+
+/* Buckets no event has touched yet start at the current in-flight level:
+ * requests still running when a bucket begins are in flight during it, even
+ * if nothing starts or ends there. */
+static FsBucket *
+get_bucket_for_time (FsAggregator *self,
+                     gint64        t)
+{
+  gint64 offset;
+  guint index;
+
+  g_assert (self != NULL);
+
+  if (self->n_used == 0)
+    self->t0 = t;
+
+  offset = MAX (t - self->t0, 0);
+  while (offset / self->bucket_us >= self->n_buckets)
+    halve_resolution (self);
+
+  index = (guint) (offset / self->bucket_us);
+  for (; self->n_used <= index; self->n_used++)
+    {
+      FsBucket *bucket = &self->buckets[self->n_used];
+
+      bucket->t_start = self->t0 + (gint64) self->n_used * self->bucket_us;
+      bucket->in_flight_max = (guint32) MIN (self->in_flight, G_MAXUINT32);
+    }
+
+  return &self->buckets[index];
+}
+
+static FsLaneStats *
+get_lane_stats (FsAggregator *self,
+                const FsLane *lane)
+{
+  LaneKey key = { lane->index, lane->pid, lane->tid };
+  gpointer position;
+  FsLaneStats stats = { { 0 } };
+
+  g_assert (self != NULL);
+  g_assert (lane != NULL);
+
+  if (g_hash_table_lookup_extended (self->lane_index, &key, NULL, &position))
+    return &g_array_index (self->lanes, FsLaneStats, GPOINTER_TO_UINT (position));
+
+  stats.lane = *lane;
+  stats.lane.slot = 0;
+  g_array_append_val (self->lanes, stats);
+  g_hash_table_insert (self->lane_index,
+                       g_memdup2 (&key, sizeof key),
+                       GUINT_TO_POINTER (self->lanes->len - 1));
+
+  return &g_array_index (self->lanes, FsLaneStats, self->lanes->len - 1);
+}
+
+static void
+update_in_flight_max (FsBucket *bucket,
+                      guint64   in_flight)
+{
+  g_assert (bucket != NULL);
+
+  bucket->in_flight_max = MAX (bucket->in_flight_max, (guint32) MIN (in_flight, G_MAXUINT32));
+}
+
+static void
+add_start (FsAggregator  *self,
+           const FsEvent *event)
+{
+  FsBucket *bucket;
+
+  g_assert (self != NULL);
+  g_assert (event != NULL);
+
+  self->started++;
+  self->in_flight++;
+
+  if (event->t_started <= 0)
+    return;
+
+  if (self->t_first == 0 || event->t_started < self->t_first)
+    self->t_first = event->t_started;
+
+  bucket = get_bucket_for_time (self, event->t_started);
+  bucket->started++;
+  update_in_flight_max (bucket, self->in_flight);
+}
+
+static gboolean
+counts_in_latency (const FsEvent *event)
+{
+  g_assert (event != NULL);
+
+  if (event->t_started <= 0 || event->t_done < event->t_started)
+    return FALSE;
+
+  switch ((FsOutcome) event->outcome)
+    {
+    case FS_OUTCOME_CANCELLED:
+    case FS_OUTCOME_WORKER_LOST:
+      return FALSE;
+
+    case FS_OUTCOME_OK:
+    case FS_OUTCOME_HTTP_ERROR:
+    case FS_OUTCOME_TRANSPORT_ERROR:
+    case FS_OUTCOME_TIMEOUT:
+      return TRUE;
+
+    case FS_N_OUTCOMES:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+add_terminal (FsAggregator  *self,
+              const FsEvent *event)
+{
+  FsBucket *bucket;
+  gint64 t_done;
+
+  g_assert (self != NULL);
+  g_assert (event != NULL);
+  g_assert (event->outcome < FS_N_OUTCOMES);
+
+  t_done = event->t_done > 0 ? event->t_done : g_get_monotonic_time ();
+
+  self->total++;
+  self->outcomes[event->outcome]++;
+  self->bytes += event->bytes;
+  self->t_last = MAX (self->t_last, t_done);
+
+  if (event->t_started > 0 && (self->t_first == 0 || event->t_started < self->t_first))
+    self->t_first = event->t_started;
+
+  bucket = get_bucket_for_time (self, t_done);
+  bucket->completed++;
+  bucket->outcomes[event->outcome]++;
+  bucket->bytes += event->bytes;
+
+  /* A job cancelled while queued never ran: it was never in flight, has no
+   * latency and no lane. */
+  if (event->t_started <= 0)
+    return;
+
+  /* The request is in flight until this very moment. */
+  update_in_flight_max (bucket, self->in_flight);
+  if (self->in_flight > 0)
+    self->in_flight--;
+
+  if (counts_in_latency (event))
+    {
+      gint64 latency_us = fs_event_latency_us (event);
+
+      fs_histogram_add (self->latency, (guint64) latency_us);
+      bucket->latency_sum_us += latency_us;
+      bucket->latency_max_us = MAX (bucket->latency_max_us, latency_us);
+    }
+
+  if (event->t_done >= event->t_started)
+    {
+      FsLaneStats *stats = get_lane_stats (self, &event->lane);
+
+      stats->busy_us += event->t_done - event->t_started;
+      stats->completed++;
+    }
+}
+
+static void
+add_sample (FsAggregator   *self,
+            const FsSample *sample)
+{
+  ProcessState *state = NULL;
+
+  g_assert (self != NULL);
+  g_assert (sample != NULL);
+
+  if (sample->loop_lag_us >= 0)
+    self->loop_lag_max_us = MAX (self->loop_lag_max_us, sample->loop_lag_us);
+
+  if (sample->pid <= 0)
+    return;
+
+  for (guint i = 0; i < self->processes->len; i++)
+    {
+      ProcessState *candidate = &g_array_index (self->processes, ProcessState, i);
+
+      if (candidate->pid == sample->pid)
+        {
+          state = candidate;
+          break;
+        }
+    }
+
+  if (state == NULL)
+    {
+      ProcessState empty = { sample->pid, 0, 0 };
+
+      g_array_append_val (self->processes, empty);
+      state = &g_array_index (self->processes, ProcessState, self->processes->len - 1);
+    }
+
+  self->rss_sum = self->rss_sum - state->rss_bytes + sample->rss_bytes;
+  self->cpu_sum_us = self->cpu_sum_us - state->cpu_us + sample->cpu_us;
+  state->rss_bytes = sample->rss_bytes;
+  state->cpu_us = sample->cpu_us;
+
+  self->peak_rss_bytes = MAX (self->peak_rss_bytes, self->rss_sum);
+}
+
+void
+fs_aggregator_add (FsAggregator  *self,
+                   const FsEvent *event)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (event != NULL);
+  g_return_if_fail (event->kind != FS_EVENT_TERMINAL || event->outcome < FS_N_OUTCOMES);
+
+  switch ((FsEventKind) event->kind)
+    {
+    case FS_EVENT_START:
+      add_start (self, event);
+      break;
+
+    case FS_EVENT_TERMINAL:
+      add_terminal (self, event);
+      break;
+
+    case FS_EVENT_SAMPLE:
+      add_sample (self, &event->sample);
+      break;
+
+    default:
+      g_return_if_reached ();
+    }
+}
+
+void
+fs_aggregator_add_many (FsAggregator  *self,
+                        const FsEvent *events,
+                        guint          n_events)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (events != NULL || n_events == 0);
+
+  for (guint i = 0; i < n_events; i++)
+    fs_aggregator_add (self, &events[i]);
+}
+
+void
+fs_aggregator_get_summary (FsAggregator *self,
+                           FsSummary    *summary)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (summary != NULL);
+
+  memset (summary, 0, sizeof *summary);
+
+  summary->total = self->total;
+  memcpy (summary->outcomes, self->outcomes, sizeof summary->outcomes);
+  summary->started = self->started;
+  summary->in_flight = self->in_flight;
+  summary->bytes = self->bytes;
+  summary->t_first = self->t_first;
+  summary->t_last = self->t_last;
+
+  if (self->t_first > 0 && self->t_last > self->t_first)
+    summary->wall_s = (double) (self->t_last - self->t_first) / G_USEC_PER_SEC;
+  if (summary->wall_s > 0.0)
+    summary->rps = (double) self->total / summary->wall_s;
+
+  summary->latency_ms_p50 = fs_histogram_quantile (self->latency, 0.5) / 1000.0;
+  summary->latency_ms_p90 = fs_histogram_quantile (self->latency, 0.9) / 1000.0;
+  summary->latency_ms_p99 = fs_histogram_quantile (self->latency, 0.99) / 1000.0;
+  summary->latency_ms_p999 = fs_histogram_quantile (self->latency, 0.999) / 1000.0;
+  summary->latency_ms_max = fs_histogram_get_max (self->latency) / 1000.0;
+  summary->latency_ms_mean = fs_histogram_get_mean (self->latency) / 1000.0;
+
+  summary->peak_rss_bytes = self->peak_rss_bytes;
+  summary->cpu_s = (double) self->cpu_sum_us / G_USEC_PER_SEC;
+  summary->loop_lag_max_us = self->loop_lag_max_us;
+}
+
+const FsHistogram *
+fs_aggregator_get_latency (FsAggregator *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->latency;
+}
+
+gint64
+fs_aggregator_get_bucket_us (FsAggregator *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->bucket_us;
+}
+
+guint
+fs_aggregator_get_n_buckets (FsAggregator *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->n_used;
+}
+
+const FsBucket *
+fs_aggregator_get_bucket (FsAggregator *self,
+                          guint         index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->n_used, NULL);
+
+  return &self->buckets[index];
+}
+
+guint
+fs_aggregator_get_n_lanes (FsAggregator *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->lanes->len;
+}
+
+const FsLaneStats *
+fs_aggregator_get_lane (FsAggregator *self,
+                        guint         index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->lanes->len, NULL);
+
+  return &g_array_index (self->lanes, FsLaneStats, index);
+}
