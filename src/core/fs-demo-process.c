@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "fs-demo-process.h"
 #include "fs-error.h"
@@ -114,6 +115,9 @@ fs_demo_process_new (double  time_scale,
 static void
 child_setup (gpointer user_data)
 {
+  /* Its own process group, so a terminal's Ctrl-C reaches only us and we
+   * cancel cleanly while the server keeps answering. */
+  setpgid (0, 0);
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
