@@ -7,10 +7,17 @@
  * from a demo preset, on a reader thread of its own, streaming: lines are read
  * only as fast as the queue drains. A bad line is reported with its line
  * number and skipped; the other lines still run. The queue is closed at the
- * end of input, on a read error, or when the cancellable fires.
+ * end of input, at the limit, on a read error, or when the cancellable fires.
  *
- * Threading: create and start on any one thread; the accessors are
- * thread-safe and may be called while the reader runs.
+ * Diagnostics carry the line number in their own field and a bare message
+ * ("unsupported scheme “ftp” (only http and https)"), so a caller prints them
+ * as "<display name>:<line>: <message>". A cancelled read is not an error.
+ *
+ * Threading: create, start and join on any one thread; the accessors are
+ * thread-safe and may be called while the reader runs. Once the queue is
+ * closed, the counters, diagnostics and error are final. Dropping the last
+ * reference stops a reader that is still running (as if cancelled) and waits
+ * for it, so keep the source until the queue is drained.
  */
 
 #pragma once
@@ -27,7 +34,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   guint64  line;     /* 1-based; 0 for a problem not tied to a line */
-  char    *message;  /* e.g. "unsupported scheme “ftp” (only http and https)" */
+  char    *message;  /* no line number, e.g. "unsupported scheme “ftp” (only http and https)" */
 } FsUrlDiagnostic;
 
 typedef struct
@@ -68,5 +75,7 @@ GPtrArray          *fs_url_source_dup_diagnostics (FsUrlSource    *self);
 GError             *fs_url_source_dup_error       (FsUrlSource    *self);
 
 void                fs_url_diagnostic_free        (FsUrlDiagnostic *diagnostic);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsUrlDiagnostic, fs_url_diagnostic_free)
 
 G_END_DECLS
