@@ -232,7 +232,8 @@ fs_engine_run_async (FsEngine            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fs_engine_run_async);
-  g_task_set_return_on_cancel (task, FALSE);
+  /* A cancelled run still ends well: every job got its record. */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (priv->running)
     {
