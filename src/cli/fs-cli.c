@@ -262,6 +262,11 @@ cmd_run (int    argc,
   if (!fs_run_config_validate (config, &error))
     return usage_error ("%s", error->message);
 
+  /* Before anything slow starts, so Ctrl-C always means "cancel". */
+  the_cancellable = cancellable;
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, NULL);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, NULL);
+
   if (g_str_has_prefix (o.urls, "demo:"))
     {
       const char *preset = o.urls + strlen ("demo:");
@@ -307,10 +312,6 @@ cmd_run (int    argc,
   run = fs_headless_run_new (config, source, label);
   fs_headless_run_set_csv_path (run, o.csv_path);
   fs_headless_run_set_progress (run, !o.quiet && isatty (STDERR_FILENO));
-
-  the_cancellable = cancellable;
-  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, NULL);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, NULL);
 
   ok = fs_headless_run_execute (run, cancellable, &error);
 
