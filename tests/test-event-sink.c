@@ -141,6 +141,39 @@ test_drain (void)
 }
 
 static void
+test_interval (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(FsEventSink) sink = NULL;
+  Consumer consumer = { 0 };
+  FsEvent event = { 0 };
+
+  sink = fs_event_sink_new (context, 0, consume, &consumer, NULL);
+  fs_event_sink_set_interval (sink, 10 * G_USEC_PER_SEC);
+
+  /* The first batch goes at once; the next waits for the interval. */
+  fs_event_sink_push (sink, &event);
+  g_assert_true (g_main_context_iteration (context, FALSE));
+  g_assert_cmpuint (consumer.received, ==, 1);
+
+  event.job_id = 1;
+  fs_event_sink_push (sink, &event);
+  g_assert_false (g_main_context_iteration (context, FALSE));
+  g_assert_cmpuint (consumer.received, ==, 1);
+
+  /* Draining ignores the interval: nothing is ever held back at the end. */
+  fs_event_sink_drain (sink);
+  g_assert_cmpuint (consumer.received, ==, 2);
+
+  fs_event_sink_set_interval (sink, 0);
+  event.job_id = 2;
+  fs_event_sink_push (sink, &event);
+  g_assert_true (g_main_context_iteration (context, FALSE));
+  g_assert_cmpuint (consumer.received, ==, 3);
+  g_assert_false (consumer.out_of_order);
+}
+
+static void
 destroy_cb (gpointer data)
 {
   gboolean *destroyed = data;
@@ -178,6 +211,7 @@ main (int   argc,
 
   g_test_add_func ("/Fetchscope/EventSink/many-producers", test_many_producers);
   g_test_add_func ("/Fetchscope/EventSink/drain", test_drain);
+  g_test_add_func ("/Fetchscope/EventSink/interval", test_interval);
   g_test_add_func ("/Fetchscope/EventSink/destroy-notify", test_destroy_notify);
 
   return g_test_run ();

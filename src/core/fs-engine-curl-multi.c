@@ -7,7 +7,9 @@
  * record what curl wants (which fds to watch, when to wake); GLib sources do
  * the waiting and call curl_multi_socket_action() from their dispatch, never
  * from inside a curl callback. There is exactly one timer: a persistent
- * GSource whose ready time is moved, so no timeout id can go stale.
+ * GSource whose prepare() reads the deadline curl last asked for, so no
+ * timeout id can go stale and moving it costs no wakeup of our own context
+ * (g_source_set_ready_time() signals the context's eventfd on every call).
  */
 
 #include "config.h"
@@ -48,6 +50,7 @@ struct _Loop
   CURLM         *multi;
 
   GSource       *timer;
+  gint64         timer_deadline;  /* monotonic µs, -1 = none: what curl asked for */
   GSource       *waker;
   GSource       *cancel_source;
 
@@ -223,15 +226,53 @@ timer_cb (CURLM *multi,
 {
   Loop *loop = userp;
 
+  /* Called from inside curl: only record. -1 deletes the timer, 0 is "now". */
   if (timeout_ms < 0)
-    g_source_set_ready_time (loop->timer, -1);
-  else if (timeout_ms == 0)
-    g_source_set_ready_time (loop->timer, 0);
+    loop->timer_deadline = -1;
   else
-    g_source_set_ready_time (loop->timer,
-                             g_source_get_time (loop->timer) + (gint64) timeout_ms * 1000);
+    loop->timer_deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
 
   return 0;
+}
+
+typedef struct
+{
+  GSource  parent;
+  Loop    *loop;
+} TimerSource;
+
+static gboolean
+timer_prepare (GSource *source,
+               int     *timeout)
+{
+  Loop *loop = ((TimerSource *) source)->loop;
+  gint64 remaining;
+
+  if (loop->timer_deadline < 0)
+    {
+      *timeout = -1;
+      return FALSE;
+    }
+
+  remaining = loop->timer_deadline - g_source_get_time (source);
+  if (remaining <= 0)
+    {
+      *timeout = 0;
+      return TRUE;
+    }
+
+  /* Round up: waking a little late is fine, early would spin. */
+  *timeout = (int) MIN ((remaining + 999) / 1000, G_MAXINT);
+
+  return FALSE;
+}
+
+static gboolean
+timer_check (GSource *source)
+{
+  Loop *loop = ((TimerSource *) source)->loop;
+
+  return loop->timer_deadline >= 0 && g_source_get_time (source) >= loop->timer_deadline;
 }
 
 static gboolean
@@ -239,9 +280,9 @@ timer_dispatch (GSource     *source,
                 GSourceFunc  callback,
                 gpointer     user_data)
 {
-  Loop *loop = user_data;
+  Loop *loop = ((TimerSource *) source)->loop;
 
-  g_source_set_ready_time (source, -1);
+  loop->timer_deadline = -1;
   socket_action (loop, CURL_SOCKET_TIMEOUT, 0);
 
   return G_SOURCE_CONTINUE;
@@ -262,7 +303,11 @@ waker_dispatch (GSource     *source,
   return G_SOURCE_CONTINUE;
 }
 
-static GSourceFuncs timer_funcs = { .dispatch = timer_dispatch };
+static GSourceFuncs timer_funcs = {
+  .prepare = timer_prepare,
+  .check = timer_check,
+  .dispatch = timer_dispatch,
+};
 static GSourceFuncs waker_funcs = { .dispatch = waker_dispatch };
 
 static void
@@ -396,7 +441,11 @@ loop_init (Loop               *loop,
     }
 
   loop->pending = g_array_sized_new (FALSE, FALSE, sizeof (FsEvent), 256);
-  loop->timer = add_source (loop, &timer_funcs, "[fetchscope] curl timer");
+  loop->timer_deadline = -1;
+  loop->timer = g_source_new (&timer_funcs, sizeof (TimerSource));
+  ((TimerSource *) loop->timer)->loop = loop;
+  g_source_set_static_name (loop->timer, "[fetchscope] curl timer");
+  g_source_attach (loop->timer, loop->context);
   loop->waker = add_source (loop, &waker_funcs, "[fetchscope] job waker");
 
   return TRUE;

@@ -21,6 +21,9 @@
 
 G_BEGIN_DECLS
 
+/* A record waits at most this long (plus the consumer's own work). */
+#define FS_EVENT_SINK_DEFAULT_INTERVAL_US (10 * 1000)
+
 typedef void (*FsEventSinkFunc) (const FsEvent *events,
                                  guint          n_events,
                                  gpointer       user_data);
@@ -40,6 +43,8 @@ void         fs_event_sink_push_many    (FsEventSink    *self,
 void         fs_event_sink_drain        (FsEventSink    *self);
 guint64      fs_event_sink_get_pushed   (FsEventSink    *self);
 guint64      fs_event_sink_get_delivered(FsEventSink    *self);
+void         fs_event_sink_set_interval (FsEventSink    *self,
+                                         gint64          interval_us);
 void         fs_event_sink_set_priority (FsEventSink    *self,
                                          int             priority);
 

@@ -20,6 +20,8 @@ struct _FsJobQueue
   GQueue           jobs;
   GPtrArray       *wakers;
   guint            capacity;
+  guint            low_water;   /* a blocked producer resumes below this */
+  guint            n_blocked;
   guint64          next_id;
   guint64          pushed;
   guint            closed : 1;
@@ -70,6 +72,7 @@ fs_job_queue_new (guint capacity)
   g_queue_init (&self->jobs);
   self->wakers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
   self->capacity = capacity;
+  self->low_water = capacity / 2;
   self->next_id = 1;
 
   return self;
@@ -125,14 +128,20 @@ fs_job_queue_push (FsJobQueue   *self,
 
   g_mutex_lock (&self->mutex);
 
-  while (!self->closed &&
-         self->capacity > 0 &&
-         self->jobs.length >= self->capacity &&
-         !g_cancellable_is_cancelled (cancellable))
+  /* Once full, wait until the queue is half empty, so producer and consumer
+   * trade places once per half queue rather than once per job. */
+  if (self->capacity > 0 && self->jobs.length >= self->capacity)
     {
-      gint64 deadline = g_get_monotonic_time () + PUSH_POLL_US;
+      self->n_blocked++;
+      while (!self->closed &&
+             self->jobs.length > self->low_water &&
+             !g_cancellable_is_cancelled (cancellable))
+        {
+          gint64 deadline = g_get_monotonic_time () + PUSH_POLL_US;
 
-      g_cond_wait_until (&self->not_full, &self->mutex, deadline);
+          g_cond_wait_until (&self->not_full, &self->mutex, deadline);
+        }
+      self->n_blocked--;
     }
 
   if (self->closed || g_cancellable_is_cancelled (cancellable))
@@ -189,7 +198,8 @@ pop_locked (FsJobQueue  *self,
 
   if (*job != NULL)
     {
-      g_cond_signal (&self->not_full);
+      if (self->n_blocked > 0 && self->jobs.length <= self->low_water)
+        g_cond_broadcast (&self->not_full);
       return FS_JOB_QUEUE_READY;
     }
 
