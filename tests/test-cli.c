@@ -1,0 +1,1300 @@
+/* test-cli.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include <glib/gstdio.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+/* Demo delays shrink a hundredfold: a regular page takes 5 ms, a slow one 50 ms. */
+#define TIME_SCALE        "0.01"
+/* Generous: a healthy run here takes a few seconds. Only a hang trips it. */
+#define CLI_TIMEOUT_S     90
+/* How long the interrupt tests wait for the engine thread to appear. */
+#define STARTUP_TIMEOUT_S 10
+
+/* Must stay equal to CSV_HEADER in src/core/fs-csv-writer.c: scripts read it. */
+#define CSV_HEADER \
+  "job_id,url_index,url_class,strategy,lane,slot,pid,tid,outcome,http_status,curl_code," \
+  "bytes,queued_us,started_us,dns_us,connect_us,tls_us,first_byte_us,done_us," \
+  "cpu_start_us,cpu_end_us,gil_wait_us,latency_us,error"
+
+static const char * const outcome_members[] = {
+  "ok", "http_errors", "transport_errors", "timeouts", "cancelled", "worker_lost",
+};
+
+static const char * const outcome_names[] = {
+  "ok", "http_error", "transport_error", "timeout", "cancelled", "worker_lost",
+};
+
+typedef struct
+{
+  char *tmpdir;
+} Fixture;
+
+typedef struct
+{
+  int   status;  /* the exit status, or -1 if a signal ended it */
+  char *out;
+  char *err;
+} CliResult;
+
+static void
+cli_result_clear (CliResult *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliResult, cli_result_clear)
+
+typedef struct
+{
+  GSubprocess *proc;
+  char        *base_url;
+} DemoServer;
+
+static void
+demo_server_free (DemoServer *server)
+{
+  if (server == NULL)
+    return;
+
+  g_clear_object (&server->proc);
+  g_free (server->base_url);
+  g_free (server);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DemoServer, demo_server_free)
+
+static const char *
+cli_path (void)
+{
+  return g_getenv ("FETCHSCOPE_CLI");
+}
+
+/* Every test calls this first, so running the binary by hand without the
+ * meson environment reports skips rather than failures. */
+static gboolean
+require_cli (void)
+{
+  if (cli_path () == NULL || g_getenv ("FETCHSCOPE_LIBEXECDIR") == NULL)
+    {
+      g_test_skip ("FETCHSCOPE_CLI and FETCHSCOPE_LIBEXECDIR must be set (run through meson test)");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->tmpdir = g_dir_make_tmp ("fetchscope-test-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->tmpdir);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  /* The CLI writes only plain files here (and its atomic temporaries). */
+  dir = g_dir_open (f->tmpdir, 0, NULL);
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (f->tmpdir, name, NULL);
+
+          g_assert_cmpint (g_unlink (path), ==, 0);
+        }
+    }
+
+  g_assert_cmpint (g_rmdir (f->tmpdir), ==, 0);
+  g_clear_pointer (&f->tmpdir, g_free);
+}
+
+static char *
+tmp_path (Fixture    *f,
+          const char *name)
+{
+  return g_build_filename (f->tmpdir, name, NULL);
+}
+
+static guint
+count_dir_entries (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+/* A child dies with the test, so a failed assertion leaves nothing running. */
+static void
+child_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocess *
+spawnv_in (Fixture             *f,
+           GSubprocessFlags     flags,
+           const char * const  *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = g_strjoinv (" ", (char **) argv);
+  GSubprocess *proc;
+
+  g_test_message ("running: %s", command);
+
+  g_subprocess_launcher_set_cwd (launcher, f->tmpdir);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (proc);
+
+  return proc;
+}
+
+/* argv without the program: argv[0] is the first argument of the CLI. */
+static GSubprocess *
+spawn_cli (Fixture            *f,
+           GSubprocessFlags    flags,
+           const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) cli_path ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  return spawnv_in (f, flags, (const char * const *) argv->pdata);
+}
+
+static void
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Feeds @input (may be NULL), collects stdout and stderr, and waits for
+ * the exit; a CLI still running after CLI_TIMEOUT_S fails the test. */
+static void
+communicate (GSubprocess *proc,
+             const char  *input,
+             CliResult   *result)
+{
+  g_autoptr(GAsyncResult) async_result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  timeout_id = g_timeout_add_seconds (CLI_TIMEOUT_S, timed_out_cb, &timed_out);
+  g_subprocess_communicate_utf8_async (proc, input, NULL, got_result_cb, &async_result);
+
+  while (async_result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (async_result == NULL)
+    {
+      g_subprocess_force_exit (proc);
+      g_error ("fetchscope-cli did not exit within %u s", CLI_TIMEOUT_S);
+    }
+  g_source_remove (timeout_id);
+
+  g_subprocess_communicate_utf8_finish (proc, async_result, &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result->out);
+  g_assert_nonnull (result->err);
+
+  if (g_subprocess_get_if_exited (proc))
+    result->status = g_subprocess_get_exit_status (proc);
+  else
+    result->status = -1;
+
+  g_test_message ("exit status %d; stderr:\n%s", result->status, result->err);
+}
+
+static void
+run_cli_with_input (Fixture            *f,
+                    const char         *input,
+                    const char * const *args,
+                    CliResult          *result)
+{
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  g_autoptr(GSubprocess) proc = NULL;
+
+  flags |= input != NULL ? G_SUBPROCESS_FLAGS_STDIN_PIPE : G_SUBPROCESS_FLAGS_STDIN_INHERIT;
+  proc = spawn_cli (f, flags, args);
+  communicate (proc, input, result);
+}
+
+static void
+run_cli (Fixture            *f,
+         const char * const *args,
+         CliResult          *result)
+{
+  run_cli_with_input (f, NULL, args, result);
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (strstr (haystack, needle) == NULL)
+    g_error ("expected “%s” in:\n%s", needle, haystack);
+}
+
+/* The demo server, started by the test itself for URL files and stdin. */
+static DemoServer *
+demo_server_start (Fixture *f)
+{
+  g_autoptr(DemoServer) server = g_new0 (DemoServer, 1);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *exe = g_build_filename (g_getenv ("FETCHSCOPE_LIBEXECDIR"),
+                                           "fetchscope-demo-server", NULL);
+  const char * const argv[] = { exe, "--port", "0", "--time-scale", TIME_SCALE, NULL };
+
+  server->proc = spawnv_in (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE, argv);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->proc));
+  server->base_url = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (server->base_url);
+  g_assert_true (g_str_has_prefix (server->base_url, "http://127.0.0.1:"));
+
+  return g_steal_pointer (&server);
+}
+
+static void
+demo_server_stop (DemoServer *server)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (server->proc, SIGTERM);
+  g_subprocess_wait (server->proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (server->proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (server->proc), ==, 0);
+}
+
+static JsonNode *
+load_json (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonNode *node;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+
+  node = json_from_string (text, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+
+  return node;
+}
+
+static JsonNode *
+member (JsonObject *object,
+        const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    g_error ("JSON summary has no “%s”", name);
+
+  return node;
+}
+
+static gint64
+json_int (JsonObject *object,
+          const char *name)
+{
+  JsonNode *node = member (object, name);
+
+  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
+  g_assert_true (json_node_get_value_type (node) == G_TYPE_INT64);
+
+  return json_node_get_int (node);
+}
+
+static double
+json_double (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = member (object, name);
+  GType type;
+
+  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
+  type = json_node_get_value_type (node);
+  g_assert_true (type == G_TYPE_DOUBLE || type == G_TYPE_INT64);
+
+  return json_node_get_double (node);
+}
+
+static gboolean
+json_bool (JsonObject *object,
+           const char *name)
+{
+  JsonNode *node = member (object, name);
+
+  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
+  g_assert_true (json_node_get_value_type (node) == G_TYPE_BOOLEAN);
+
+  return json_node_get_boolean (node);
+}
+
+static const char *
+json_string (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = member (object, name);
+
+  g_assert_true (JSON_NODE_HOLDS_VALUE (node));
+  g_assert_true (json_node_get_value_type (node) == G_TYPE_STRING);
+
+  return json_node_get_string (node);
+}
+
+/* "Nothing lost": the six outcomes partition the total. */
+static void
+assert_outcomes_add_up (JsonObject *summary,
+                        gint64      total)
+{
+  gint64 sum = 0;
+
+  g_assert_cmpint (json_int (summary, "total"), ==, total);
+  for (guint i = 0; i < G_N_ELEMENTS (outcome_members); i++)
+    {
+      gint64 n = json_int (summary, outcome_members[i]);
+
+      g_assert_cmpint (n, >=, 0);
+      sum += n;
+    }
+  g_assert_cmpint (sum, ==, total);
+}
+
+static void
+assert_latency_ordered (JsonObject *summary)
+{
+  JsonNode *node = member (summary, "latency_ms");
+  JsonObject *latency;
+  double p50, p90, p99, p999, max, mean;
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  latency = json_node_get_object (node);
+
+  p50 = json_double (latency, "p50");
+  p90 = json_double (latency, "p90");
+  p99 = json_double (latency, "p99");
+  p999 = json_double (latency, "p999");
+  max = json_double (latency, "max");
+  mean = json_double (latency, "mean");
+
+  g_assert_cmpfloat (p50, >, 0);
+  g_assert_cmpfloat (p50, <=, p90);
+  g_assert_cmpfloat (p90, <=, p99);
+  g_assert_cmpfloat (p99, <=, p999);
+  g_assert_cmpfloat (p999, <=, max);
+  g_assert_cmpfloat (mean, >, 0);
+  g_assert_cmpfloat (mean, <=, max);
+}
+
+/* The numbers of the "requests" line of the text summary. */
+static void
+parse_summary_line (const char *out,
+                    gint64     *total,
+                    gint64     *ok,
+                    gint64     *http_errors)
+{
+  g_autoptr(GRegex) regex = NULL;
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *total_text = NULL;
+  g_autofree char *ok_text = NULL;
+  g_autofree char *http_text = NULL;
+
+  regex = g_regex_new ("^  requests +([0-9]+) +ok ([0-9]+) +http errors ([0-9]+) ",
+                       G_REGEX_MULTILINE, 0, NULL);
+  g_assert_nonnull (regex);
+  if (!g_regex_match (regex, out, 0, &match))
+    g_error ("no “requests … ok … http errors …” line in the summary:\n%s", out);
+
+  total_text = g_match_info_fetch (match, 1);
+  ok_text = g_match_info_fetch (match, 2);
+  http_text = g_match_info_fetch (match, 3);
+  *total = g_ascii_strtoll (total_text, NULL, 10);
+  *ok = g_ascii_strtoll (ok_text, NULL, 10);
+  *http_errors = g_ascii_strtoll (http_text, NULL, 10);
+}
+
+static void
+check_mixed_run (Fixture    *f,
+                 const char *strategy,
+                 const char *count_text)
+{
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  gint64 count = g_ascii_strtoll (count_text, NULL, 10);
+  JsonObject *summary;
+  /* --demo-seed fixes which failing requests answer 5xx; serial fetches
+   * them in a fixed order, so its two failing pages give a known result. */
+  const char * const args[] = {
+    "run", "--strategy", strategy, "--urls", "demo:mixed", "--count", count_text,
+    "--concurrency", "50", "--json", json_path, "--demo-time-scale", TIME_SCALE,
+    "--demo-seed", "1", NULL
+  };
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+
+  g_assert_cmpstr (json_string (summary, "fetchscope_version"), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (json_string (summary, "strategy"), ==, strategy);
+  g_assert_cmpstr (json_string (summary, "urls"), ==, "demo:mixed");
+  g_assert_cmpint (json_int (summary, "concurrency"), ==, 50);
+  g_assert_true (json_bool (summary, "complete"));
+
+  assert_outcomes_add_up (summary, count);
+  /* One page in ten fails, 90 % of the time; the others always answer 200. */
+  g_assert_cmpint (json_int (summary, "http_errors"), >=, 1);
+  g_assert_cmpint (json_int (summary, "http_errors"), <=, count / 10);
+  g_assert_cmpint (json_int (summary, "ok") + json_int (summary, "http_errors"), ==, count);
+  g_assert_cmpint (json_int (summary, "bad_lines"), ==, 0);
+  g_assert_cmpint (json_int (summary, "bytes"), >, 0);
+
+  assert_latency_ordered (summary);
+  g_assert_cmpint (json_int (summary, "peak_rss_bytes"), >, 0);
+  g_assert_cmpfloat (json_double (summary, "cpu_s"), >=, 0);
+  g_assert_cmpfloat (json_double (summary, "wall_s"), >, 0);
+  g_assert_cmpfloat (json_double (summary, "rps"), >, 0);
+
+  assert_contains (r.out, "Fetchscope " PACKAGE_VERSION ": ");
+}
+
+static void
+test_run_mixed_json (Fixture       *f,
+                     gconstpointer  data)
+{
+  if (!require_cli ())
+    return;
+
+  check_mixed_run (f, "loop", "200");
+}
+
+static void
+test_run_serial_json (Fixture       *f,
+                      gconstpointer  data)
+{
+  if (!require_cli ())
+    return;
+
+  check_mixed_run (f, "serial", "20");
+}
+
+/* One CSV line split into fields: quoted fields may hold commas and
+ * doubled quotes. NULL when the line is malformed. */
+static GPtrArray *
+csv_split (const char *line)
+{
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  const char *p = line;
+
+  for (;;)
+    {
+      g_autoptr(GString) field = g_string_new (NULL);
+
+      if (*p == '"')
+        {
+          p++;
+          for (;;)
+            {
+              if (*p == '\0')
+                return NULL;
+              if (*p == '"' && p[1] == '"')
+                {
+                  g_string_append_c (field, '"');
+                  p += 2;
+                }
+              else if (*p == '"')
+                {
+                  p++;
+                  break;
+                }
+              else
+                {
+                  g_string_append_c (field, *p++);
+                }
+            }
+          if (*p != ',' && *p != '\0')
+            return NULL;
+        }
+      else
+        {
+          while (*p != ',' && *p != '\0')
+            {
+              if (*p == '"')
+                return NULL;
+              g_string_append_c (field, *p++);
+            }
+        }
+
+      g_ptr_array_add (fields, g_string_free (g_steal_pointer (&field), FALSE));
+
+      if (*p == '\0')
+        break;
+      p++;
+    }
+
+  return g_steal_pointer (&fields);
+}
+
+static gint64
+csv_int (GPtrArray *row,
+         GPtrArray *header,
+         const char *column)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 value = 0;
+  guint i;
+
+  g_assert_true (g_ptr_array_find_with_equal_func (header, column, g_str_equal, &i));
+  g_ascii_string_to_signed (g_ptr_array_index (row, i), 10, G_MININT64, G_MAXINT64,
+                            &value, &error);
+  g_assert_no_error (error);
+
+  return value;
+}
+
+static const char *
+csv_str (GPtrArray *row,
+         GPtrArray *header,
+         const char *column)
+{
+  guint i;
+
+  g_assert_true (g_ptr_array_find_with_equal_func (header, column, g_str_equal, &i));
+
+  return g_ptr_array_index (row, i);
+}
+
+static void
+test_run_csv (Fixture       *f,
+              gconstpointer  data)
+{
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) header = NULL;
+  g_autoptr(GHashTable) job_ids = NULL;
+  g_autoptr(GHashTable) url_indexes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *csv_path = tmp_path (f, "rows.csv");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 per_outcome[G_N_ELEMENTS (outcome_names)] = { 0 };
+  const gint64 n = 100;
+  JsonObject *summary;
+  guint n_lines;
+  const char * const args[] = {
+    "run", "--strategy", "loop", "--urls", "demo:mixed", "--count", "100",
+    "--concurrency", "20", "--json", json_path, "--csv", csv_path,
+    "--demo-time-scale", TIME_SCALE, NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  assert_outcomes_add_up (summary, n);
+
+  g_file_get_contents (csv_path, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (text, "\n"));
+
+  lines = g_strsplit (text, "\n", -1);
+  n_lines = g_strv_length (lines);
+  /* The header, n rows, and the empty string after the last newline. */
+  g_assert_cmpuint (n_lines, ==, 1 + n + 1);
+  g_assert_cmpstr (lines[n_lines - 1], ==, "");
+  g_assert_cmpstr (lines[0], ==, CSV_HEADER);
+
+  header = csv_split (lines[0]);
+  g_assert_nonnull (header);
+  g_assert_cmpuint (header->len, ==, 24);
+
+  job_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  url_indexes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  for (guint i = 1; i < n_lines - 1; i++)
+    {
+      g_autoptr(GPtrArray) row = csv_split (lines[i]);
+      const char *outcome;
+      const char *url_class;
+      const char *expected_class;
+      gint64 *job_id;
+      gint64 *url_index;
+      gint64 status;
+      gboolean known = FALSE;
+
+      if (row == NULL || row->len != header->len)
+        g_error ("CSV row %u does not have %u columns: %s", i, header->len, lines[i]);
+
+      job_id = g_new (gint64, 1);
+      *job_id = csv_int (row, header, "job_id");
+      g_assert_false (g_hash_table_contains (job_ids, job_id));
+      g_hash_table_add (job_ids, job_id);
+
+      url_index = g_new (gint64, 1);
+      *url_index = csv_int (row, header, "url_index");
+      g_assert_cmpint (*url_index, >=, 0);
+      g_assert_cmpint (*url_index, <, n);
+      g_assert_false (g_hash_table_contains (url_indexes, url_index));
+      g_hash_table_add (url_indexes, url_index);
+
+      /* The mixed preset: in each block of ten, index 3 is slow and 7 failing. */
+      url_class = csv_str (row, header, "url_class");
+      expected_class = *url_index % 10 == 3 ? "slow" : *url_index % 10 == 7 ? "failing" : "regular";
+      g_assert_cmpstr (url_class, ==, expected_class);
+      g_assert_cmpstr (csv_str (row, header, "strategy"), ==, "loop");
+
+      outcome = csv_str (row, header, "outcome");
+      for (guint k = 0; k < G_N_ELEMENTS (outcome_names); k++)
+        {
+          if (g_str_equal (outcome, outcome_names[k]))
+            {
+              per_outcome[k]++;
+              known = TRUE;
+            }
+        }
+      if (!known)
+        g_error ("unknown outcome “%s” in CSV row %u", outcome, i);
+
+      status = csv_int (row, header, "http_status");
+      if (g_str_equal (outcome, "ok"))
+        {
+          g_assert_cmpint (status, ==, 200);
+          g_assert_cmpstr (csv_str (row, header, "error"), ==, "");
+          g_assert_cmpint (csv_int (row, header, "latency_us"), >, 0);
+          g_assert_cmpint (csv_int (row, header, "queued_us"), >=, 0);
+          g_assert_cmpint (csv_int (row, header, "queued_us"), <=,
+                           csv_int (row, header, "started_us"));
+          g_assert_cmpint (csv_int (row, header, "started_us"), <=,
+                           csv_int (row, header, "done_us"));
+        }
+      else if (g_str_equal (outcome, "http_error"))
+        {
+          g_assert_cmpstr (url_class, ==, "failing");
+          g_assert_cmpint (status, >=, 500);
+          g_assert_cmpint (status, <=, 599);
+        }
+    }
+
+  g_assert_cmpuint (g_hash_table_size (job_ids), ==, n);
+  g_assert_cmpuint (g_hash_table_size (url_indexes), ==, n);
+
+  /* The rows and the summary describe the same requests. */
+  for (guint k = 0; k < G_N_ELEMENTS (outcome_names); k++)
+    g_assert_cmpint (per_outcome[k], ==, json_int (summary, outcome_members[k]));
+}
+
+static void
+test_summary_text (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  JsonObject *summary;
+  gint64 total, ok, http_errors;
+  const char * const args[] = {
+    "run", "--strategy", "loop", "--urls", "demo:mixed", "--count", "200",
+    "--concurrency", "50", "--json", json_path, "--demo-time-scale", TIME_SCALE, NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  assert_contains (r.out, "Fetchscope " PACKAGE_VERSION ": loop, concurrency 50, demo:mixed\n");
+  assert_contains (r.out, "  requests    200  ");
+  assert_contains (r.out, "http errors");
+  assert_contains (r.out, "  latency     p50 ");
+  assert_contains (r.out, "  peak RSS    ");
+  g_assert_null (strstr (r.out, "cancelled: partial results"));
+
+  /* The table and the JSON come from the same run. */
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  parse_summary_line (r.out, &total, &ok, &http_errors);
+  g_assert_cmpint (total, ==, 200);
+  g_assert_cmpint (ok, ==, json_int (summary, "ok"));
+  g_assert_cmpint (http_errors, ==, json_int (summary, "http_errors"));
+}
+
+static void
+write_file (const char *path,
+            const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_url_file (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *urls_path = tmp_path (f, "urls.txt");
+  g_autofree char *contents = NULL;
+  JsonObject *summary;
+  /* A relative name: the CLI runs in the temporary folder, and names the
+   * file the way it was given. */
+  const char * const args[] = {
+    "run", "--urls", "urls.txt", "--json", json_path, "--concurrency", "4", NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  server = demo_server_start (f);
+  contents = g_strdup_printf ("# URLs for test-cli\n"                    /* 1 */
+                              "\n"                                       /* 2 */
+                              "%s/ping\n"                                /* 3 */
+                              "%s/page/regular/1 regular\n"              /* 4 */
+                              "   %s/bytes/10   # a trailing comment\n"  /* 5 */
+                              "ftp://127.0.0.1/file.txt\n"               /* 6 */
+                              "\t\n"                                     /* 7 */
+                              "this-is-garbage\n"                        /* 8 */
+                              "%s/delay/1 delay\n"                       /* 9 */
+                              "  # an indented comment\n"                /* 10 */
+                              "%s/status/200",                           /* 11, no newline */
+                              server->base_url, server->base_url, server->base_url,
+                              server->base_url, server->base_url);
+  write_file (urls_path, contents);
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  assert_outcomes_add_up (summary, 5);
+  g_assert_cmpint (json_int (summary, "ok"), ==, 5);
+  g_assert_cmpint (json_int (summary, "bad_lines"), ==, 2);
+  g_assert_true (json_bool (summary, "complete"));
+  g_assert_cmpstr (json_string (summary, "urls"), ==, "urls.txt");
+
+  assert_contains (r.err, "urls.txt:6: unsupported scheme");
+  assert_contains (r.err, "urls.txt:8: not an absolute URL");
+  g_assert_null (strstr (r.err, "urls.txt:1:"));
+  g_assert_null (strstr (r.err, "urls.txt:4:"));
+  g_assert_null (strstr (r.err, "urls.txt:5:"));
+  assert_contains (r.out, "  requests    5  ");
+  assert_contains (r.out, "  bad lines   2 skipped");
+
+  demo_server_stop (server);
+}
+
+static void
+test_url_stdin (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *input = NULL;
+  JsonObject *summary;
+  const char * const args[] = { "run", "--urls", "-", "--json", json_path, NULL };
+
+  if (!require_cli ())
+    return;
+
+  server = demo_server_start (f);
+  input = g_strdup_printf ("# from stdin\n"
+                           "%s/ping\n"
+                           "mailto:someone@example.com\n"
+                           "%s/page/regular/2\n"
+                           "%s/bytes/100\n"
+                           "%s/ping\n",
+                           server->base_url, server->base_url, server->base_url,
+                           server->base_url);
+
+  run_cli_with_input (f, input, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  assert_outcomes_add_up (summary, 4);
+  g_assert_cmpint (json_int (summary, "ok"), ==, 4);
+  g_assert_cmpint (json_int (summary, "bad_lines"), ==, 1);
+  g_assert_true (json_bool (summary, "complete"));
+  assert_contains (r.err, "stdin:3: unsupported scheme");
+
+  demo_server_stop (server);
+}
+
+static void
+test_url_file_count (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) contents = g_string_new (NULL);
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *urls_path = tmp_path (f, "ten.txt");
+  JsonObject *summary;
+  const char * const args[] = {
+    "run", "--urls", urls_path, "--count", "3", "--json", json_path, NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  server = demo_server_start (f);
+  for (guint i = 0; i < 10; i++)
+    g_string_append_printf (contents, "%s/page/regular/%u\n", server->base_url, i);
+  write_file (urls_path, contents->str);
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  assert_outcomes_add_up (summary, 3);
+  g_assert_cmpint (json_int (summary, "ok"), ==, 3);
+  g_assert_cmpint (json_int (summary, "bad_lines"), ==, 0);
+  g_assert_true (json_bool (summary, "complete"));
+
+  demo_server_stop (server);
+}
+
+typedef struct
+{
+  const char *args[12];
+  const char *message;
+} UsageCase;
+
+static void
+test_usage_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* "@JSON@" stands for a --json path in the temporary folder. */
+  const UsageCase cases[] = {
+    { { "run", "--strategy", "fibers", "--urls", "demo:mixed", "--json", "@JSON@" },
+      "unknown strategy" },
+    { { "run", "--urls", "demo:mixed", "--concurrency", "0", "--json", "@JSON@" },
+      "--concurrency must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--concurrency", "-5", "--json", "@JSON@" },
+      "--concurrency must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--concurrency", "abc", "--json", "@JSON@" },
+      "--concurrency must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--timeout", "0", "--json", "@JSON@" },
+      "--timeout must be a number" },
+    { { "run", "--urls", "demo:mixed", "--count", "0", "--json", "@JSON@" },
+      "--count must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--demo-time-scale", "0", "--json", "@JSON@" },
+      "--demo-time-scale must be a number" },
+    { { "run", "--strategy", "loop", "--json", "@JSON@" },
+      "--urls is required" },
+    { { "run", "--urls", "demo:mixed", "--no-such-option", "--json", "@JSON@" },
+      "--no-such-option" },
+    { { "frobnicate", "--urls", "demo:mixed", "--json", "@JSON@" },
+      "unknown command" },
+    { { "run", "--urls", "demo:nope", "--json", "@JSON@", "--demo-time-scale", TIME_SCALE },
+      "unknown preset" },
+    { { "run", "--urls", "demo:mixed", "--json", "@JSON@", "extra" },
+      "unexpected argument" },
+  };
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+
+  if (!require_cli ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(CliResult) r = { 0 };
+      const char *args[G_N_ELEMENTS (cases[i].args) + 1] = { NULL };
+
+      for (guint k = 0; cases[i].args[k] != NULL; k++)
+        args[k] = g_str_equal (cases[i].args[k], "@JSON@") ? json_path : cases[i].args[k];
+
+      run_cli (f, args, &r);
+
+      if (r.status != 2)
+        g_error ("case %u (%s …): exit status %d, expected 2", i, cases[i].message, r.status);
+      assert_contains (r.err, "fetchscope-cli: ");
+      assert_contains (r.err, cases[i].message);
+      assert_contains (r.err, "--help");
+      g_assert_cmpstr (r.out, ==, "");
+
+      /* Nothing was run, so nothing was written, not even a temporary file. */
+      g_assert_false (g_file_test (json_path, G_FILE_TEST_EXISTS));
+      g_assert_cmpuint (count_dir_entries (f->tmpdir), ==, 0);
+    }
+}
+
+/* The message for an unknown preset lists the valid ones. */
+static void
+test_usage_unknown_preset (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_auto(CliResult) r = { 0 };
+  const char * const args[] = { "run", "--urls", "demo:nope", NULL };
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 2);
+  assert_contains (r.err, "unknown preset");
+  assert_contains (r.err, "nope");
+  assert_contains (r.err, "mixed");
+  assert_contains (r.err, "ping");
+  assert_contains (r.err, "slow");
+}
+
+static void
+test_missing_url_file (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_auto(CliResult) r = { 0 };
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *missing = tmp_path (f, "no-such-list.txt");
+  const char * const args[] = { "run", "--urls", missing, "--json", json_path, NULL };
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 1);
+  assert_contains (r.err, "fetchscope-cli: ");
+  assert_contains (r.err, missing);
+  g_assert_false (g_file_test (json_path, G_FILE_TEST_EXISTS));
+}
+
+static gboolean
+has_thread_named (const char *pid,
+                  const char *name)
+{
+  g_autofree char *task_dir = g_build_filename ("/proc", pid, "task", NULL);
+  g_autoptr(GDir) dir = g_dir_open (task_dir, 0, NULL);
+  const char *tid;
+
+  if (dir == NULL)
+    return FALSE;
+
+  while ((tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename (task_dir, tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+
+      if (g_file_get_contents (comm_path, &comm, NULL, NULL) &&
+          g_str_equal (g_strchomp (comm), name))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Ctrl-C (or SIGTERM) in the middle of a run of slow pages: the run is
+ * cancelled, exits 1, and still writes its partial results. */
+static void
+test_interrupt (Fixture       *f,
+                gconstpointer  data)
+{
+  int signum = GPOINTER_TO_INT (data);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *csv_path = tmp_path (f, "rows.csv");
+  g_autofree char *csv = NULL;
+  g_autofree char *pid = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonObject *summary;
+  gint64 deadline;
+  /* Slow pages take 5 s each: at concurrency 5, 50 of them take 50 s. */
+  const char * const args[] = {
+    "run", "--strategy", "loop", "--urls", "demo:slow", "--count", "50",
+    "--concurrency", "5", "--demo-time-scale", "1", "--json", json_path,
+    "--csv", csv_path, NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  proc = spawn_cli (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, args);
+  pid = g_strdup (g_subprocess_get_identifier (proc));
+  g_assert_nonnull (pid);
+
+  /* The engine thread starts after the demo server is up and the URL
+   * reader has started; then the first five transfers go out at once. */
+  deadline = g_get_monotonic_time () + STARTUP_TIMEOUT_S * G_USEC_PER_SEC;
+  while (!has_thread_named (pid, "fs-engine"))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_subprocess_force_exit (proc);
+          g_error ("fetchscope-cli did not start its engine within %u s", STARTUP_TIMEOUT_S);
+        }
+      g_assert_nonnull (g_subprocess_get_identifier (proc));
+      g_usleep (G_USEC_PER_SEC / 50);
+    }
+  g_usleep (G_USEC_PER_SEC / 2);
+
+  /* Still running: the signal interrupts the run, not its end. */
+  g_assert_nonnull (g_subprocess_get_identifier (proc));
+  g_subprocess_send_signal (proc, signum);
+  communicate (proc, NULL, &r);
+
+  g_assert_cmpint (r.status, ==, 1);
+  assert_contains (r.err, "cancelling");
+  assert_contains (r.out, "(cancelled: partial results)");
+  assert_contains (r.out, "  requests    50  ");
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  g_assert_false (json_bool (summary, "complete"));
+  assert_outcomes_add_up (summary, 50);
+  g_assert_cmpint (json_int (summary, "cancelled"), >=, 40);
+
+  /* The CSV is partial results too: one row per request, none lost. */
+  g_file_get_contents (csv_path, &csv, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 50 + 1);
+  g_assert_cmpstr (lines[0], ==, CSV_HEADER);
+}
+
+/* Reads a whole HTTP/1.0 response from @base_url@path. */
+static char *
+http_get (const char *base_url,
+          const char *path)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) reply = g_string_new (NULL);
+  g_autofree char *request = NULL;
+  const char *host_port = base_url + strlen ("http://");
+  GInputStream *in;
+  char buf[4096];
+  gssize n;
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  g_socket_client_set_timeout (client, 30);
+  connection = g_socket_client_connect_to_host (client, host_port, 80, NULL, &error);
+  g_assert_no_error (error);
+
+  request = g_strdup_printf ("GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", path, host_port);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, &error)) > 0)
+    g_string_append_len (reply, buf, n);
+  g_assert_no_error (error);
+
+  return g_string_free (g_steal_pointer (&reply), FALSE);
+}
+
+static void
+test_serve (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *reply = NULL;
+  const char * const args[] = { "serve", "--port", "0", "--time-scale", TIME_SCALE, NULL };
+
+  if (!require_cli ())
+    return;
+
+  proc = spawn_cli (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE, args);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "http://127.0.0.1:"));
+
+  /* It serves the demo pages. */
+  reply = http_get (line, "/ping");
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1."));
+  assert_contains (reply, " 200 ");
+  assert_contains (reply, "\r\n\r\npong");
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
+static void
+test_help (Fixture       *f,
+           gconstpointer  data)
+{
+  const char * const run_help[] = { "run", "--help", NULL };
+  const char * const help[] = { "--help", NULL };
+  const char * const version[] = { "--version", NULL };
+  const char * const nothing[] = { NULL };
+
+  if (!require_cli ())
+    return;
+
+  {
+    g_auto(CliResult) r = { 0 };
+
+    run_cli (f, run_help, &r);
+    g_assert_cmpint (r.status, ==, 0);
+    assert_contains (r.out, "--strategy");
+    assert_contains (r.out, "--urls");
+    assert_contains (r.out, "--json");
+    assert_contains (r.out, "--csv");
+    assert_contains (r.out, "demo:");
+    assert_contains (r.out, "\n  mixed ");
+    assert_contains (r.out, "\n  ping ");
+  }
+
+  {
+    g_auto(CliResult) r = { 0 };
+
+    run_cli (f, help, &r);
+    g_assert_cmpint (r.status, ==, 0);
+    assert_contains (r.out, "Usage:");
+    assert_contains (r.out, "run");
+    assert_contains (r.out, "serve");
+  }
+
+  {
+    g_auto(CliResult) r = { 0 };
+
+    run_cli (f, version, &r);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.out, ==, "fetchscope-cli " PACKAGE_VERSION "\n");
+  }
+
+  {
+    g_auto(CliResult) r = { 0 };
+
+    run_cli (f, nothing, &r);
+    g_assert_cmpint (r.status, ==, 2);
+    assert_contains (r.err, "Usage:");
+    g_assert_cmpstr (r.out, ==, "");
+  }
+}
+
+/* A JSON file that cannot be written fails the run, but the measurement
+ * is already on stdout. */
+static void
+test_unwritable_json (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(CliResult) r = { 0 };
+  /* A folder that does not exist cannot be written, even by root. */
+  g_autofree char *json_path = g_build_filename (f->tmpdir, "no-such-dir", "x.json", NULL);
+  const char * const args[] = {
+    "run", "--urls", "demo:ping", "--count", "50", "--json", json_path,
+    "--demo-time-scale", TIME_SCALE, NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 1);
+  assert_contains (r.err, "fetchscope-cli: ");
+  assert_contains (r.err, json_path);
+  assert_contains (r.out, "  requests    50  ok 50  ");
+  g_assert_cmpuint (count_dir_entries (f->tmpdir), ==, 0);
+}
+
+static void
+add_test (const char    *path,
+          gconstpointer  data,
+          void         (*func) (Fixture *, gconstpointer))
+{
+  g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  add_test ("/Fetchscope/Cli/run-mixed-json", NULL, test_run_mixed_json);
+  add_test ("/Fetchscope/Cli/run-serial-json", NULL, test_run_serial_json);
+  add_test ("/Fetchscope/Cli/run-csv", NULL, test_run_csv);
+  add_test ("/Fetchscope/Cli/summary-text", NULL, test_summary_text);
+  add_test ("/Fetchscope/Cli/url-file", NULL, test_url_file);
+  add_test ("/Fetchscope/Cli/url-stdin", NULL, test_url_stdin);
+  add_test ("/Fetchscope/Cli/url-file-count", NULL, test_url_file_count);
+  add_test ("/Fetchscope/Cli/usage-errors", NULL, test_usage_errors);
+  add_test ("/Fetchscope/Cli/usage-unknown-preset", NULL, test_usage_unknown_preset);
+  add_test ("/Fetchscope/Cli/missing-url-file", NULL, test_missing_url_file);
+  add_test ("/Fetchscope/Cli/sigint", GINT_TO_POINTER (SIGINT), test_interrupt);
+  add_test ("/Fetchscope/Cli/sigterm", GINT_TO_POINTER (SIGTERM), test_interrupt);
+  add_test ("/Fetchscope/Cli/serve", NULL, test_serve);
+  add_test ("/Fetchscope/Cli/help", NULL, test_help);
+  add_test ("/Fetchscope/Cli/unwritable-json", NULL, test_unwritable_json);
+
+  return g_test_run ();
+}
