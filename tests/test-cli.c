@@ -278,7 +278,7 @@ assert_contains (const char *haystack,
                  const char *needle)
 {
   if (strstr (haystack, needle) == NULL)
-    g_error ("expected “%s” in:\n%s", needle, haystack);
+    g_error ("expected \"%s\" in:\n%s", needle, haystack);
 }
 
 /* The demo server, started by the test itself for URL files and stdin. */
@@ -339,7 +339,7 @@ member (JsonObject *object,
   JsonNode *node = json_object_get_member (object, name);
 
   if (node == NULL)
-    g_error ("JSON summary has no “%s”", name);
+    g_error ("JSON summary has no \"%s\"", name);
 
   return node;
 }
@@ -455,7 +455,7 @@ parse_summary_line (const char *out,
                        G_REGEX_MULTILINE, 0, NULL);
   g_assert_nonnull (regex);
   if (!g_regex_match (regex, out, 0, &match))
-    g_error ("no “requests … ok … http errors …” line in the summary:\n%s", out);
+    g_error ("no \"requests ... ok ... http errors ...\" line in the summary:\n%s", out);
 
   total_text = g_match_info_fetch (match, 1);
   ok_text = g_match_info_fetch (match, 2);
@@ -712,7 +712,7 @@ test_run_csv (Fixture       *f,
             }
         }
       if (!known)
-        g_error ("unknown outcome “%s” in CSV row %u", outcome, i);
+        g_error ("unknown outcome \"%s\" in CSV row %u", outcome, i);
 
       status = csv_int (row, header, "http_status");
       if (g_str_equal (outcome, "ok"))
@@ -974,7 +974,7 @@ test_usage_errors (Fixture       *f,
       run_cli (f, args, &r);
 
       if (r.status != 2)
-        g_error ("case %u (%s …): exit status %d, expected 2", i, cases[i].message, r.status);
+        g_error ("case %u (%s): exit status %d, expected 2", i, cases[i].message, r.status);
       assert_contains (r.err, "fetchscope-cli: ");
       assert_contains (r.err, cases[i].message);
       assert_contains (r.err, "--help");

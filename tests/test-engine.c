@@ -64,6 +64,9 @@ collect (const FsEvent *events,
       GHashTable *table = e->kind == FS_EVENT_START ? c->starts : c->terminals;
       gpointer key = GSIZE_TO_POINTER ((gsize) e->job_id);
 
+      if (e->kind == FS_EVENT_SAMPLE)
+        continue;
+
       g_hash_table_insert (table, key,
                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (table, key)) + 1));
 
@@ -419,6 +422,29 @@ test_keep_alive_and_concurrency (gconstpointer data)
     g_assert_cmpuint (c->max_in_flight, ==, 1);
   else
     g_assert_cmpuint (c->max_in_flight, ==, spec.concurrency);
+
+  /* The run lasts at least 10 × 20 ms: the loop's lag probe fires in it. */
+  if (strategy == FS_STRATEGY_LOOP)
+    {
+      guint samples = 0;
+      FsSummary s;
+
+      for (guint i = 0; i < c->events->len; i++)
+        {
+          const FsEvent *e = &g_array_index (c->events, FsEvent, i);
+
+          if (e->kind == FS_EVENT_SAMPLE)
+            {
+              samples++;
+              g_assert_cmpint (e->sample.pid, ==, 0);
+              g_assert_cmpint (e->sample.loop_lag_us, >=, 0);
+              g_assert_cmpint (e->lane.tid, >, 0);
+            }
+        }
+      g_assert_cmpuint (samples, >=, 1);
+      fs_aggregator_get_summary (c->aggregator, &s);
+      g_assert_cmpint (s.loop_lag_max_us, >=, 0);
+    }
 }
 
 static void

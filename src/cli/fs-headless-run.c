@@ -348,6 +348,8 @@ fs_headless_run_print_summary (FsHeadlessRun *self,
            s.latency_ms_p50, s.latency_ms_p90, s.latency_ms_p99, s.latency_ms_p999,
            s.latency_ms_max);
   fprintf (out, "  peak RSS    %s  CPU %.2f s\n", rss, s.cpu_s);
+  if (s.loop_lag_max_us >= 0)
+    fprintf (out, "  loop lag    max %.2f ms\n", s.loop_lag_max_us / 1000.0);
   if (fs_url_source_get_n_bad_lines (self->source) > 0)
     fprintf (out, "  bad lines   %" G_GUINT64_FORMAT " skipped\n",
              fs_url_source_get_n_bad_lines (self->source));
@@ -430,6 +432,11 @@ fs_headless_run_to_json (FsHeadlessRun *self)
   json_builder_add_int_value (b, s.peak_rss_bytes);
   json_builder_set_member_name (b, "cpu_s");
   json_builder_add_double_value (b, s.cpu_s);
+  json_builder_set_member_name (b, "loop_lag_max_ms");
+  if (s.loop_lag_max_us >= 0)
+    json_builder_add_double_value (b, s.loop_lag_max_us / 1000.0);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -58,6 +59,8 @@ struct _Loop
   gint64         timer_deadline;  /* monotonic µs, -1 = none: what curl asked for */
   GSource       *waker;
   GSource       *cancel_source;
+  GSource       *lag_probe;
+  gint64         lag_probe_due;
 
   FsTransfer    *transfers;
   guint          n_transfers;
@@ -154,6 +157,7 @@ settle (Loop *loop)
 }
 
 #define MAX_EPOLL_EVENTS 256
+#define LAG_PROBE_INTERVAL_US (100 * 1000)
 
 static gboolean
 epoll_dispatch (GSource     *source,
@@ -308,12 +312,39 @@ waker_dispatch (GSource     *source,
   return G_SOURCE_CONTINUE;
 }
 
+/* How late the loop gets round to a due timer: what a blocked loop costs
+ * every transfer on it. Recorded as a sample with no process (pid 0). */
+static gboolean
+lag_probe_dispatch (GSource     *source,
+                    GSourceFunc  callback,
+                    gpointer     user_data)
+{
+  Loop *loop = user_data;
+  gint64 now = g_get_monotonic_time ();
+  FsEvent *event = next_event (loop);
+
+  memset (event, 0, sizeof *event);
+  event->kind = FS_EVENT_SAMPLE;
+  event->strategy = FS_STRATEGY_LOOP;
+  event->lane = loop->transfers[0].lane;
+  event->lane.slot = 0;
+  event->t_done = now;
+  event->sample.loop_lag_us = MAX (0, now - loop->lag_probe_due);
+  flush (loop);
+
+  loop->lag_probe_due = now + LAG_PROBE_INTERVAL_US;
+  g_source_set_ready_time (source, loop->lag_probe_due);
+
+  return G_SOURCE_CONTINUE;
+}
+
 static GSourceFuncs timer_funcs = {
   .prepare = timer_prepare,
   .check = timer_check,
   .dispatch = timer_dispatch,
 };
 static GSourceFuncs waker_funcs = { .dispatch = waker_dispatch };
+static GSourceFuncs lag_probe_funcs = { .dispatch = lag_probe_dispatch };
 
 static void
 cancel_job (Loop  *loop,
@@ -467,6 +498,9 @@ loop_init (Loop               *loop,
   g_source_set_static_name (loop->epoll_source, "[fetchscope] curl sockets");
   g_source_attach (loop->epoll_source, loop->context);
   loop->waker = add_source (loop, &waker_funcs, "[fetchscope] job waker");
+  loop->lag_probe = add_source (loop, &lag_probe_funcs, "[fetchscope] loop lag probe");
+  loop->lag_probe_due = g_get_monotonic_time () + LAG_PROBE_INTERVAL_US;
+  g_source_set_ready_time (loop->lag_probe, loop->lag_probe_due);
 
   return TRUE;
 }
@@ -502,6 +536,9 @@ loop_clear (Loop *loop)
   if (loop->waker != NULL)
     g_source_destroy (loop->waker);
   g_clear_pointer (&loop->waker, g_source_unref);
+  if (loop->lag_probe != NULL)
+    g_source_destroy (loop->lag_probe);
+  g_clear_pointer (&loop->lag_probe, g_source_unref);
 
   g_clear_pointer (&loop->transfers, g_free);
   g_clear_pointer (&loop->free_slots, g_free);
