@@ -470,6 +470,28 @@ test_cancel_keeps_totals (gconstpointer data)
     }
 }
 
+/* 200 connections opened at once must all be accepted at once: a listen
+ * backlog that is too short makes the kernel drop SYNs, retried after 1 s. */
+static void
+test_connect_burst (gconstpointer data)
+{
+  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data), .concurrency = 200 };
+  g_auto(GStrv) urls = repeat_path ("/delay/1000", 200);
+  g_autoptr(Collector) c = run_urls (&spec, (const char * const *) urls, 200);
+
+  assert_one_terminal_each (c, 200);
+  for (guint i = 0; i < c->events->len; i++)
+    {
+      const FsEvent *e = &g_array_index (c->events, FsEvent, i);
+
+      if (e->kind != FS_EVENT_TERMINAL)
+        continue;
+      g_assert_cmpint (e->outcome, ==, FS_OUTCOME_OK);
+      if (e->t_connect > 0)
+        g_assert_cmpint (e->t_connect - e->t_started, <, 900 * 1000);
+    }
+}
+
 static void
 test_empty_queue (gconstpointer data)
 {
@@ -497,6 +519,13 @@ add_engine_tests (FsStrategy strategy)
     { "cancel-keeps-totals", test_cancel_keeps_totals },
     { "empty-queue", test_empty_queue },
   };
+
+  if (strategy != FS_STRATEGY_SERIAL)
+    {
+      g_autofree char *path = g_strdup_printf ("/Fetchscope/Engine/%s/connect-burst",
+                                               fs_strategy_to_string (strategy));
+      g_test_add_data_func (path, GUINT_TO_POINTER (strategy), test_connect_burst);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
     {

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@ main (int   argc,
     { NULL }
   };
 
+  setlocale (LC_ALL, "");
   g_set_prgname ("fetchscope-demo-server");
 
   context = g_option_context_new (NULL);

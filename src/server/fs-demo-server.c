@@ -1000,6 +1000,8 @@ fs_demo_server_new (const FsDemoServerOptions *options)
  *
  * Returns: %TRUE once listening
  */
+#define LISTEN_BACKLOG 4096
+
 gboolean
 fs_demo_server_listen (FsDemoServer  *self,
                        guint16        port,
@@ -1008,7 +1010,7 @@ fs_demo_server_listen (FsDemoServer  *self,
   g_autoptr(GInetAddress) loopback = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocketAddress) local = NULL;
-  GSList *listeners;
+  g_autoptr(GSocket) socket = NULL;
 
   g_return_val_if_fail (FS_IS_DEMO_SERVER (self), FALSE);
   g_return_val_if_fail (self->context == NULL, FALSE);
@@ -1016,13 +1018,20 @@ fs_demo_server_listen (FsDemoServer  *self,
 
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   address = g_inet_socket_address_new (loopback, port);
-  if (!soup_server_listen (self->server, address, 0, error))
+
+  /* Our own socket, for its backlog: GLib's default of 10 makes the kernel
+   * drop connection attempts beyond it, and a client opening 100 at once
+   * sees some of them retried a whole second later. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->server, socket, 0, error))
     return FALSE;
 
-  listeners = soup_server_get_listeners (self->server);
-  g_assert (listeners != NULL);
-  local = g_socket_get_local_address (listeners->data, error);
-  g_slist_free (listeners);
+  local = g_socket_get_local_address (socket, error);
   if (local == NULL)
     {
       soup_server_disconnect (self->server);
