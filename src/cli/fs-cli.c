@@ -227,6 +227,7 @@ cmd_run (int    argc,
     { NULL }
   };
 
+  g_set_prgname ("fetchscope-cli run");
   context = g_option_context_new ("- fetch a URL set with one strategy");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context, presets);
