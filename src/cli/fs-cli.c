@@ -133,7 +133,8 @@ strategy_list (void)
   GString *s = g_string_new (NULL);
 
   for (guint i = 0; i < FS_N_STRATEGIES; i++)
-    g_string_append_printf (s, "%s%s", i ? "|" : "", fs_strategy_to_string (i));
+    if (fs_engine_strategy_is_available (i))
+      g_string_append_printf (s, "%s%s", s->len ? "|" : "", fs_strategy_to_string (i));
 
   return g_string_free (s, FALSE);
 }
@@ -241,7 +242,9 @@ cmd_run (int    argc,
   if (o.urls == NULL || *o.urls == '\0')
     return usage_error ("--urls is required (e.g. --urls demo:mixed)");
 
-  if (o.strategy != NULL && !fs_strategy_from_string (o.strategy, &config->strategy))
+  if (o.strategy != NULL &&
+      (!fs_strategy_from_string (o.strategy, &config->strategy) ||
+       !fs_engine_strategy_is_available (config->strategy)))
     return usage_error ("unknown strategy “%s” (choose %s)", o.strategy, strategies);
 
   if (!parse_uint ("--count", o.count, 1, G_MAXINT64, &count, &error) ||

@@ -87,9 +87,14 @@ fs_engine_new (const FsRunConfig  *config,
       type = FS_TYPE_ENGINE_CURL_MULTI;
       break;
 
+    case FS_STRATEGY_THREADS:
+    case FS_STRATEGY_PROCESSES:
+    case FS_STRATEGY_HYBRID:
     case FS_N_STRATEGIES:
     default:
-      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT, "Unknown strategy");
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
+                   "The “%s” strategy is not available in this build",
+                   fs_strategy_to_string (config->strategy));
       return NULL;
     }
 
@@ -98,6 +103,30 @@ fs_engine_new (const FsRunConfig  *config,
   priv->config = fs_run_config_copy (config);
 
   return self;
+}
+
+/**
+ * fs_engine_strategy_is_available:
+ *
+ * Whether fs_engine_new() can run @strategy. Lists and menus show only
+ * these.
+ */
+gboolean
+fs_engine_strategy_is_available (FsStrategy strategy)
+{
+  switch (strategy)
+    {
+    case FS_STRATEGY_SERIAL:
+    case FS_STRATEGY_LOOP:
+      return TRUE;
+
+    case FS_STRATEGY_THREADS:
+    case FS_STRATEGY_PROCESSES:
+    case FS_STRATEGY_HYBRID:
+    case FS_N_STRATEGIES:
+    default:
+      return FALSE;
+    }
 }
 
 const FsRunConfig *

@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_DERIVABLE_TYPE (FsEngine, fs_engine, FS, ENGINE, GObject)
 
+gboolean           fs_engine_strategy_is_available (FsStrategy strategy);
 FsEngine          *fs_engine_new          (const FsRunConfig   *config,
                                            GError             **error);
 const FsRunConfig *fs_engine_get_config   (FsEngine            *self);

@@ -24,6 +24,9 @@ static const char * const outcome_names[FS_N_OUTCOMES] = {
 static const char * const strategy_names[FS_N_STRATEGIES] = {
   [FS_STRATEGY_SERIAL] = "serial",
   [FS_STRATEGY_LOOP] = "loop",
+  [FS_STRATEGY_THREADS] = "threads",
+  [FS_STRATEGY_PROCESSES] = "processes",
+  [FS_STRATEGY_HYBRID] = "hybrid",
 };
 
 const char *

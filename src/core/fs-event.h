@@ -39,7 +39,9 @@ struct _FsEvent
   guint8      kind;        /* FsEventKind */
   guint8      outcome;     /* FsOutcome, terminal records only */
   guint8      strategy;    /* FsStrategy */
-  guint8      _pad;
+  guint8      route;       /* FsRoute, hybrid only */
+  guint8      route_reason;/* FsRouteReason */
+  guint8      _pad[3];
   guint16     http_status;
   gint16      curl_code;   /* CURLcode, 0 when none */
   guint64     job_id;

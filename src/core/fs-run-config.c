@@ -21,6 +21,10 @@ fs_run_config_new (void)
   self->max_body_bytes = 16 * 1024 * 1024;
   self->max_redirects = 5;
   self->user_agent = g_strdup ("Fetchscope/" PACKAGE_VERSION);
+  self->worker_mode = FS_WORKER_MODE_BLOCKING;
+  self->cpu_work = FS_CPU_WORK_NONE;
+  self->hash_rounds = 1000;
+  self->switch_interval_us = FS_RUN_CONFIG_DEFAULT_SWITCH_INTERVAL_US;
 
   return self;
 }
@@ -82,12 +86,148 @@ fs_run_config_validate (const FsRunConfig *self,
       return FALSE;
     }
 
+  if (self->workers > FS_RUN_CONFIG_MAX_WORKERS)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
+                   "Workers must be between 1 and %u, not %u",
+                   FS_RUN_CONFIG_MAX_WORKERS, self->workers);
+      return FALSE;
+    }
+
+  if (self->cpu_work == FS_CPU_WORK_HASH &&
+      (self->hash_rounds < 1 || self->hash_rounds > FS_RUN_CONFIG_MAX_HASH_ROUNDS))
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
+                   "Hash rounds must be between 1 and %u, not %u",
+                   FS_RUN_CONFIG_MAX_HASH_ROUNDS, self->hash_rounds);
+      return FALSE;
+    }
+
+  if (self->switch_interval_us < 100 || self->switch_interval_us > 10 * G_USEC_PER_SEC)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
+                   "The switch interval must be between 0.1 ms and 10 s");
+      return FALSE;
+    }
+
   if (self->max_redirects > 50)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
                    "At most 50 redirects may be followed, not %u", self->max_redirects);
       return FALSE;
     }
+
+  return TRUE;
+}
+
+/**
+ * fs_run_config_get_workers:
+ *
+ * Threads for the threads strategy (default: one per concurrent request, as
+ * ThreadPoolExecutor(max_workers=N)), processes for the processes strategy
+ * (default: one per core), the pool of the hybrid (default: one per core).
+ */
+guint
+fs_run_config_get_workers (const FsRunConfig *self)
+{
+  g_return_val_if_fail (self != NULL, 1);
+
+  if (self->workers > 0)
+    return self->workers;
+
+  switch ((FsStrategy) self->strategy)
+    {
+    case FS_STRATEGY_THREADS:
+      return self->concurrency;
+
+    case FS_STRATEGY_PROCESSES:
+    case FS_STRATEGY_HYBRID:
+      return MAX (1, g_get_num_processors ());
+
+    case FS_STRATEGY_SERIAL:
+    case FS_STRATEGY_LOOP:
+    case FS_N_STRATEGIES:
+    default:
+      return 1;
+    }
+}
+
+/**
+ * fs_cpu_work_parse:
+ * @text: "none", "hash:N" or "puzzle"
+ */
+gboolean
+fs_cpu_work_parse (const char  *text,
+                   FsCpuWork   *cpu_work,
+                   guint       *hash_rounds,
+                   GError     **error)
+{
+  guint64 rounds = 0;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (g_str_equal (text, "none"))
+    {
+      *cpu_work = FS_CPU_WORK_NONE;
+      return TRUE;
+    }
+
+  if (g_str_equal (text, "puzzle"))
+    {
+      *cpu_work = FS_CPU_WORK_PUZZLE;
+      return TRUE;
+    }
+
+  if (g_str_has_prefix (text, "hash:") &&
+      g_ascii_string_to_unsigned (text + 5, 10, 1, FS_RUN_CONFIG_MAX_HASH_ROUNDS, &rounds, NULL))
+    {
+      *cpu_work = FS_CPU_WORK_HASH;
+      *hash_rounds = (guint) rounds;
+      return TRUE;
+    }
+
+  g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
+               "CPU work must be none, hash:N (N from 1 to %u) or puzzle, not “%s”",
+               FS_RUN_CONFIG_MAX_HASH_ROUNDS, text);
+  return FALSE;
+}
+
+char *
+fs_cpu_work_to_string (FsCpuWork cpu_work,
+                       guint     hash_rounds)
+{
+  switch (cpu_work)
+    {
+    case FS_CPU_WORK_HASH:
+      return g_strdup_printf ("hash:%u", hash_rounds);
+
+    case FS_CPU_WORK_PUZZLE:
+      return g_strdup ("puzzle");
+
+    case FS_CPU_WORK_NONE:
+    default:
+      return g_strdup ("none");
+    }
+}
+
+const char *
+fs_worker_mode_to_string (FsWorkerMode mode)
+{
+  return mode == FS_WORKER_MODE_LOOP ? "loop" : "blocking";
+}
+
+gboolean
+fs_worker_mode_from_string (const char   *text,
+                            FsWorkerMode *mode)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (g_str_equal (text, "blocking"))
+    *mode = FS_WORKER_MODE_BLOCKING;
+  else if (g_str_equal (text, "loop"))
+    *mode = FS_WORKER_MODE_LOOP;
+  else
+    return FALSE;
 
   return TRUE;
 }

@@ -42,7 +42,42 @@ typedef enum
 {
   FS_STRATEGY_SERIAL,
   FS_STRATEGY_LOOP,
+  FS_STRATEGY_THREADS,
+  FS_STRATEGY_PROCESSES,
+  FS_STRATEGY_HYBRID,
   FS_N_STRATEGIES
 } FsStrategy;
+
+/* How each child of the processes strategy fetches. */
+typedef enum
+{
+  FS_WORKER_MODE_BLOCKING,   /* one request at a time: multiprocessing.Pool + requests */
+  FS_WORKER_MODE_LOOP,       /* its own loop engine: multiprocessing + asyncio */
+} FsWorkerMode;
+
+/* What happens to a body once it has arrived. */
+typedef enum
+{
+  FS_CPU_WORK_NONE,
+  FS_CPU_WORK_HASH,          /* N rounds of SHA-256 chained over the body */
+  FS_CPU_WORK_PUZZLE,        /* solve the demo CPU and multi-core pages' puzzles */
+} FsCpuWork;
+
+/* Where the hybrid strategy sent a request, and why. */
+typedef enum
+{
+  FS_ROUTE_NONE,             /* not a hybrid run */
+  FS_ROUTE_LOOP,
+  FS_ROUTE_POOL,
+} FsRoute;
+
+typedef enum
+{
+  FS_ROUTE_REASON_NONE,
+  FS_ROUTE_REASON_CLASS,      /* the URL file named a class */
+  FS_ROUTE_REASON_PAGE_TYPE,  /* the demo server's page type, from the URL */
+  FS_ROUTE_REASON_LEARNED,    /* the measured CPU cost of its path prefix */
+  FS_ROUTE_REASON_DEFAULT,    /* nothing known yet: the loop */
+} FsRouteReason;
 
 G_END_DECLS
