@@ -9,6 +9,7 @@
 #include "fs-engine-curl-multi.h"
 #include "fs-engine-private.h"
 #include "fs-engine-serial.h"
+#include "fs-engine-thread-pool.h"
 #include "fs-error.h"
 
 typedef struct
@@ -88,6 +89,9 @@ fs_engine_new (const FsRunConfig  *config,
       break;
 
     case FS_STRATEGY_THREADS:
+      type = FS_TYPE_ENGINE_THREAD_POOL;
+      break;
+
     case FS_STRATEGY_PROCESSES:
     case FS_STRATEGY_HYBRID:
     case FS_N_STRATEGIES:
@@ -118,9 +122,9 @@ fs_engine_strategy_is_available (FsStrategy strategy)
     {
     case FS_STRATEGY_SERIAL:
     case FS_STRATEGY_LOOP:
+    case FS_STRATEGY_THREADS:
       return TRUE;
 
-    case FS_STRATEGY_THREADS:
     case FS_STRATEGY_PROCESSES:
     case FS_STRATEGY_HYBRID:
     case FS_N_STRATEGIES:
