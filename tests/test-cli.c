@@ -88,7 +88,9 @@ require_cli (void)
 {
   if (cli_path () == NULL || g_getenv ("FETCHSCOPE_LIBEXECDIR") == NULL)
     {
-      g_test_skip ("FETCHSCOPE_CLI and FETCHSCOPE_LIBEXECDIR must be set (run through meson test)");
+      /* A misconfigured run fails: a skip here would read as a pass. */
+      g_test_fail_printf ("FETCHSCOPE_CLI and FETCHSCOPE_LIBEXECDIR must be set "
+                          "(run through meson test)");
       return FALSE;
     }
 
@@ -885,6 +887,101 @@ test_url_stdin (Fixture       *f,
   demo_server_stop (server);
 }
 
+/* compare: every strategy runs the same list; the table ranks them. */
+static void
+test_compare (Fixture       *f,
+              gconstpointer  data)
+{
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "compare.json");
+  const char * const args[] = { "compare", "--strategies", "serial,loop,threads",
+                                "--urls", "demo:mixed", "--count", "40", "--concurrency", "10",
+                                "--demo-time-scale", TIME_SCALE, "--json", json_path, NULL };
+  const char *expected[] = { "serial", "loop", "threads" };
+  JsonArray *runs;
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+  assert_contains (r.out, "URL FETCHING PERFORMANCE COMPARISON");
+  assert_contains (r.out, "speedup is relative to serial");
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    assert_contains (r.out, expected[i]);
+
+  root = load_json (json_path);
+  g_assert_true (json_bool (json_node_get_object (root), "complete"));
+  runs = json_object_get_array_member (json_node_get_object (root), "runs");
+  g_assert_cmpuint (json_array_get_length (runs), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      JsonObject *run = json_array_get_object_element (runs, i);
+
+      g_assert_cmpstr (json_string (run, "strategy"), ==, expected[i]);
+      assert_outcomes_add_up (run, 40);
+      g_assert_cmpint (json_int (run, "concurrency"), ==, 10);
+    }
+}
+
+/* stdin is read once and replayed to every strategy. */
+static void
+test_compare_stdin (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "compare.json");
+  g_autofree char *input = NULL;
+  const char * const args[] = { "compare", "--strategies", "loop,serial", "--urls", "-",
+                                "--json", json_path, "-q", NULL };
+  JsonArray *runs;
+
+  if (!require_cli ())
+    return;
+
+  server = demo_server_start (f);
+  input = g_strdup_printf ("%s/ping\n%s/status/503\n%s/bytes/10\n",
+                           server->base_url, server->base_url, server->base_url);
+  run_cli_with_input (f, input, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  runs = json_object_get_array_member (json_node_get_object (root), "runs");
+  g_assert_cmpuint (json_array_get_length (runs), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *run = json_array_get_object_element (runs, i);
+
+      assert_outcomes_add_up (run, 3);
+      g_assert_cmpint (json_int (run, "http_errors"), ==, 1);
+    }
+
+  demo_server_stop (server);
+}
+
+static void
+test_compare_usage (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char * const unknown[] = { "compare", "--strategies", "loop,fibers", "--urls",
+                                   "demo:ping", NULL };
+  const char * const empty[] = { "compare", "--strategies", "", "--urls", "demo:ping", NULL };
+  g_auto(CliResult) r1 = { 0 };
+  g_auto(CliResult) r2 = { 0 };
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, unknown, &r1);
+  g_assert_cmpint (r1.status, ==, 2);
+  assert_contains (r1.err, "unknown strategy");
+  run_cli (f, empty, &r2);
+  g_assert_cmpint (r2.status, ==, 2);
+}
+
 static void
 test_url_file_count (Fixture       *f,
                      gconstpointer  data)
@@ -1287,6 +1384,9 @@ main (int   argc,
   add_test ("/Fetchscope/Cli/url-file", NULL, test_url_file);
   add_test ("/Fetchscope/Cli/url-stdin", NULL, test_url_stdin);
   add_test ("/Fetchscope/Cli/url-file-count", NULL, test_url_file_count);
+  add_test ("/Fetchscope/Cli/compare", NULL, test_compare);
+  add_test ("/Fetchscope/Cli/compare-stdin", NULL, test_compare_stdin);
+  add_test ("/Fetchscope/Cli/compare-usage", NULL, test_compare_usage);
   add_test ("/Fetchscope/Cli/usage-errors", NULL, test_usage_errors);
   add_test ("/Fetchscope/Cli/usage-unknown-preset", NULL, test_usage_unknown_preset);
   add_test ("/Fetchscope/Cli/missing-url-file", NULL, test_missing_url_file);

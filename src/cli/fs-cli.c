@@ -23,12 +23,16 @@
 
 #define EXIT_USAGE 2
 
+/* The options run and compare share, as typed. Parsed into an FsRunConfig
+ * and a UrlInput by parse_options(). */
 typedef struct
 {
   char    *strategy;
+  char    *strategies;
   char    *urls;
   char    *count;
   char    *concurrency;
+  char    *workers;
   char    *timeout;
   char    *max_body;
   char    *max_redirects;
@@ -37,15 +41,17 @@ typedef struct
   char    *demo_time_scale;
   char    *demo_seed;
   gboolean quiet;
-} RunOptions;
+} Options;
 
 static void
-run_options_clear (RunOptions *o)
+options_clear (Options *o)
 {
   g_free (o->strategy);
+  g_free (o->strategies);
   g_free (o->urls);
   g_free (o->count);
   g_free (o->concurrency);
+  g_free (o->workers);
   g_free (o->timeout);
   g_free (o->max_body);
   g_free (o->max_redirects);
@@ -55,7 +61,31 @@ run_options_clear (RunOptions *o)
   g_free (o->demo_seed);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunOptions, run_options_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* Where the URLs come from. A compare run replays the same list for every
+ * strategy: presets and files are opened again, stdin is read once and kept. */
+typedef struct
+{
+  char          *spec;
+  guint64        count;
+  double         demo_time_scale;
+  guint32        demo_seed;
+  FsDemoProcess *demo;
+  GBytes        *stdin_bytes;
+} UrlInput;
+
+static void
+url_input_clear (UrlInput *input)
+{
+  g_free (input->spec);
+  if (input->demo != NULL)
+    fs_demo_process_stop (input->demo);
+  g_clear_object (&input->demo);
+  g_clear_pointer (&input->stdin_bytes, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UrlInput, url_input_clear)
 
 G_GNUC_PRINTF (1, 2)
 static int
@@ -83,12 +113,10 @@ parse_uint (const char *option,
             guint64    *out,
             GError    **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
   if (text == NULL)
     return TRUE;
 
-  if (!g_ascii_string_to_unsigned (text, 10, min, max, out, &local_error))
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, out, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "%s must be a whole number from %" G_GUINT64_FORMAT " to %"
@@ -128,15 +156,32 @@ parse_double (const char *option,
 }
 
 static char *
-strategy_list (void)
+strategy_list (const char *separator)
 {
   GString *s = g_string_new (NULL);
 
   for (guint i = 0; i < FS_N_STRATEGIES; i++)
     if (fs_engine_strategy_is_available (i))
-      g_string_append_printf (s, "%s%s", s->len ? "|" : "", fs_strategy_to_string (i));
+      g_string_append_printf (s, "%s%s", s->len ? separator : "", fs_strategy_to_string (i));
 
   return g_string_free (s, FALSE);
+}
+
+static gboolean
+parse_strategy (const char  *text,
+                FsStrategy  *strategy,
+                GError     **error)
+{
+  if (!fs_strategy_from_string (text, strategy) || !fs_engine_strategy_is_available (*strategy))
+    {
+      g_autofree char *strategies = strategy_list ("|");
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "unknown strategy “%s” (choose %s)", text, strategies);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static char *
@@ -153,6 +198,166 @@ preset_help (void)
   return g_string_free (s, FALSE);
 }
 
+static GOptionContext *
+new_option_context (const char        *command,
+                    const char        *summary,
+                    Options           *o,
+                    const GOptionEntry *command_entries)
+{
+  g_autofree char *presets = preset_help ();
+  GOptionContext *context;
+  const GOptionEntry entries[] = {
+    { "urls", 'u', 0, G_OPTION_ARG_STRING, &o->urls,
+      "URL set: demo:PRESET, a file with one URL per line, or - for stdin", "SPEC" },
+    { "count", 'n', 0, G_OPTION_ARG_STRING, &o->count,
+      "Number of URLs (presets: default per preset; files: at most N)", "N" },
+    { "concurrency", 'c', 0, G_OPTION_ARG_STRING, &o->concurrency,
+      "Requests in flight at once (default 10)", "N" },
+    { "workers", 'w', 0, G_OPTION_ARG_STRING, &o->workers,
+      "Threads of the threads strategy (default: the concurrency)", "N" },
+    { "timeout", 't', 0, G_OPTION_ARG_STRING, &o->timeout,
+      "Per-request timeout in seconds (default 30)", "S" },
+    { "max-body", 0, 0, G_OPTION_ARG_STRING, &o->max_body,
+      "Largest body accepted, in bytes (default 16777216)", "BYTES" },
+    { "max-redirects", 0, 0, G_OPTION_ARG_STRING, &o->max_redirects,
+      "Redirects followed per request (default 5)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json_path, "Write the summary as JSON", "FILE" },
+    { "demo-time-scale", 0, 0, G_OPTION_ARG_STRING, &o->demo_time_scale,
+      "Multiply the demo server's delays (default 1)", "X" },
+    { "demo-seed", 0, 0, G_OPTION_ARG_STRING, &o->demo_seed,
+      "Seed of the demo server's link graph (default 1)", "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress line", NULL },
+    { NULL }
+  };
+  g_autofree char *prgname = g_strdup_printf ("fetchscope-cli %s", command);
+
+  g_set_prgname (prgname);
+  context = g_option_context_new (summary);
+  g_option_context_add_main_entries (context, command_entries, NULL);
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (context, presets);
+
+  return context;
+}
+
+/* Everything but the strategy: that differs between run and compare. */
+static gboolean
+parse_options (const Options  *o,
+               FsRunConfig    *config,
+               UrlInput       *input,
+               GError        **error)
+{
+  guint64 concurrency = config->concurrency, workers = 0;
+  guint64 max_body = config->max_body_bytes, max_redirects = config->max_redirects;
+  guint64 demo_seed = 1;
+  double timeout_s = config->timeout_ms / 1000.0;
+
+  if (o->urls == NULL || *o->urls == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--urls is required (e.g. --urls demo:mixed)");
+      return FALSE;
+    }
+
+  input->demo_time_scale = 1.0;
+
+  if (!parse_uint ("--count", o->count, 1, G_MAXINT64, &input->count, error) ||
+      !parse_uint ("--concurrency", o->concurrency, 1, FS_RUN_CONFIG_MAX_CONCURRENCY,
+                   &concurrency, error) ||
+      !parse_uint ("--workers", o->workers, 1, FS_RUN_CONFIG_MAX_WORKERS, &workers, error) ||
+      !parse_uint ("--max-body", o->max_body, 1, G_MAXINT64, &max_body, error) ||
+      !parse_uint ("--max-redirects", o->max_redirects, 0, 50, &max_redirects, error) ||
+      !parse_uint ("--demo-seed", o->demo_seed, 0, G_MAXUINT32, &demo_seed, error) ||
+      !parse_double ("--timeout", o->timeout, 0.001, 86400, &timeout_s, error) ||
+      !parse_double ("--demo-time-scale", o->demo_time_scale, 0.0001, 100,
+                     &input->demo_time_scale, error))
+    return FALSE;
+
+  if (g_str_has_prefix (o->urls, "demo:") &&
+      fs_url_preset_lookup (o->urls + strlen ("demo:")) == NULL)
+    {
+      g_autoptr(FsUrlSource) none = NULL;
+
+      none = fs_url_source_new_for_preset (o->urls + strlen ("demo:"), "http://127.0.0.1",
+                                           0, error);
+      g_assert (none == NULL);
+      return FALSE;
+    }
+
+  config->concurrency = concurrency;
+  config->workers = workers;
+  config->timeout_ms = MAX (1, (guint) (timeout_s * 1000.0 + 0.5));
+  config->max_body_bytes = max_body;
+  config->max_redirects = max_redirects;
+  input->spec = g_strdup (o->urls);
+  input->demo_seed = (guint32) demo_seed;
+
+  return fs_run_config_validate (config, error);
+}
+
+/* Starts the demo server if the URL set needs it, reads stdin if it must be
+ * replayed. Done once, before the first run. */
+static gboolean
+url_input_prepare (UrlInput      *input,
+                   gboolean       replay,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  if (g_str_has_prefix (input->spec, "demo:"))
+    {
+      input->demo = fs_demo_process_new (input->demo_time_scale, input->demo_seed);
+      if (!fs_demo_process_start (input->demo, cancellable, error))
+        {
+          g_prefix_error (error, "could not start the demo server: ");
+          return FALSE;
+        }
+    }
+  else if (replay && g_str_equal (input->spec, "-"))
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+      if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                  cancellable, error) < 0)
+        return FALSE;
+      input->stdin_bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+    }
+
+  return TRUE;
+}
+
+static FsUrlSource *
+url_input_open (UrlInput  *input,
+                GError   **error)
+{
+  FsUrlSource *source;
+
+  if (input->demo != NULL)
+    return fs_url_source_new_for_preset (input->spec + strlen ("demo:"),
+                                         fs_demo_process_get_base_url (input->demo),
+                                         input->count, error);
+
+  if (input->stdin_bytes != NULL)
+    {
+      g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (input->stdin_bytes);
+
+      source = fs_url_source_new_for_stream (in, "stdin");
+    }
+  else if (g_str_equal (input->spec, "-"))
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+
+      source = fs_url_source_new_for_stream (in, "stdin");
+    }
+  else if (!(source = fs_url_source_new_for_path (input->spec, error)))
+    return NULL;
+
+  if (input->count > 0)
+    fs_url_source_set_limit (source, input->count);
+
+  return source;
+}
+
 static GCancellable *the_cancellable;
 
 static gboolean
@@ -162,6 +367,33 @@ on_interrupt (gpointer user_data)
   g_cancellable_cancel (the_cancellable);
 
   return G_SOURCE_CONTINUE;
+}
+
+/* Ctrl-C and SIGTERM cancel @cancellable until the returned guard is
+ * dropped; installed before anything slow starts. */
+typedef struct
+{
+  guint sigint_id;
+  guint sigterm_id;
+} SignalGuard;
+
+static void
+signal_guard_clear (SignalGuard *guard)
+{
+  g_clear_handle_id (&guard->sigint_id, g_source_remove);
+  g_clear_handle_id (&guard->sigterm_id, g_source_remove);
+  the_cancellable = NULL;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignalGuard, signal_guard_clear)
+
+static void
+signal_guard_init (SignalGuard  *guard,
+                   GCancellable *cancellable)
+{
+  the_cancellable = cancellable;
+  guard->sigint_id = g_unix_signal_add (SIGINT, on_interrupt, NULL);
+  guard->sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, NULL);
 }
 
 static void
@@ -183,55 +415,56 @@ print_diagnostics (FsUrlSource *source)
                 name, n_bad - diagnostics->len);
 }
 
+/* One measured run. Returns NULL, with @error set, only when the run could
+ * not be measured at all; a cancelled run returns its partial results. */
+static FsHeadlessRun *
+run_one (const FsRunConfig  *config,
+         UrlInput           *input,
+         const char         *csv_path,
+         gboolean            progress,
+         gboolean            diagnostics,
+         GCancellable       *cancellable,
+         GError            **error)
+{
+  g_autoptr(FsUrlSource) source = NULL;
+  g_autoptr(FsHeadlessRun) run = NULL;
+  gboolean ok;
+
+  if (!(source = url_input_open (input, error)))
+    return NULL;
+
+  run = fs_headless_run_new (config, source, input->spec);
+  fs_headless_run_set_csv_path (run, csv_path);
+  fs_headless_run_set_progress (run, progress);
+
+  ok = fs_headless_run_execute (run, cancellable, error);
+  if (diagnostics)
+    print_diagnostics (source);
+
+  return ok ? g_steal_pointer (&run) : NULL;
+}
+
 static int
 cmd_run (int    argc,
          char **argv)
 {
-  g_auto(RunOptions) o = { 0 };
+  g_auto(Options) o = { 0 };
+  g_auto(UrlInput) input = { 0 };
+  g_auto(SignalGuard) guard = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(FsRunConfig) config = fs_run_config_new ();
-  g_autoptr(FsDemoProcess) demo = NULL;
-  g_autoptr(FsUrlSource) source = NULL;
   g_autoptr(FsHeadlessRun) run = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *strategies = strategy_list ();
+  g_autofree char *strategies = strategy_list ("|");
   g_autofree char *strategy_desc = g_strdup_printf ("Fetch strategy: %s (default loop)", strategies);
-  g_autofree char *presets = preset_help ();
-  g_autofree char *label = NULL;
-  guint64 count = 0, concurrency = config->concurrency, max_body = config->max_body_bytes;
-  guint64 max_redirects = config->max_redirects, demo_seed = 1;
-  double timeout_s = config->timeout_ms / 1000.0, demo_time_scale = 1.0;
-  guint sigint_id, sigterm_id;
-  gboolean ok;
   const GOptionEntry entries[] = {
     { "strategy", 's', 0, G_OPTION_ARG_STRING, &o.strategy, strategy_desc, "NAME" },
-    { "urls", 'u', 0, G_OPTION_ARG_STRING, &o.urls,
-      "URL set: demo:PRESET, a file with one URL per line, or - for stdin", "SPEC" },
-    { "count", 'n', 0, G_OPTION_ARG_STRING, &o.count,
-      "Number of URLs (presets: default per preset; files: at most N)", "N" },
-    { "concurrency", 'c', 0, G_OPTION_ARG_STRING, &o.concurrency,
-      "Requests in flight at once (default 10)", "N" },
-    { "timeout", 't', 0, G_OPTION_ARG_STRING, &o.timeout,
-      "Per-request timeout in seconds (default 30)", "S" },
-    { "max-body", 0, 0, G_OPTION_ARG_STRING, &o.max_body,
-      "Largest body accepted, in bytes (default 16777216)", "BYTES" },
-    { "max-redirects", 0, 0, G_OPTION_ARG_STRING, &o.max_redirects,
-      "Redirects followed per request (default 5)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_FILENAME, &o.json_path, "Write the summary as JSON", "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv_path, "Write one CSV row per request", "FILE" },
-    { "demo-time-scale", 0, 0, G_OPTION_ARG_STRING, &o.demo_time_scale,
-      "Multiply the demo server's delays (default 1)", "X" },
-    { "demo-seed", 0, 0, G_OPTION_ARG_STRING, &o.demo_seed,
-      "Seed of the demo server's link graph (default 1)", "N" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress line", NULL },
     { NULL }
   };
 
-  g_set_prgname ("fetchscope-cli run");
-  context = g_option_context_new ("- fetch a URL set with one strategy");
-  g_option_context_add_main_entries (context, entries, NULL);
-  g_option_context_set_description (context, presets);
+  context = new_option_context ("run", "- fetch a URL set with one strategy", &o, entries);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -239,93 +472,15 @@ cmd_run (int    argc,
   if (argc > 1)
     return usage_error ("unexpected argument “%s”", argv[1]);
 
-  if (o.urls == NULL || *o.urls == '\0')
-    return usage_error ("--urls is required (e.g. --urls demo:mixed)");
-
-  if (o.strategy != NULL &&
-      (!fs_strategy_from_string (o.strategy, &config->strategy) ||
-       !fs_engine_strategy_is_available (config->strategy)))
-    return usage_error ("unknown strategy “%s” (choose %s)", o.strategy, strategies);
-
-  if (!parse_uint ("--count", o.count, 1, G_MAXINT64, &count, &error) ||
-      !parse_uint ("--concurrency", o.concurrency, 1, FS_RUN_CONFIG_MAX_CONCURRENCY,
-                   &concurrency, &error) ||
-      !parse_uint ("--max-body", o.max_body, 1, G_MAXINT64, &max_body, &error) ||
-      !parse_uint ("--max-redirects", o.max_redirects, 0, 50, &max_redirects, &error) ||
-      !parse_uint ("--demo-seed", o.demo_seed, 0, G_MAXUINT32, &demo_seed, &error) ||
-      !parse_double ("--timeout", o.timeout, 0.001, 86400, &timeout_s, &error) ||
-      !parse_double ("--demo-time-scale", o.demo_time_scale, 0.0001, 100,
-                     &demo_time_scale, &error))
+  if ((o.strategy != NULL && !parse_strategy (o.strategy, &config->strategy, &error)) ||
+      !parse_options (&o, config, &input, &error))
     return usage_error ("%s", error->message);
 
-  config->concurrency = concurrency;
-  config->timeout_ms = MAX (1, (guint) (timeout_s * 1000.0 + 0.5));
-  config->max_body_bytes = max_body;
-  config->max_redirects = max_redirects;
+  signal_guard_init (&guard, cancellable);
 
-  if (!fs_run_config_validate (config, &error))
-    return usage_error ("%s", error->message);
-
-  /* Before anything slow starts, so Ctrl-C always means "cancel". */
-  the_cancellable = cancellable;
-  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, NULL);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, NULL);
-
-  if (g_str_has_prefix (o.urls, "demo:"))
-    {
-      const char *preset = o.urls + strlen ("demo:");
-
-      if (fs_url_preset_lookup (preset) == NULL)
-        {
-          source = fs_url_source_new_for_preset (preset, "http://127.0.0.1", count, &error);
-          return usage_error ("%s", error ? error->message : "unknown preset");
-        }
-
-      demo = fs_demo_process_new (demo_time_scale, (guint32) demo_seed);
-      if (!fs_demo_process_start (demo, cancellable, &error))
-        {
-          g_printerr ("fetchscope-cli: could not start the demo server: %s\n", error->message);
-          return EXIT_FAILURE;
-        }
-
-      source = fs_url_source_new_for_preset (preset, fs_demo_process_get_base_url (demo),
-                                             count, &error);
-      count = 0;
-    }
-  else if (g_strcmp0 (o.urls, "-") == 0)
-    {
-      g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
-
-      source = fs_url_source_new_for_stream (in, "stdin");
-    }
-  else
-    {
-      source = fs_url_source_new_for_path (o.urls, &error);
-    }
-
-  if (source == NULL)
-    {
-      g_printerr ("fetchscope-cli: %s\n", error->message);
-      return EXIT_FAILURE;
-    }
-
-  if (count > 0)
-    fs_url_source_set_limit (source, count);
-
-  label = g_strdup (o.urls);
-  run = fs_headless_run_new (config, source, label);
-  fs_headless_run_set_csv_path (run, o.csv_path);
-  fs_headless_run_set_progress (run, !o.quiet && isatty (STDERR_FILENO));
-
-  ok = fs_headless_run_execute (run, cancellable, &error);
-
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
-  the_cancellable = NULL;
-
-  print_diagnostics (source);
-
-  if (!ok)
+  if (!url_input_prepare (&input, FALSE, cancellable, &error) ||
+      !(run = run_one (config, &input, o.csv_path, !o.quiet && isatty (STDERR_FILENO), TRUE,
+                       cancellable, &error)))
     {
       g_printerr ("fetchscope-cli: %s\n", error->message);
       return EXIT_FAILURE;
@@ -345,10 +500,182 @@ cmd_run (int    argc,
         }
     }
 
-  if (demo != NULL)
-    fs_demo_process_stop (demo);
-
   return fs_headless_run_was_cancelled (run) ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static int
+compare_by_wall (gconstpointer a,
+                 gconstpointer b)
+{
+  FsSummary sa, sb;
+
+  fs_headless_run_get_summary (*(FsHeadlessRun **) a, &sa);
+  fs_headless_run_get_summary (*(FsHeadlessRun **) b, &sb);
+
+  return (sa.wall_s > sb.wall_s) - (sa.wall_s < sb.wall_s);
+}
+
+/* Like the write-ups' "URL FETCHING PERFORMANCE COMPARISON" table. */
+static void
+print_ranking (GPtrArray  *runs,
+               const char *urls,
+               guint       concurrency,
+               FILE       *out)
+{
+  g_autoptr(GPtrArray) ranked = g_ptr_array_copy (runs, NULL, NULL);
+  const char *baseline = "slowest";
+  double baseline_wall = 0;
+
+  /* The copy borrows the runs; it would otherwise inherit their free func. */
+  g_ptr_array_set_free_func (ranked, NULL);
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      FsHeadlessRun *run = g_ptr_array_index (runs, i);
+      FsSummary s;
+
+      fs_headless_run_get_summary (run, &s);
+      if (fs_headless_run_get_config (run)->strategy == FS_STRATEGY_SERIAL)
+        {
+          baseline = "serial";
+          baseline_wall = s.wall_s;
+          break;
+        }
+      baseline_wall = MAX (baseline_wall, s.wall_s);
+    }
+
+  g_ptr_array_sort (ranked, compare_by_wall);
+
+  fprintf (out, "\nURL FETCHING PERFORMANCE COMPARISON: %s, concurrency %u\n", urls, concurrency);
+  fprintf (out, "%-4s  %-10s  %9s  %8s  %9s  %9s  %9s  %10s  %7s  %7s\n",
+           "rank", "strategy", "wall s", "speedup", "req/s", "p50 ms", "p99 ms", "peak RSS",
+           "CPU s", "errors");
+  for (guint i = 0; i < ranked->len; i++)
+    {
+      FsHeadlessRun *run = g_ptr_array_index (ranked, i);
+      g_autofree char *rss = NULL;
+      FsSummary s;
+
+      fs_headless_run_get_summary (run, &s);
+      rss = g_format_size_full (s.peak_rss_bytes, G_FORMAT_SIZE_IEC_UNITS);
+      fprintf (out, "%-4u  %-10s  %9.3f  %7.2fx  %9.1f  %9.2f  %9.2f  %10s  %7.2f  %7" G_GUINT64_FORMAT "%s\n",
+               i + 1, fs_strategy_to_string (fs_headless_run_get_config (run)->strategy),
+               s.wall_s, s.wall_s > 0 ? baseline_wall / s.wall_s : 0.0, s.rps,
+               s.latency_ms_p50, s.latency_ms_p99, rss, s.cpu_s,
+               s.total - s.outcomes[FS_OUTCOME_OK],
+               fs_headless_run_was_cancelled (run) ? "  (cancelled)" : "");
+    }
+  fprintf (out, "speedup is relative to %s; errors are every outcome but ok\n", baseline);
+}
+
+static int
+cmd_compare (int    argc,
+             char **argv)
+{
+  g_auto(Options) o = { 0 };
+  g_auto(UrlInput) input = { 0 };
+  g_auto(SignalGuard) guard = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(FsRunConfig) config = fs_run_config_new ();
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_headless_run_free);
+  g_autoptr(GArray) strategies = g_array_new (FALSE, FALSE, sizeof (FsStrategy));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autofree char *available = strategy_list (",");
+  g_autofree char *strategies_desc = g_strdup_printf ("Strategies to run one after another, "
+                                                      "comma-separated (default %s)", available);
+  const GOptionEntry entries[] = {
+    { "strategies", 's', 0, G_OPTION_ARG_STRING, &o.strategies, strategies_desc, "LIST" },
+    { NULL }
+  };
+
+  context = new_option_context ("compare", "- run several strategies on the same URL list",
+                                &o, entries);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+
+  if (argc > 1)
+    return usage_error ("unexpected argument “%s”", argv[1]);
+
+  names = g_strsplit (o.strategies ? o.strategies : available, ",", -1);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      FsStrategy strategy;
+
+      if (!parse_strategy (g_strstrip (names[i]), &strategy, &error))
+        return usage_error ("%s", error->message);
+      g_array_append_val (strategies, strategy);
+    }
+  if (strategies->len == 0)
+    return usage_error ("--strategies names no strategy");
+
+  if (!parse_options (&o, config, &input, &error))
+    return usage_error ("%s", error->message);
+
+  signal_guard_init (&guard, cancellable);
+
+  if (!url_input_prepare (&input, TRUE, cancellable, &error))
+    {
+      g_printerr ("fetchscope-cli: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  for (guint i = 0; i < strategies->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      FsHeadlessRun *run;
+
+      config->strategy = g_array_index (strategies, FsStrategy, i);
+      if (!o.quiet)
+        g_printerr ("fetchscope-cli: %s (%u of %u)\n",
+                    fs_strategy_to_string (config->strategy), i + 1, strategies->len);
+
+      if (!(run = run_one (config, &input, NULL, !o.quiet && isatty (STDERR_FILENO), i == 0,
+                           cancellable, &error)))
+        {
+          g_printerr ("fetchscope-cli: %s: %s\n",
+                      fs_strategy_to_string (config->strategy), error->message);
+          return EXIT_FAILURE;
+        }
+
+      g_ptr_array_add (runs, run);
+    }
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      fs_headless_run_print_summary (g_ptr_array_index (runs, i), stdout);
+      fputc ('\n', stdout);
+    }
+  print_ranking (runs, input.spec, config->concurrency, stdout);
+  fflush (stdout);
+
+  if (o.json_path != NULL)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "urls");
+      json_builder_add_string_value (b, input.spec);
+      json_builder_set_member_name (b, "complete");
+      json_builder_add_boolean_value (b, !g_cancellable_is_cancelled (cancellable));
+      json_builder_set_member_name (b, "runs");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < runs->len; i++)
+        json_builder_add_value (b, fs_headless_run_to_json (g_ptr_array_index (runs, i)));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+
+      if (!fs_headless_write_json (root, o.json_path, &error))
+        {
+          g_printerr ("fetchscope-cli: could not write %s: %s\n", o.json_path, error->message);
+          return EXIT_FAILURE;
+        }
+    }
+
+  return g_cancellable_is_cancelled (cancellable) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 static int
@@ -388,6 +715,7 @@ print_help (FILE *out)
            "\n"
            "Commands:\n"
            "  run      Fetch a URL set with one strategy and print a summary\n"
+           "  compare  Run several strategies on the same URL list and rank them\n"
            "  serve    Run the demo server on 127.0.0.1 (--port, --time-scale, --seed)\n"
            "\n"
            "Options:\n"
@@ -431,8 +759,11 @@ main (int   argc,
   if (g_str_equal (command, "run"))
     return cmd_run (argc - 1, argv + 1);
 
+  if (g_str_equal (command, "compare"))
+    return cmd_compare (argc - 1, argv + 1);
+
   if (g_str_equal (command, "serve"))
     return cmd_serve (argc - 1, argv + 1);
 
-  return usage_error ("unknown command “%s” (run, serve)", command);
+  return usage_error ("unknown command “%s” (run, compare, serve)", command);
 }

@@ -310,6 +310,14 @@ fs_headless_run_was_cancelled (FsHeadlessRun *self)
   return self->cancelled;
 }
 
+const FsRunConfig *
+fs_headless_run_get_config (FsHeadlessRun *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->config;
+}
+
 static char *
 format_bytes (guint64 bytes)
 {
