@@ -325,7 +325,7 @@ lag_probe_dispatch (GSource     *source,
 
   memset (event, 0, sizeof *event);
   event->kind = FS_EVENT_SAMPLE;
-  event->strategy = FS_STRATEGY_LOOP;
+  event->strategy = _fs_engine_get_record_strategy (loop->engine);
   event->lane = loop->transfers[0].lane;
   event->lane.slot = 0;
   event->t_done = now;
@@ -352,7 +352,7 @@ cancel_job (Loop  *loop,
 {
   FsEvent *event = next_event (loop);
 
-  fs_event_init_terminal (event, job, FS_STRATEGY_LOOP, NULL);
+  fs_event_init_terminal (event, job, _fs_engine_get_record_strategy (loop->engine), NULL);
   event->outcome = FS_OUTCOME_CANCELLED;
   event->t_done = g_get_monotonic_time ();
   fs_event_set_error (event, "cancelled before it started");
@@ -475,7 +475,8 @@ loop_init (Loop               *loop,
 
   for (guint i = 0; i < loop->n_transfers; i++)
     {
-      if (!_fs_transfer_init (&loop->transfers[i], config, FS_STRATEGY_LOOP, error))
+      if (!_fs_transfer_init (&loop->transfers[i], config,
+                              _fs_engine_get_record_strategy (loop->engine), error))
         return FALSE;
 
       lane.slot = i;

@@ -24,8 +24,11 @@ struct _FsEngineClass
                    GError      **error);
 };
 
-void _fs_engine_cancel_queued (FsEngine    *self,
-                               FsJobQueue  *queue,
-                               FsEventSink *sink);
+void       _fs_engine_cancel_queued       (FsEngine    *self,
+                                           FsJobQueue  *queue,
+                                           FsEventSink *sink);
+void       _fs_engine_set_record_strategy (FsEngine    *self,
+                                           FsStrategy   strategy);
+FsStrategy _fs_engine_get_record_strategy (FsEngine    *self);
 
 G_END_DECLS

@@ -32,7 +32,8 @@ fs_engine_serial_run (FsEngine      *engine,
   FsTransfer transfer;
   FsJob *job;
 
-  if (!_fs_transfer_init (&transfer, config, FS_STRATEGY_SERIAL, error))
+  if (!_fs_transfer_init (&transfer, config,
+                          _fs_engine_get_record_strategy (engine), error))
     {
       _fs_engine_cancel_queued (engine, queue, sink);
       return FALSE;

@@ -47,7 +47,7 @@ worker (gpointer data,
   FsJob *job;
 
   if (!_fs_transfer_init (&transfer, fs_engine_get_config (pool->engine),
-                          FS_STRATEGY_THREADS, &error))
+                          _fs_engine_get_record_strategy (pool->engine), &error))
     {
       g_mutex_lock (&pool->mutex);
       if (pool->error == NULL)

@@ -15,6 +15,7 @@
 typedef struct
 {
   FsRunConfig *config;
+  FsStrategy   record_strategy;
   gboolean     running;
 } FsEnginePrivate;
 
@@ -105,6 +106,7 @@ fs_engine_new (const FsRunConfig  *config,
   self = g_object_new (type, NULL);
   priv = fs_engine_get_instance_private (self);
   priv->config = fs_run_config_copy (config);
+  priv->record_strategy = config->strategy;
 
   return self;
 }
@@ -153,6 +155,31 @@ fs_engine_get_strategy (FsEngine *self)
   return priv->config->strategy;
 }
 
+/* The strategy written into records. An engine that runs inside another
+ * (the hybrid's loop and pool, a worker process's engine) speaks for that. */
+void
+_fs_engine_set_record_strategy (FsEngine   *self,
+                                FsStrategy  strategy)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+
+  g_return_if_fail (FS_IS_ENGINE (self));
+  g_return_if_fail (strategy < FS_N_STRATEGIES);
+  g_return_if_fail (!priv->running);
+
+  priv->record_strategy = strategy;
+}
+
+FsStrategy
+_fs_engine_get_record_strategy (FsEngine *self)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+
+  g_return_val_if_fail (FS_IS_ENGINE (self), FS_STRATEGY_SERIAL);
+
+  return priv->record_strategy;
+}
+
 /* Gives every job still in @queue its terminal "cancelled" record, waiting
  * for whoever fills the queue to close it (it must, on cancel). */
 void
@@ -160,7 +187,7 @@ _fs_engine_cancel_queued (FsEngine    *self,
                           FsJobQueue  *queue,
                           FsEventSink *sink)
 {
-  FsStrategy strategy = fs_engine_get_strategy (self);
+  FsStrategy strategy = _fs_engine_get_record_strategy (self);
   FsJob *job;
 
   while (fs_job_queue_pop (queue, NULL, &job) == FS_JOB_QUEUE_READY)

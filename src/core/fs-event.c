@@ -78,6 +78,8 @@ event_init_from_job (FsEvent      *event,
   event->url_index = job->url_index;
   event->url_class = job->url_class;
   event->t_queued = job->t_queued;
+  event->route = job->route;
+  event->route_reason = job->route_reason;
   if (lane != NULL)
     event->lane = *lane;
 }

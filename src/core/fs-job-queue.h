@@ -24,6 +24,8 @@ struct _FsJob
   char       *url;
   const char *url_class;   /* interned or NULL */
   gint64      t_queued;
+  guint8      route;       /* FsRoute: set by the hybrid's router */
+  guint8      route_reason;/* FsRouteReason */
 };
 
 typedef enum
