@@ -113,7 +113,8 @@ wake_locked (FsJobQueue *self)
 
 /**
  * fs_job_queue_push:
- * @job: (transfer full): the job; its id and queue time are assigned here
+ * @job: (transfer full): the job; a new job (id 0) gets its id and queue
+ *   time here
  *
  * Blocks while the queue is at capacity. Returns %FALSE, and frees @job,
  * if the queue was closed or @cancellable fired before there was room.
@@ -151,8 +152,11 @@ fs_job_queue_push (FsJobQueue   *self,
       return FALSE;
     }
 
-  job->id = self->next_id++;
-  job->t_queued = g_get_monotonic_time ();
+  /* A job passed on from another queue (the hybrid's router) keeps both. */
+  if (job->id == 0)
+    job->id = self->next_id++;
+  if (job->t_queued == 0)
+    job->t_queued = g_get_monotonic_time ();
   g_queue_push_tail (&self->jobs, job);
   self->pushed++;
   g_cond_signal (&self->not_empty);
