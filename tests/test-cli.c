@@ -25,7 +25,7 @@
 #define CSV_HEADER \
   "job_id,url_index,url_class,strategy,lane,slot,pid,tid,outcome,http_status,curl_code," \
   "bytes,queued_us,started_us,dns_us,connect_us,tls_us,first_byte_us,done_us," \
-  "cpu_start_us,cpu_end_us,gil_wait_us,latency_us,error"
+  "cpu_start_us,cpu_end_us,gil_wait_us,latency_us,route,route_reason,error"
 
 static const char * const outcome_members[] = {
   "ok", "http_errors", "transport_errors", "timeouts", "cancelled", "worker_lost",
@@ -667,7 +667,7 @@ test_run_csv (Fixture       *f,
 
   header = csv_split (lines[0]);
   g_assert_nonnull (header);
-  g_assert_cmpuint (header->len, ==, 24);
+  g_assert_cmpuint (header->len, ==, 26);
 
   job_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   url_indexes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -895,10 +895,10 @@ test_compare (Fixture       *f,
   g_auto(CliResult) r = { 0 };
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *json_path = tmp_path (f, "compare.json");
-  const char * const args[] = { "compare", "--strategies", "serial,loop,threads",
+  const char * const args[] = { "compare", "--strategies", "serial,loop,threads,hybrid",
                                 "--urls", "demo:mixed", "--count", "40", "--concurrency", "10",
                                 "--demo-time-scale", TIME_SCALE, "--json", json_path, NULL };
-  const char *expected[] = { "serial", "loop", "threads" };
+  const char *expected[] = { "serial", "loop", "threads", "hybrid" };
   JsonArray *runs;
 
   if (!require_cli ())
@@ -922,6 +922,18 @@ test_compare (Fixture       *f,
       g_assert_cmpstr (json_string (run, "strategy"), ==, expected[i]);
       assert_outcomes_add_up (run, 40);
       g_assert_cmpint (json_int (run, "concurrency"), ==, 10);
+
+      /* The hybrid counts both sides: mixed pages are all light. */
+      if (g_str_equal (expected[i], "hybrid"))
+        {
+          JsonObject *routed = json_object_get_object_member (run, "routed");
+
+          g_assert_nonnull (routed);
+          g_assert_cmpint (json_int (routed, "loop"), ==, 40);
+          g_assert_cmpint (json_int (routed, "pool"), ==, 0);
+        }
+      else
+        g_assert_false (json_object_has_member (run, "routed"));
     }
 }
 

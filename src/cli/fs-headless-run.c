@@ -358,6 +358,12 @@ fs_headless_run_print_summary (FsHeadlessRun *self,
   fprintf (out, "  peak RSS    %s  CPU %.2f s\n", rss, s.cpu_s);
   if (s.loop_lag_max_us >= 0)
     fprintf (out, "  loop lag    max %.2f ms\n", s.loop_lag_max_us / 1000.0);
+  if (s.cpu_stage_s > 0)
+    fprintf (out, "  CPU stage   %.2f s in all, %.2f s waiting for the GIL\n",
+             s.cpu_stage_s, s.gil_wait_s);
+  if (self->config->strategy == FS_STRATEGY_HYBRID)
+    fprintf (out, "  routed      loop %" G_GUINT64_FORMAT "  pool %" G_GUINT64_FORMAT "\n",
+             s.routed[FS_ROUTE_LOOP], s.routed[FS_ROUTE_POOL]);
   if (fs_url_source_get_n_bad_lines (self->source) > 0)
     fprintf (out, "  bad lines   %" G_GUINT64_FORMAT " skipped\n",
              fs_url_source_get_n_bad_lines (self->source));
@@ -440,6 +446,20 @@ fs_headless_run_to_json (FsHeadlessRun *self)
   json_builder_add_int_value (b, s.peak_rss_bytes);
   json_builder_set_member_name (b, "cpu_s");
   json_builder_add_double_value (b, s.cpu_s);
+  json_builder_set_member_name (b, "cpu_stage_s");
+  json_builder_add_double_value (b, s.cpu_stage_s);
+  json_builder_set_member_name (b, "gil_wait_s");
+  json_builder_add_double_value (b, s.gil_wait_s);
+  if (self->config->strategy == FS_STRATEGY_HYBRID)
+    {
+      json_builder_set_member_name (b, "routed");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "loop");
+      json_builder_add_int_value (b, s.routed[FS_ROUTE_LOOP]);
+      json_builder_set_member_name (b, "pool");
+      json_builder_add_int_value (b, s.routed[FS_ROUTE_POOL]);
+      json_builder_end_object (b);
+    }
   json_builder_set_member_name (b, "loop_lag_max_ms");
   if (s.loop_lag_max_us >= 0)
     json_builder_add_double_value (b, s.loop_lag_max_us / 1000.0);

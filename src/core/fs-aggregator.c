@@ -31,6 +31,9 @@ struct _FsAggregator
   FsHistogram *latency;
   guint64      total;
   guint64      outcomes[FS_N_OUTCOMES];
+  guint64      routed[FS_N_ROUTES];
+  gint64       cpu_stage_us;
+  gint64       gil_wait_us;
   guint64      started;
   guint64      in_flight;
   guint64      bytes;
@@ -285,6 +288,11 @@ add_terminal (FsAggregator  *self,
 
   self->total++;
   self->outcomes[event->outcome]++;
+  if (event->route < FS_N_ROUTES)
+    self->routed[event->route]++;
+  if (event->t_cpu_start > 0 && event->t_cpu_end > event->t_cpu_start)
+    self->cpu_stage_us += event->t_cpu_end - event->t_cpu_start;
+  self->gil_wait_us += MAX (0, event->gil_wait_us);
   self->bytes += event->bytes;
   self->t_last = MAX (self->t_last, t_done);
 
@@ -437,6 +445,10 @@ fs_aggregator_get_summary (FsAggregator *self,
   summary->peak_rss_bytes = self->peak_rss_bytes;
   summary->cpu_s = (double) self->cpu_sum_us / G_USEC_PER_SEC;
   summary->loop_lag_max_us = self->loop_lag_max_us;
+  for (guint i = 0; i < FS_N_ROUTES; i++)
+    summary->routed[i] = self->routed[i];
+  summary->cpu_stage_s = self->cpu_stage_us / 1e6;
+  summary->gil_wait_s = self->gil_wait_us / 1e6;
 }
 
 const FsHistogram *

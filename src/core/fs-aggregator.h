@@ -85,6 +85,9 @@ struct _FsSummary
   guint64 peak_rss_bytes;            /* peak of the sum over sampled processes */
   double  cpu_s;                     /* CPU time of sampled processes */
   gint64  loop_lag_max_us;
+  guint64 routed[FS_N_ROUTES];       /* terminals by FsRoute (hybrid) */
+  double  cpu_stage_s;               /* sum of CPU stages */
+  double  gil_wait_s;                /* sum of time spent waiting for the GIL */
 };
 
 FsAggregator      *fs_aggregator_new           (gint64              bucket_us,

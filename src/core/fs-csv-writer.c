@@ -14,7 +14,7 @@
 #define CSV_HEADER \
   "job_id,url_index,url_class,strategy,lane,slot,pid,tid,outcome,http_status,curl_code," \
   "bytes,queued_us,started_us,dns_us,connect_us,tls_us,first_byte_us,done_us," \
-  "cpu_start_us,cpu_end_us,gil_wait_us,latency_us,error\n"
+  "cpu_start_us,cpu_end_us,gil_wait_us,latency_us,route,route_reason,error\n"
 
 struct _FsCsvWriter
 {
@@ -111,7 +111,8 @@ fs_csv_writer_add (FsCsvWriter    *self,
                               "%" G_GUINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
                               ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
                               ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                              ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",",
+                              ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                              ",%s,%s,",
                               e->job_id, e->url_index,
                               e->url_class ? e->url_class : "",
                               fs_strategy_to_string (e->strategy),
@@ -123,7 +124,9 @@ fs_csv_writer_add (FsCsvWriter    *self,
                               rel (self, e->t_tls), rel (self, e->t_first_byte),
                               rel (self, e->t_done), rel (self, e->t_cpu_start),
                               rel (self, e->t_cpu_end), e->gil_wait_us,
-                              fs_event_latency_us (e));
+                              fs_event_latency_us (e),
+                              fs_route_to_string (e->route),
+                              fs_route_reason_to_string (e->route_reason));
       append_quoted (line, e->error);
       g_string_append_c (line, '\n');
 

@@ -38,6 +38,22 @@ fs_outcome_to_string (FsOutcome outcome)
 }
 
 const char *
+fs_route_to_string (FsRoute route)
+{
+  static const char * const names[FS_N_ROUTES] = { "", "loop", "pool" };
+
+  return route < FS_N_ROUTES ? names[route] : "";
+}
+
+const char *
+fs_route_reason_to_string (FsRouteReason reason)
+{
+  static const char * const names[] = { "", "class", "page_type", "learned", "default" };
+
+  return reason < G_N_ELEMENTS (names) ? names[reason] : "";
+}
+
+const char *
 fs_strategy_to_string (FsStrategy strategy)
 {
   g_return_val_if_fail (strategy < FS_N_STRATEGIES, "unknown");

@@ -69,6 +69,7 @@ typedef enum
   FS_ROUTE_NONE,             /* not a hybrid run */
   FS_ROUTE_LOOP,
   FS_ROUTE_POOL,
+  FS_N_ROUTES
 } FsRoute;
 
 typedef enum
