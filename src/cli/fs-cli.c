@@ -40,6 +40,9 @@ typedef struct
   char    *csv_path;
   char    *demo_time_scale;
   char    *demo_seed;
+  char    *cpu_work;
+  char    *switch_interval;
+  gboolean gil;
   gboolean quiet;
 } Options;
 
@@ -59,6 +62,8 @@ options_clear (Options *o)
   g_free (o->csv_path);
   g_free (o->demo_time_scale);
   g_free (o->demo_seed);
+  g_free (o->cpu_work);
+  g_free (o->switch_interval);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -222,6 +227,13 @@ new_option_context (const char        *command,
     { "max-redirects", 0, 0, G_OPTION_ARG_STRING, &o->max_redirects,
       "Redirects followed per request (default 5)", "N" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json_path, "Write the summary as JSON", "FILE" },
+    { "cpu-work", 0, 0, G_OPTION_ARG_STRING, &o->cpu_work,
+      "Process each body: none, hash:N (N rounds of SHA-256) or puzzle (solve the demo "
+      "CPU pages' hash puzzles) (default none)", "WORK" },
+    { "gil", 0, 0, G_OPTION_ARG_NONE, &o->gil,
+      "Simulate CPython's GIL: CPU stages hold one process-wide lock", NULL },
+    { "switch-interval", 0, 0, G_OPTION_ARG_STRING, &o->switch_interval,
+      "How long a GIL holder keeps it when others wait, in ms (default 5)", "MS" },
     { "demo-time-scale", 0, 0, G_OPTION_ARG_STRING, &o->demo_time_scale,
       "Multiply the demo server's delays (default 1)", "X" },
     { "demo-seed", 0, 0, G_OPTION_ARG_STRING, &o->demo_seed,
@@ -251,6 +263,7 @@ parse_options (const Options  *o,
   guint64 max_body = config->max_body_bytes, max_redirects = config->max_redirects;
   guint64 demo_seed = 1;
   double timeout_s = config->timeout_ms / 1000.0;
+  double switch_interval_ms = config->switch_interval_us / 1000.0;
 
   if (o->urls == NULL || *o->urls == '\0')
     {
@@ -270,8 +283,21 @@ parse_options (const Options  *o,
       !parse_uint ("--demo-seed", o->demo_seed, 0, G_MAXUINT32, &demo_seed, error) ||
       !parse_double ("--timeout", o->timeout, 0.001, 86400, &timeout_s, error) ||
       !parse_double ("--demo-time-scale", o->demo_time_scale, 0.0001, 100,
-                     &input->demo_time_scale, error))
+                     &input->demo_time_scale, error) ||
+      !parse_double ("--switch-interval", o->switch_interval, 0.1, 10000,
+                     &switch_interval_ms, error))
     return FALSE;
+
+  if (o->cpu_work != NULL &&
+      !fs_cpu_work_parse (o->cpu_work, &config->cpu_work, &config->hash_rounds, error))
+    return FALSE;
+
+  if (o->switch_interval != NULL && !o->gil)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--switch-interval needs --gil");
+      return FALSE;
+    }
 
   if (g_str_has_prefix (o->urls, "demo:") &&
       fs_url_preset_lookup (o->urls + strlen ("demo:")) == NULL)
@@ -289,6 +315,8 @@ parse_options (const Options  *o,
   config->timeout_ms = MAX (1, (guint) (timeout_s * 1000.0 + 0.5));
   config->max_body_bytes = max_body;
   config->max_redirects = max_redirects;
+  config->gil = o->gil;
+  config->switch_interval_us = (guint) (switch_interval_ms * 1000.0 + 0.5);
   input->spec = g_strdup (o->urls);
   input->demo_seed = (guint32) demo_seed;
 

@@ -481,6 +481,8 @@ loop_init (Loop               *loop,
 
       lane.slot = i;
       loop->transfers[i].lane = lane;
+      /* Like a coroutine doing CPU work: one seed after another, on this thread. */
+      _fs_transfer_set_cpu_stage (&loop->transfers[i], _fs_engine_get_gil (loop->engine), 1);
       /* Pop slots in order 0, 1, 2, … so sub-lanes fill from the top. */
       loop->free_slots[loop->n_transfers - 1 - i] = i;
       loop->n_free++;

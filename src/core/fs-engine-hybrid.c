@@ -356,6 +356,8 @@ fs_engine_hybrid_run (FsEngine      *engine,
           break;
         }
       _fs_engine_set_record_strategy (h.engines[i], FS_STRATEGY_HYBRID);
+      /* One process, one GIL: the loop and the pool share it. */
+      _fs_engine_share_gil (h.engines[i], _fs_engine_get_gil (engine));
     }
 
   if (ret)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fs-engine.h"
+#include "fs-gil.h"
 
 G_BEGIN_DECLS
 
@@ -30,5 +31,8 @@ void       _fs_engine_cancel_queued       (FsEngine    *self,
 void       _fs_engine_set_record_strategy (FsEngine    *self,
                                            FsStrategy   strategy);
 FsStrategy _fs_engine_get_record_strategy (FsEngine    *self);
+FsGil     *_fs_engine_get_gil             (FsEngine    *self);
+void       _fs_engine_share_gil           (FsEngine    *self,
+                                           FsGil       *gil);
 
 G_END_DECLS

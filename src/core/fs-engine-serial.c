@@ -43,6 +43,7 @@ fs_engine_serial_run (FsEngine      *engine,
   if (cancellable == NULL)
     cancellable = own_cancellable = g_cancellable_new ();
   transfer.cancellable = cancellable;
+  _fs_transfer_set_cpu_stage (&transfer, _fs_engine_get_gil (engine), 1);
   transfer.lane.pid = getpid ();
   transfer.lane.tid = (gint32) syscall (SYS_gettid);
 

@@ -57,6 +57,9 @@ worker (gpointer data,
     }
 
   transfer.cancellable = pool->cancellable;
+  /* Threads can solve a multi-core page's four seeds at once (unless the GIL
+   * serialises them again). */
+  _fs_transfer_set_cpu_stage (&transfer, _fs_engine_get_gil (pool->engine), 4);
   transfer.lane.index = index;
   transfer.lane.pid = getpid ();
   transfer.lane.tid = (gint32) syscall (SYS_gettid);

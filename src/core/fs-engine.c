@@ -17,6 +17,8 @@ typedef struct
 {
   FsRunConfig *config;
   FsStrategy   record_strategy;
+  FsGil       *gil;          /* owned unless @gil_shared */
+  gboolean     gil_shared;
   gboolean     running;
 } FsEnginePrivate;
 
@@ -43,6 +45,8 @@ fs_engine_finalize (GObject *object)
   FsEnginePrivate *priv = fs_engine_get_instance_private (self);
 
   g_clear_pointer (&priv->config, fs_run_config_free);
+  if (!priv->gil_shared)
+    g_clear_pointer (&priv->gil, fs_gil_free);
 
   G_OBJECT_CLASS (fs_engine_parent_class)->finalize (object);
 }
@@ -111,6 +115,8 @@ fs_engine_new (const FsRunConfig  *config,
   priv = fs_engine_get_instance_private (self);
   priv->config = fs_run_config_copy (config);
   priv->record_strategy = config->strategy;
+  if (config->gil)
+    priv->gil = fs_gil_new (config->switch_interval_us);
 
   return self;
 }
@@ -182,6 +188,39 @@ _fs_engine_get_record_strategy (FsEngine *self)
   g_return_val_if_fail (FS_IS_ENGINE (self), FS_STRATEGY_SERIAL);
 
   return priv->record_strategy;
+}
+
+/**
+ * _fs_engine_get_gil:
+ *
+ * Returns: (nullable) (transfer none): the simulated GIL every CPU stage of
+ *   this engine holds, or %NULL without one
+ */
+FsGil *
+_fs_engine_get_gil (FsEngine *self)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+
+  g_return_val_if_fail (FS_IS_ENGINE (self), NULL);
+
+  return priv->gil;
+}
+
+/* Engines that run inside another (the hybrid's loop and pool) share its
+ * GIL, as every thread of one CPython process does. @gil must outlive @self. */
+void
+_fs_engine_share_gil (FsEngine *self,
+                      FsGil    *gil)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+
+  g_return_if_fail (FS_IS_ENGINE (self));
+  g_return_if_fail (!priv->running);
+
+  if (!priv->gil_shared)
+    g_clear_pointer (&priv->gil, fs_gil_free);
+  priv->gil = gil;
+  priv->gil_shared = TRUE;
 }
 
 /* Gives every job still in @queue its terminal "cancelled" record, waiting

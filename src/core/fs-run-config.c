@@ -123,9 +123,10 @@ fs_run_config_validate (const FsRunConfig *self,
 /**
  * fs_run_config_get_workers:
  *
- * Threads for the threads strategy (default: one per concurrent request, as
- * ThreadPoolExecutor(max_workers=N)), processes for the processes strategy
- * (default: one per core), the pool of the hybrid (default: one per core).
+ * Threads for the threads strategy and for the hybrid's pool (default: one
+ * per concurrent request, as ThreadPoolExecutor(max_workers=N): the pool
+ * fetches its URLs too), processes for the processes strategy (default: one
+ * per core).
  */
 guint
 fs_run_config_get_workers (const FsRunConfig *self)
@@ -138,10 +139,10 @@ fs_run_config_get_workers (const FsRunConfig *self)
   switch ((FsStrategy) self->strategy)
     {
     case FS_STRATEGY_THREADS:
+    case FS_STRATEGY_HYBRID:
       return self->concurrency;
 
     case FS_STRATEGY_PROCESSES:
-    case FS_STRATEGY_HYBRID:
       return MAX (1, g_get_num_processors ());
 
     case FS_STRATEGY_SERIAL:

@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 
 #include "fs-event.h"
+#include "fs-gil.h"
 #include "fs-job-queue.h"
 #include "fs-run-config.h"
 
@@ -31,6 +32,11 @@ typedef struct
   guint64        bytes;
   guint64        max_body_bytes;
   GCancellable  *cancellable;    /* borrowed; checked by blocking engines */
+  GByteArray    *body;           /* kept only when there is a CPU stage */
+  FsCpuWork      cpu_work;
+  guint          hash_rounds;
+  guint          cpu_parallel;   /* threads a multi-core page may be solved on */
+  FsGil         *gil;            /* borrowed, nullable */
   guint          over_cap : 1;
   char           errbuf[CURL_ERROR_SIZE];
 } FsTransfer;
@@ -40,6 +46,9 @@ gboolean _fs_transfer_init    (FsTransfer       *self,
                                const FsRunConfig *config,
                                FsStrategy        strategy,
                                GError          **error);
+void     _fs_transfer_set_cpu_stage (FsTransfer *self,
+                                     FsGil      *gil,
+                                     guint       parallel);
 void     _fs_transfer_clear   (FsTransfer       *self);
 void     _fs_transfer_begin   (FsTransfer       *self,
                                FsJob            *job,

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "fs-cpu-stage.h"
 #include "fs-error.h"
 #include "fs-transfer-private.h"
 
@@ -56,6 +57,9 @@ write_cb (char   *ptr,
       return 0;
     }
 
+  if (self->body != NULL)
+    g_byte_array_append (self->body, (const guint8 *) ptr, n);
+
   return n;
 }
 
@@ -96,6 +100,11 @@ _fs_transfer_init (FsTransfer        *self,
   self->easy = easy;
   self->strategy = strategy;
   self->max_body_bytes = config->max_body_bytes;
+  self->cpu_work = config->cpu_work;
+  self->hash_rounds = config->hash_rounds;
+  self->cpu_parallel = 1;
+  if (config->cpu_work != FS_CPU_WORK_NONE)
+    self->body = g_byte_array_new ();
 
   /* Options set once: they survive every request this handle makes. */
   if (curl_easy_setopt (easy, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
@@ -125,11 +134,26 @@ _fs_transfer_init (FsTransfer        *self,
   return TRUE;
 }
 
+/**
+ * _fs_transfer_set_cpu_stage:
+ * @gil: (nullable): the simulated GIL every CPU stage of the run holds
+ * @parallel: how many threads a multi-core page's seeds may be solved on
+ */
+void
+_fs_transfer_set_cpu_stage (FsTransfer *self,
+                            FsGil      *gil,
+                            guint       parallel)
+{
+  self->gil = gil;
+  self->cpu_parallel = MAX (1, parallel);
+}
+
 void
 _fs_transfer_clear (FsTransfer *self)
 {
   g_clear_pointer (&self->easy, curl_easy_cleanup);
   g_clear_pointer (&self->job, fs_job_free);
+  g_clear_pointer (&self->body, g_byte_array_unref);
 }
 
 void
@@ -141,6 +165,8 @@ _fs_transfer_begin (FsTransfer *self,
 
   self->job = job;
   self->bytes = 0;
+  if (self->body != NULL)
+    g_byte_array_set_size (self->body, 0);
   self->over_cap = FALSE;
   self->errbuf[0] = '\0';
   self->t_started = g_get_monotonic_time ();
@@ -228,6 +254,17 @@ _fs_transfer_end (FsTransfer *self,
   else if (code != CURLE_OK)
     fs_event_set_error (event, "%s",
                         self->errbuf[0] ? self->errbuf : curl_easy_strerror (code));
+
+  /* The CPU stage runs here, on whatever thread ran the transfer: on the
+   * loop's thread it stalls every other transfer of the loop, as it must. */
+  if (event->outcome == FS_OUTCOME_OK && self->cpu_work != FS_CPU_WORK_NONE)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!fs_cpu_stage_run (self->cpu_work, self->hash_rounds, self->gil, self->cpu_parallel,
+                             self->body->data, self->body->len, event, &error))
+        fs_event_set_error (event, "CPU stage: %s", error->message);
+    }
 
   g_clear_pointer (&self->job, fs_job_free);
 }
