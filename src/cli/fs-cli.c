@@ -443,6 +443,23 @@ print_diagnostics (FsUrlSource *source)
                 name, n_bad - diagnostics->len);
 }
 
+/* Takes @node; says what went wrong itself. */
+static gboolean
+write_json (JsonNode   *node,
+            const char *path)
+{
+  g_autoptr(JsonNode) owned = node;
+  g_autoptr(GError) error = NULL;
+
+  if (!fs_headless_write_json (owned, path, &error))
+    {
+      g_printerr ("fetchscope-cli: could not write %s: %s\n", path, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* One measured run. Returns NULL, with @error set, only when the run could
  * not be measured at all; a cancelled run returns its partial results. */
 static FsHeadlessRun *
@@ -517,16 +534,8 @@ cmd_run (int    argc,
   fs_headless_run_print_summary (run, stdout);
   fflush (stdout);
 
-  if (o.json_path != NULL)
-    {
-      g_autoptr(JsonNode) node = fs_headless_run_to_json (run);
-
-      if (!fs_headless_write_json (node, o.json_path, &error))
-        {
-          g_printerr ("fetchscope-cli: could not write %s: %s\n", o.json_path, error->message);
-          return EXIT_FAILURE;
-        }
-    }
+  if (o.json_path != NULL && !write_json (fs_headless_run_to_json (run), o.json_path))
+    return EXIT_FAILURE;
 
   return fs_headless_run_was_cancelled (run) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -681,7 +690,6 @@ cmd_compare (int    argc,
   if (o.json_path != NULL)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "urls");
@@ -694,13 +702,8 @@ cmd_compare (int    argc,
         json_builder_add_value (b, fs_headless_run_to_json (g_ptr_array_index (runs, i)));
       json_builder_end_array (b);
       json_builder_end_object (b);
-      root = json_builder_get_root (b);
-
-      if (!fs_headless_write_json (root, o.json_path, &error))
-        {
-          g_printerr ("fetchscope-cli: could not write %s: %s\n", o.json_path, error->message);
-          return EXIT_FAILURE;
-        }
+      if (!write_json (json_builder_get_root (b), o.json_path))
+        return EXIT_FAILURE;
     }
 
   return g_cancellable_is_cancelled (cancellable) ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -30,7 +30,6 @@ fs_engine_serial_run (FsEngine      *engine,
   const FsRunConfig *config = fs_engine_get_config (engine);
   g_autoptr(GCancellable) own_cancellable = NULL;
   FsTransfer transfer;
-  FsJob *job;
 
   if (!_fs_transfer_init (&transfer, config,
                           _fs_engine_get_record_strategy (engine), error))
@@ -47,18 +46,7 @@ fs_engine_serial_run (FsEngine      *engine,
   transfer.lane.pid = getpid ();
   transfer.lane.tid = (gint32) syscall (SYS_gettid);
 
-  while (!g_cancellable_is_cancelled (cancellable) &&
-         fs_job_queue_pop (queue, cancellable, &job) == FS_JOB_QUEUE_READY)
-    {
-      FsEvent events[2];
-      CURLcode code;
-
-      _fs_transfer_begin (&transfer, job, &events[0]);
-      fs_event_sink_push (sink, &events[0]);
-      code = curl_easy_perform (transfer.easy);
-      _fs_transfer_end (&transfer, code, &events[1]);
-      fs_event_sink_push (sink, &events[1]);
-    }
+  _fs_transfer_fetch_all (&transfer, queue, sink, cancellable);
 
   _fs_engine_cancel_queued (engine, queue, sink);
   _fs_transfer_clear (&transfer);

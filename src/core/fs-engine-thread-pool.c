@@ -44,7 +44,6 @@ worker (gpointer data,
   guint index = GPOINTER_TO_UINT (data) - 1;
   g_autoptr(GError) error = NULL;
   FsTransfer transfer;
-  FsJob *job;
 
   if (!_fs_transfer_init (&transfer, fs_engine_get_config (pool->engine),
                           _fs_engine_get_record_strategy (pool->engine), &error))
@@ -64,18 +63,7 @@ worker (gpointer data,
   transfer.lane.pid = getpid ();
   transfer.lane.tid = (gint32) syscall (SYS_gettid);
 
-  while (!g_cancellable_is_cancelled (pool->cancellable) &&
-         fs_job_queue_pop (pool->queue, pool->cancellable, &job) == FS_JOB_QUEUE_READY)
-    {
-      FsEvent event;
-      CURLcode code;
-
-      _fs_transfer_begin (&transfer, job, &event);
-      fs_event_sink_push (pool->sink, &event);
-      code = curl_easy_perform (transfer.easy);
-      _fs_transfer_end (&transfer, code, &event);
-      fs_event_sink_push (pool->sink, &event);
-    }
+  _fs_transfer_fetch_all (&transfer, pool->queue, pool->sink, pool->cancellable);
 
   _fs_transfer_clear (&transfer);
 }

@@ -15,6 +15,7 @@
 
 #include <curl/curl.h>
 
+#include "fs-event-sink.h"
 #include "fs-event.h"
 #include "fs-gil.h"
 #include "fs-job-queue.h"
@@ -58,5 +59,9 @@ void     _fs_transfer_end     (FsTransfer       *self,
                                FsEvent          *terminal_event);
 void     _fs_transfer_abandon (FsTransfer       *self,
                                FsEvent          *terminal_event);
+void     _fs_transfer_fetch_all (FsTransfer     *self,
+                                 FsJobQueue     *queue,
+                                 FsEventSink    *sink,
+                                 GCancellable   *cancellable);
 
 G_END_DECLS

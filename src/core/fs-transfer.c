@@ -285,3 +285,30 @@ _fs_transfer_abandon (FsTransfer *self,
 
   g_clear_pointer (&self->job, fs_job_free);
 }
+
+/**
+ * _fs_transfer_fetch_all:
+ *
+ * The blocking engines' loop: one job at a time from @queue, with a blocking
+ * curl_easy_perform(), until the queue is closed and drained or @cancellable
+ * fires. Jobs left in the queue after a cancel are the caller's to end.
+ */
+void
+_fs_transfer_fetch_all (FsTransfer   *self,
+                        FsJobQueue   *queue,
+                        FsEventSink  *sink,
+                        GCancellable *cancellable)
+{
+  FsJob *job;
+
+  while (!g_cancellable_is_cancelled (cancellable) &&
+         fs_job_queue_pop (queue, cancellable, &job) == FS_JOB_QUEUE_READY)
+    {
+      FsEvent event;
+
+      _fs_transfer_begin (self, job, &event);
+      fs_event_sink_push (sink, &event);
+      _fs_transfer_end (self, curl_easy_perform (self->easy), &event);
+      fs_event_sink_push (sink, &event);
+    }
+}
