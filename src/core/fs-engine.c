@@ -9,6 +9,7 @@
 #include "fs-engine-curl-multi.h"
 #include "fs-engine-private.h"
 #include "fs-engine-serial.h"
+#include "fs-engine-subprocess.h"
 #include "fs-error.h"
 
 typedef struct
@@ -87,8 +88,11 @@ fs_engine_new (const FsRunConfig  *config,
       type = FS_TYPE_ENGINE_CURL_MULTI;
       break;
 
-    case FS_STRATEGY_THREADS:
     case FS_STRATEGY_PROCESSES:
+      type = FS_TYPE_ENGINE_SUBPROCESS;
+      break;
+
+    case FS_STRATEGY_THREADS:
     case FS_STRATEGY_HYBRID:
     case FS_N_STRATEGIES:
     default:
@@ -118,10 +122,10 @@ fs_engine_strategy_is_available (FsStrategy strategy)
     {
     case FS_STRATEGY_SERIAL:
     case FS_STRATEGY_LOOP:
+    case FS_STRATEGY_PROCESSES:
       return TRUE;
 
     case FS_STRATEGY_THREADS:
-    case FS_STRATEGY_PROCESSES:
     case FS_STRATEGY_HYBRID:
     case FS_N_STRATEGIES:
     default:
