@@ -32,6 +32,8 @@ typedef struct
   char    *timeout;
   char    *max_body;
   char    *max_redirects;
+  char    *workers;
+  char    *worker_mode;
   char    *json_path;
   char    *csv_path;
   char    *demo_time_scale;
@@ -49,6 +51,8 @@ run_options_clear (RunOptions *o)
   g_free (o->timeout);
   g_free (o->max_body);
   g_free (o->max_redirects);
+  g_free (o->workers);
+  g_free (o->worker_mode);
   g_free (o->json_path);
   g_free (o->csv_path);
   g_free (o->demo_time_scale);
@@ -183,6 +187,15 @@ print_diagnostics (FsUrlSource *source)
                 name, n_bad - diagnostics->len);
 }
 
+static void
+print_worker_failures (FsHeadlessRun *run)
+{
+  g_autoptr(GPtrArray) failures = fs_headless_run_dup_worker_failures (run);
+
+  for (guint i = 0; i < failures->len; i++)
+    g_printerr ("fetchscope-cli: %s\n", (const char *) g_ptr_array_index (failures, i));
+}
+
 static int
 cmd_run (int    argc,
          char **argv)
@@ -200,7 +213,7 @@ cmd_run (int    argc,
   g_autofree char *presets = preset_help ();
   g_autofree char *label = NULL;
   guint64 count = 0, concurrency = config->concurrency, max_body = config->max_body_bytes;
-  guint64 max_redirects = config->max_redirects, demo_seed = 1;
+  guint64 max_redirects = config->max_redirects, demo_seed = 1, workers = 0;
   double timeout_s = config->timeout_ms / 1000.0, demo_time_scale = 1.0;
   guint sigint_id, sigterm_id;
   gboolean ok;
@@ -218,6 +231,10 @@ cmd_run (int    argc,
       "Largest body accepted, in bytes (default 16777216)", "BYTES" },
     { "max-redirects", 0, 0, G_OPTION_ARG_STRING, &o.max_redirects,
       "Redirects followed per request (default 5)", "N" },
+    { "workers", 'w', 0, G_OPTION_ARG_STRING, &o.workers,
+      "Worker processes of the processes strategy (default one per core)", "N" },
+    { "worker-mode", 0, 0, G_OPTION_ARG_STRING, &o.worker_mode,
+      "Each worker fetches blocking (one at a time, the default) or in a loop", "MODE" },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &o.json_path, "Write the summary as JSON", "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv_path, "Write one CSV row per request", "FILE" },
     { "demo-time-scale", 0, 0, G_OPTION_ARG_STRING, &o.demo_time_scale,
@@ -253,12 +270,17 @@ cmd_run (int    argc,
       !parse_uint ("--max-body", o.max_body, 1, G_MAXINT64, &max_body, &error) ||
       !parse_uint ("--max-redirects", o.max_redirects, 0, 50, &max_redirects, &error) ||
       !parse_uint ("--demo-seed", o.demo_seed, 0, G_MAXUINT32, &demo_seed, &error) ||
+      !parse_uint ("--workers", o.workers, 1, FS_RUN_CONFIG_MAX_WORKERS, &workers, &error) ||
       !parse_double ("--timeout", o.timeout, 0.001, 86400, &timeout_s, &error) ||
       !parse_double ("--demo-time-scale", o.demo_time_scale, 0.0001, 100,
                      &demo_time_scale, &error))
     return usage_error ("%s", error->message);
 
+  if (o.worker_mode != NULL && !fs_worker_mode_from_string (o.worker_mode, &config->worker_mode))
+    return usage_error ("--worker-mode must be blocking or loop, not “%s”", o.worker_mode);
+
   config->concurrency = concurrency;
+  config->workers = workers;
   config->timeout_ms = MAX (1, (guint) (timeout_s * 1000.0 + 0.5));
   config->max_body_bytes = max_body;
   config->max_redirects = max_redirects;
@@ -324,6 +346,7 @@ cmd_run (int    argc,
   the_cancellable = NULL;
 
   print_diagnostics (source);
+  print_worker_failures (run);
 
   if (!ok)
     {

@@ -39,6 +39,7 @@ gboolean       fs_headless_run_execute       (FsHeadlessRun      *self,
 void           fs_headless_run_get_summary   (FsHeadlessRun      *self,
                                               FsSummary          *summary);
 gboolean       fs_headless_run_was_cancelled (FsHeadlessRun      *self);
+GPtrArray     *fs_headless_run_dup_worker_failures (FsHeadlessRun *self);
 void           fs_headless_run_print_summary (FsHeadlessRun      *self,
                                               FILE               *out);
 JsonNode      *fs_headless_run_to_json       (FsHeadlessRun      *self);
