@@ -37,7 +37,8 @@ static const char * const outcome_names[] = {
 
 typedef struct
 {
-  char *tmpdir;
+  char               *tmpdir;
+  const char * const *env;   /* extra variable, value, …, NULL for what it runs */
 } Fixture;
 
 typedef struct
@@ -171,6 +172,8 @@ spawnv_in (Fixture             *f,
   g_test_message ("running: %s", command);
 
   g_subprocess_launcher_set_cwd (launcher, f->tmpdir);
+  for (guint i = 0; f->env != NULL && f->env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, f->env[i], f->env[i + 1], TRUE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
@@ -467,26 +470,37 @@ parse_summary_line (const char *out,
   *http_errors = g_ascii_strtoll (http_text, NULL, 10);
 }
 
+/* @extra: more options, NULL-terminated, or NULL */
 static void
-check_mixed_run (Fixture    *f,
-                 const char *strategy,
-                 const char *count_text)
+check_mixed_run (Fixture            *f,
+                 const char         *strategy,
+                 const char         *count_text,
+                 const char * const *extra)
 {
   g_auto(CliResult) r = { 0 };
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autofree char *json_path = tmp_path (f, "summary.json");
   gint64 count = g_ascii_strtoll (count_text, NULL, 10);
   JsonObject *summary;
   /* --demo-seed fixes which failing requests answer 5xx; serial fetches
    * them in a fixed order, so its two failing pages give a known result. */
-  const char * const args[] = {
+  const char * const base_args[] = {
     "run", "--strategy", strategy, "--urls", "demo:mixed", "--count", count_text,
     "--concurrency", "50", "--json", json_path, "--demo-time-scale", TIME_SCALE,
     "--demo-seed", "1", NULL
   };
 
-  run_cli (f, args, &r);
+  for (guint i = 0; base_args[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) base_args[i]);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra[i]);
+  g_ptr_array_add (args, NULL);
+
+  run_cli (f, (const char * const *) args->pdata, &r);
   g_assert_cmpint (r.status, ==, 0);
+  /* Worker processes that fail are reported on stderr. */
+  g_assert_null (strstr (r.err, "worker"));
 
   root = load_json (json_path);
   summary = json_node_get_object (root);
@@ -521,7 +535,7 @@ test_run_mixed_json (Fixture       *f,
   if (!require_cli ())
     return;
 
-  check_mixed_run (f, "loop", "200");
+  check_mixed_run (f, "loop", "200", NULL);
 }
 
 static void
@@ -531,7 +545,54 @@ test_run_serial_json (Fixture       *f,
   if (!require_cli ())
     return;
 
-  check_mixed_run (f, "serial", "20");
+  check_mixed_run (f, "serial", "20", NULL);
+}
+
+/* The processes strategy in both worker modes: two children each. */
+static void
+test_run_processes_json (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char * const extra[] = { "--workers", "2", "--worker-mode", data, NULL };
+
+  if (!require_cli ())
+    return;
+
+  check_mixed_run (f, "processes", "100", extra);
+}
+
+/* Workers that break the protocol (the worker's test-only switch makes
+ * each write garbage after its first record) are named on stderr, and
+ * their jobs count as lost: the run still adds up. */
+static void
+test_run_processes_worker_lost (Fixture       *f,
+                                gconstpointer  data)
+{
+  const char * const env[] = { "FETCHSCOPE_WORKER_CORRUPT_AFTER", "1", NULL };
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  const char * const args[] = {
+    "run", "--strategy", "processes", "--workers", "2", "--urls", "demo:ping",
+    "--count", "40", "--json", json_path, "--demo-time-scale", TIME_SCALE, NULL
+  };
+  JsonObject *summary;
+
+  if (!require_cli ())
+    return;
+
+  f->env = env;
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  assert_outcomes_add_up (summary, 40);
+  g_assert_cmpint (json_int (summary, "worker_lost"), ==, 40);
+
+  assert_contains (r.err, "fetchscope-cli: worker ");
+  assert_contains (r.err, "sent an invalid frame: bad magic");
+  assert_contains (r.out, "worker lost 40");
 }
 
 /* One CSV line split into fields: quoted fields may hold commas and
@@ -1066,6 +1127,15 @@ test_usage_errors (Fixture       *f,
       "unknown preset" },
     { { "run", "--urls", "demo:mixed", "--json", "@JSON@", "extra" },
       "unexpected argument" },
+    { { "run", "--strategy", "processes", "--urls", "demo:mixed", "--workers", "0",
+        "--json", "@JSON@" },
+      "--workers must be a whole number" },
+    { { "run", "--strategy", "processes", "--urls", "demo:mixed", "--workers", "5000",
+        "--json", "@JSON@" },
+      "--workers must be a whole number" },
+    { { "run", "--strategy", "processes", "--urls", "demo:mixed", "--worker-mode", "fast",
+        "--json", "@JSON@" },
+      "--worker-mode must be blocking or loop" },
   };
   g_autofree char *json_path = tmp_path (f, "summary.json");
 
@@ -1391,6 +1461,9 @@ main (int   argc,
 
   add_test ("/Fetchscope/Cli/run-mixed-json", NULL, test_run_mixed_json);
   add_test ("/Fetchscope/Cli/run-serial-json", NULL, test_run_serial_json);
+  add_test ("/Fetchscope/Cli/run-processes-json", "blocking", test_run_processes_json);
+  add_test ("/Fetchscope/Cli/run-processes-loop-json", "loop", test_run_processes_json);
+  add_test ("/Fetchscope/Cli/run-processes-worker-lost", NULL, test_run_processes_worker_lost);
   add_test ("/Fetchscope/Cli/run-csv", NULL, test_run_csv);
   add_test ("/Fetchscope/Cli/summary-text", NULL, test_summary_text);
   add_test ("/Fetchscope/Cli/url-file", NULL, test_url_file);

@@ -5,7 +5,8 @@
  *
  * Every engine against the demo server on 127.0.0.1: the one-terminal-per-job
  * invariant, outcomes, timeouts, refusals, protocol limits and cancel.
- * Run once per strategy (the test paths name it).
+ * Run once per strategy, and processes once per worker mode (the test paths
+ * name them).
  */
 
 #include "config.h"
@@ -18,15 +19,30 @@
 
 #include "fs-aggregator.h"
 #include "fs-engine.h"
+#include "fs-engine-subprocess.h"
 #include "fs-test-server.h"
 
 #define TIME_SCALE 0.01
 
+/* Two worker processes, so every run uses several even on one core. */
+#define PROCESSES_WORKERS 2
+
 static FsTestServer *server;
+
+/* What a test path runs: a strategy, and for processes a worker mode. */
+typedef struct
+{
+  char         *name;
+  FsStrategy    strategy;
+  FsWorkerMode  worker_mode;
+  guint         workers;
+} Variant;
 
 typedef struct
 {
   FsStrategy    strategy;
+  FsWorkerMode  worker_mode;
+  guint         workers;
   guint         concurrency;
   guint         timeout_ms;
   guint64       max_body_bytes;
@@ -132,6 +148,8 @@ run_urls (const RunSpec      *spec,
   c->cancel_after = spec->cancel_after;
 
   config->strategy = spec->strategy;
+  config->worker_mode = spec->worker_mode;
+  config->workers = spec->workers;
   config->concurrency = spec->concurrency ? spec->concurrency : 4;
   config->timeout_ms = spec->timeout_ms ? spec->timeout_ms : 10000;
   if (spec->max_body_bytes)
@@ -158,7 +176,49 @@ run_urls (const RunSpec      *spec,
 
   g_assert_no_error (c->error);
 
+  /* Nothing in this suite gives a worker process any reason to fail. */
+  if (FS_IS_ENGINE_SUBPROCESS (engine))
+    {
+      g_autoptr(GPtrArray) failures = NULL;
+
+      failures = fs_engine_subprocess_dup_failures (FS_ENGINE_SUBPROCESS (engine));
+
+      for (guint i = 0; i < failures->len; i++)
+        g_printerr ("worker failure: %s\n", (const char *) g_ptr_array_index (failures, i));
+      g_assert_cmpuint (failures->len, ==, 0);
+    }
+
   return c;
+}
+
+static void
+variant_free (gpointer data)
+{
+  Variant *v = data;
+
+  g_free (v->name);
+  g_free (v);
+}
+
+/* A RunSpec for the test's Variant, with the given fields set too. */
+#define VARIANT_SPEC(data, ...) {                                  \
+    .strategy = ((const Variant *) (data))->strategy,              \
+    .worker_mode = ((const Variant *) (data))->worker_mode,        \
+    .workers = ((const Variant *) (data))->workers,                \
+    __VA_ARGS__ }
+
+/* The most transfers that can run at once: a blocking worker process runs
+ * one, so its children may be fewer than the concurrency. */
+static guint
+expected_max_in_flight (const RunSpec *spec)
+{
+  if (spec->strategy == FS_STRATEGY_SERIAL)
+    return 1;
+
+  if (spec->strategy == FS_STRATEGY_PROCESSES && spec->worker_mode == FS_WORKER_MODE_BLOCKING)
+    return MIN (spec->workers, spec->concurrency);
+
+  return spec->concurrency;
 }
 
 static char **
@@ -225,12 +285,13 @@ terminal_for_index (Collector *c,
 static void
 test_mixed_outcomes (gconstpointer data)
 {
-  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data), .concurrency = 8 };
+  RunSpec spec = VARIANT_SPEC (data, .concurrency = 8);
   const char *paths[] = { "/ping", "/page/regular/1", "/status/503", "/status/404",
                           "/bytes/5000", "/redirect/2", "/page/slow/3", "/status/200" };
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) urls = NULL;
   g_autoptr(Collector) c = NULL;
+  g_autoptr(GHashTable) pids = g_hash_table_new (NULL, NULL);
   guint n = 0;
 
   for (guint r = 0; r < 5; r++)
@@ -253,7 +314,16 @@ test_mixed_outcomes (gconstpointer data)
       g_assert_true (e->t_started >= e->t_queued);
       g_assert_true (e->t_done >= e->t_started);
       g_assert_true (e->url_class == g_intern_string (i % 3 == 0 ? "c0" : i % 3 == 1 ? "c1" : "c2"));
-      g_assert_cmpint (e->lane.pid, ==, getpid ());
+      /* The processes strategy fetches in its children, every other here. */
+      if (spec.strategy == FS_STRATEGY_PROCESSES)
+        {
+          g_assert_cmpint (e->lane.pid, >, 0);
+          g_assert_cmpint (e->lane.pid, !=, getpid ());
+          g_assert_cmpuint (e->lane.index, <, spec.workers);
+          g_hash_table_add (pids, GINT_TO_POINTER (e->lane.pid));
+        }
+      else
+        g_assert_cmpint (e->lane.pid, ==, getpid ());
       g_assert_cmpint (e->lane.tid, >, 0);
       g_assert_cmpuint (e->lane.slot, <, spec.concurrency);
 
@@ -278,12 +348,15 @@ test_mixed_outcomes (gconstpointer data)
       if (g_str_equal (path, "/redirect/2"))
         g_assert_cmpuint (e->bytes, ==, 100);   /* followed to /ping */
     }
+
+  if (spec.strategy == FS_STRATEGY_PROCESSES)
+    g_assert_cmpuint (g_hash_table_size (pids), <=, spec.workers);
 }
 
 static void
 test_failing_pages (gconstpointer data)
 {
-  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data), .concurrency = 10 };
+  RunSpec spec = VARIANT_SPEC (data, .concurrency = 10);
   g_auto(GStrv) urls = repeat_path ("/page/failing/1", 60);
   g_autoptr(Collector) c = run_urls (&spec, (const char * const *) urls, 60);
   FsSummary s;
@@ -299,7 +372,7 @@ static void
 test_timeout (gconstpointer data)
 {
   /* 100 s at this time scale is 1 s: far beyond the 150 ms timeout. */
-  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data), .concurrency = 3, .timeout_ms = 150 };
+  RunSpec spec = VARIANT_SPEC (data, .concurrency = 3, .timeout_ms = 150);
   g_auto(GStrv) urls = repeat_path ("/delay/100000", 3);
   g_autoptr(Collector) c = run_urls (&spec, (const char * const *) urls, 3);
 
@@ -335,7 +408,7 @@ closed_port (void)
 static void
 test_refused (gconstpointer data)
 {
-  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data), .concurrency = 2 };
+  RunSpec spec = VARIANT_SPEC (data, .concurrency = 2);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", closed_port ());
   const char *urls[] = { url, url, url };
   g_autoptr(Collector) c = run_urls (&spec, urls, G_N_ELEMENTS (urls));
@@ -355,7 +428,7 @@ test_refused (gconstpointer data)
 static void
 test_protocols_refused (gconstpointer data)
 {
-  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data), .concurrency = 2 };
+  RunSpec spec = VARIANT_SPEC (data, .concurrency = 2);
   g_autofree char *redirect = fs_test_server_url (server, "/redirect-to?url=file:///etc/passwd");
   g_autofree char *redirect_gopher = fs_test_server_url (server, "/redirect-to?url=gopher://127.0.0.1/");
   const char *urls[] = { "file:///etc/passwd", "gopher://127.0.0.1/", redirect, redirect_gopher,
@@ -378,8 +451,8 @@ test_protocols_refused (gconstpointer data)
 static void
 test_body_cap (gconstpointer data)
 {
-  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data), .concurrency = 2,
-                   .max_body_bytes = 1000 };
+  RunSpec spec = VARIANT_SPEC (data, .concurrency = 2,
+                               .max_body_bytes = 1000);
   g_autofree char *big = fs_test_server_url (server, "/bytes/200000");
   g_autofree char *small = fs_test_server_url (server, "/bytes/999");
   const char *urls[] = { big, small };
@@ -399,8 +472,8 @@ test_body_cap (gconstpointer data)
 static void
 test_keep_alive_and_concurrency (gconstpointer data)
 {
-  FsStrategy strategy = GPOINTER_TO_UINT (data);
-  RunSpec spec = { .strategy = strategy, .concurrency = 4 };
+  RunSpec spec = VARIANT_SPEC (data, .concurrency = 4);
+  FsStrategy strategy = spec.strategy;
   g_auto(GStrv) urls = repeat_path ("/delay/2000", 40);   /* 20 ms each */
   g_autoptr(Collector) c = run_urls (&spec, (const char * const *) urls, 40);
   guint connects = 0;
@@ -418,10 +491,7 @@ test_keep_alive_and_concurrency (gconstpointer data)
   g_assert_cmpuint (connects, >=, 1);
   g_assert_cmpuint (connects, <=, spec.concurrency + 2);
 
-  if (strategy == FS_STRATEGY_SERIAL)
-    g_assert_cmpuint (c->max_in_flight, ==, 1);
-  else
-    g_assert_cmpuint (c->max_in_flight, ==, spec.concurrency);
+  g_assert_cmpuint (c->max_in_flight, ==, expected_max_in_flight (&spec));
 
   /* The run lasts at least 10 × 20 ms: the loop's lag probe fires in it. */
   if (strategy == FS_STRATEGY_LOOP)
@@ -450,7 +520,7 @@ test_keep_alive_and_concurrency (gconstpointer data)
 static void
 test_cancel_keeps_totals (gconstpointer data)
 {
-  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data), .concurrency = 5, .cancel_after = 10 };
+  RunSpec spec = VARIANT_SPEC (data, .concurrency = 5, .cancel_after = 10);
   g_auto(GStrv) urls = repeat_path ("/delay/5000", 100);   /* 50 ms each */
   g_autoptr(Collector) c = run_urls (&spec, (const char * const *) urls, 100);
   FsSummary s;
@@ -475,7 +545,7 @@ test_cancel_keeps_totals (gconstpointer data)
 static void
 test_connect_burst (gconstpointer data)
 {
-  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data), .concurrency = 200 };
+  RunSpec spec = VARIANT_SPEC (data, .concurrency = 200);
   g_auto(GStrv) urls = repeat_path ("/delay/1000", 200);
   g_autoptr(Collector) c = run_urls (&spec, (const char * const *) urls, 200);
 
@@ -495,15 +565,20 @@ test_connect_burst (gconstpointer data)
 static void
 test_empty_queue (gconstpointer data)
 {
-  RunSpec spec = { .strategy = GPOINTER_TO_UINT (data) };
+  RunSpec spec = VARIANT_SPEC (data);
   g_autoptr(Collector) c = run_urls (&spec, NULL, 0);
 
   assert_one_terminal_each (c, 0);
-  g_assert_cmpuint (c->events->len, ==, 0);
+
+  /* Worker processes may still report their memory once. */
+  for (guint i = 0; i < c->events->len; i++)
+    g_assert_cmpint (g_array_index (c->events, FsEvent, i).kind, ==, FS_EVENT_SAMPLE);
+  if (spec.strategy != FS_STRATEGY_PROCESSES)
+    g_assert_cmpuint (c->events->len, ==, 0);
 }
 
 static void
-add_engine_tests (FsStrategy strategy)
+add_engine_tests (const Variant *variant)
 {
   static const struct {
     const char *name;
@@ -520,34 +595,70 @@ add_engine_tests (FsStrategy strategy)
     { "empty-queue", test_empty_queue },
   };
 
-  if (strategy != FS_STRATEGY_SERIAL)
+  if (variant->strategy != FS_STRATEGY_SERIAL)
     {
       g_autofree char *path = g_strdup_printf ("/Fetchscope/Engine/%s/connect-burst",
-                                               fs_strategy_to_string (strategy));
-      g_test_add_data_func (path, GUINT_TO_POINTER (strategy), test_connect_burst);
+                                               variant->name);
+      g_test_add_data_func (path, variant, test_connect_burst);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
     {
       g_autofree char *path = g_strdup_printf ("/Fetchscope/Engine/%s/%s",
-                                               fs_strategy_to_string (strategy), tests[i].name);
-      g_test_add_data_func (path, GUINT_TO_POINTER (strategy), tests[i].func);
+                                               variant->name, tests[i].name);
+      g_test_add_data_func (path, variant, tests[i].func);
     }
+}
+
+/* One variant per available strategy, and processes in both worker modes. */
+static GPtrArray *
+make_variants (void)
+{
+  GPtrArray *variants = g_ptr_array_new_with_free_func (variant_free);
+
+  for (guint s = 0; s < FS_N_STRATEGIES; s++)
+    {
+      Variant *v;
+
+      if (!fs_engine_strategy_is_available (s))
+        continue;
+
+      v = g_new0 (Variant, 1);
+      v->name = g_strdup (fs_strategy_to_string (s));
+      v->strategy = s;
+      g_ptr_array_add (variants, v);
+
+      if (s == FS_STRATEGY_PROCESSES)
+        {
+          Variant *loop = g_new0 (Variant, 1);
+
+          v->workers = PROCESSES_WORKERS;
+          v->worker_mode = FS_WORKER_MODE_BLOCKING;
+          loop->name = g_strdup ("processes-loop");
+          loop->strategy = s;
+          loop->workers = PROCESSES_WORKERS;
+          loop->worker_mode = FS_WORKER_MODE_LOOP;
+          g_ptr_array_add (variants, loop);
+        }
+    }
+
+  return variants;
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GPtrArray) variants = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
   server = fs_test_server_new (TIME_SCALE, 1);
 
-  for (guint s = 0; s < FS_N_STRATEGIES; s++)
-    if (fs_engine_strategy_is_available (s))
-      add_engine_tests (s);
+  variants = make_variants ();
+  for (guint i = 0; i < variants->len; i++)
+    add_engine_tests (g_ptr_array_index (variants, i));
 
   ret = g_test_run ();
 

@@ -33,6 +33,7 @@ typedef struct
   char    *count;
   char    *concurrency;
   char    *workers;
+  char    *worker_mode;
   char    *timeout;
   char    *max_body;
   char    *max_redirects;
@@ -55,6 +56,7 @@ options_clear (Options *o)
   g_free (o->count);
   g_free (o->concurrency);
   g_free (o->workers);
+  g_free (o->worker_mode);
   g_free (o->timeout);
   g_free (o->max_body);
   g_free (o->max_redirects);
@@ -219,7 +221,10 @@ new_option_context (const char        *command,
     { "concurrency", 'c', 0, G_OPTION_ARG_STRING, &o->concurrency,
       "Requests in flight at once (default 10)", "N" },
     { "workers", 'w', 0, G_OPTION_ARG_STRING, &o->workers,
-      "Threads of the threads strategy (default: the concurrency)", "N" },
+      "Threads of the threads strategy and the hybrid's pool (default: the concurrency); "
+      "worker processes of the processes strategy (default: one per core)", "N" },
+    { "worker-mode", 0, 0, G_OPTION_ARG_STRING, &o->worker_mode,
+      "Each worker process fetches blocking (one at a time, the default) or in a loop", "MODE" },
     { "timeout", 't', 0, G_OPTION_ARG_STRING, &o->timeout,
       "Per-request timeout in seconds (default 30)", "S" },
     { "max-body", 0, 0, G_OPTION_ARG_STRING, &o->max_body,
@@ -287,6 +292,13 @@ parse_options (const Options  *o,
       !parse_double ("--switch-interval", o->switch_interval, 0.1, 10000,
                      &switch_interval_ms, error))
     return FALSE;
+
+  if (o->worker_mode != NULL && !fs_worker_mode_from_string (o->worker_mode, &config->worker_mode))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--worker-mode must be blocking or loop, not “%s”", o->worker_mode);
+      return FALSE;
+    }
 
   if (o->cpu_work != NULL &&
       !fs_cpu_work_parse (o->cpu_work, &config->cpu_work, &config->hash_rounds, error))
@@ -425,6 +437,15 @@ signal_guard_init (SignalGuard  *guard,
 }
 
 static void
+print_worker_failures (FsHeadlessRun *run)
+{
+  g_autoptr(GPtrArray) failures = fs_headless_run_dup_worker_failures (run);
+
+  for (guint i = 0; i < failures->len; i++)
+    g_printerr ("fetchscope-cli: %s\n", (const char *) g_ptr_array_index (failures, i));
+}
+
+static void
 print_diagnostics (FsUrlSource *source)
 {
   g_autoptr(GPtrArray) diagnostics = fs_url_source_dup_diagnostics (source);
@@ -485,6 +506,7 @@ run_one (const FsRunConfig  *config,
   ok = fs_headless_run_execute (run, cancellable, error);
   if (diagnostics)
     print_diagnostics (source);
+  print_worker_failures (run);
 
   return ok ? g_steal_pointer (&run) : NULL;
 }

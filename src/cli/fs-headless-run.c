@@ -11,6 +11,7 @@
 
 #include "fs-csv-writer.h"
 #include "fs-engine.h"
+#include "fs-engine-subprocess.h"
 #include "fs-error.h"
 #include "fs-headless-run.h"
 #include "fs-proc.h"
@@ -36,6 +37,7 @@ struct _FsHeadlessRun
   gboolean       cancelled;
   gboolean       finished;
   GError        *engine_error;
+  GPtrArray     *worker_failures;
   gsize          progress_width;
 };
 
@@ -73,6 +75,7 @@ fs_headless_run_free (FsHeadlessRun *self)
   g_clear_pointer (&self->csv, fs_csv_writer_free);
   g_clear_error (&self->csv_error);
   g_clear_error (&self->engine_error);
+  g_clear_pointer (&self->worker_failures, g_ptr_array_unref);
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_free (self);
 }
@@ -230,6 +233,8 @@ fs_headless_run_execute (FsHeadlessRun  *self,
   self->t_end = g_get_monotonic_time ();
   self->jobs_pushed = fs_job_queue_get_pushed (queue);
   self->cancelled = g_cancellable_is_cancelled (cancellable);
+  if (FS_IS_ENGINE_SUBPROCESS (engine))
+    self->worker_failures = fs_engine_subprocess_dup_failures (FS_ENGINE_SUBPROCESS (engine));
   sample_self (self);
 
   g_clear_handle_id (&sample_id, g_source_remove);
@@ -316,6 +321,25 @@ fs_headless_run_get_config (FsHeadlessRun *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->config;
+}
+
+/**
+ * fs_headless_run_dup_worker_failures:
+ *
+ * Returns: (transfer full) (element-type utf8): what went wrong with the
+ *   processes strategy's workers, one sentence each; empty for the others
+ */
+GPtrArray *
+fs_headless_run_dup_worker_failures (FsHeadlessRun *self)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (self != NULL, copy);
+
+  for (guint i = 0; self->worker_failures != NULL && i < self->worker_failures->len; i++)
+    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (self->worker_failures, i)));
+
+  return copy;
 }
 
 static char *

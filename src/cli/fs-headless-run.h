@@ -40,6 +40,7 @@ void           fs_headless_run_get_summary   (FsHeadlessRun      *self,
                                               FsSummary          *summary);
 gboolean       fs_headless_run_was_cancelled (FsHeadlessRun      *self);
 const FsRunConfig *fs_headless_run_get_config (FsHeadlessRun     *self);
+GPtrArray     *fs_headless_run_dup_worker_failures (FsHeadlessRun *self);
 void           fs_headless_run_print_summary (FsHeadlessRun      *self,
                                               FILE               *out);
 JsonNode      *fs_headless_run_to_json       (FsHeadlessRun      *self);

@@ -11,6 +11,7 @@
 #include "fs-engine-hybrid.h"
 #include "fs-engine-serial.h"
 #include "fs-engine-thread-pool.h"
+#include "fs-engine-subprocess.h"
 #include "fs-error.h"
 
 typedef struct
@@ -98,11 +99,14 @@ fs_engine_new (const FsRunConfig  *config,
       type = FS_TYPE_ENGINE_THREAD_POOL;
       break;
 
+    case FS_STRATEGY_PROCESSES:
+      type = FS_TYPE_ENGINE_SUBPROCESS;
+      break;
+
     case FS_STRATEGY_HYBRID:
       type = FS_TYPE_ENGINE_HYBRID;
       break;
 
-    case FS_STRATEGY_PROCESSES:
     case FS_N_STRATEGIES:
     default:
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
@@ -135,10 +139,10 @@ fs_engine_strategy_is_available (FsStrategy strategy)
     case FS_STRATEGY_SERIAL:
     case FS_STRATEGY_LOOP:
     case FS_STRATEGY_THREADS:
+    case FS_STRATEGY_PROCESSES:
     case FS_STRATEGY_HYBRID:
       return TRUE;
 
-    case FS_STRATEGY_PROCESSES:
     case FS_N_STRATEGIES:
     default:
       return FALSE;
