@@ -224,7 +224,8 @@ new_option_context (const char        *command,
       "Threads of the threads strategy and the hybrid's pool (default: the concurrency); "
       "worker processes of the processes strategy (default: one per core)", "N" },
     { "worker-mode", 0, 0, G_OPTION_ARG_STRING, &o->worker_mode,
-      "Each worker process fetches blocking (one at a time, the default) or in a loop", "MODE" },
+      "Each worker process fetches in a loop of its own (the default) or blocking, one "
+      "request at a time", "MODE" },
     { "timeout", 't', 0, G_OPTION_ARG_STRING, &o->timeout,
       "Per-request timeout in seconds (default 30)", "S" },
     { "max-body", 0, 0, G_OPTION_ARG_STRING, &o->max_body,

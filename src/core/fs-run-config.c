@@ -21,7 +21,8 @@ fs_run_config_new (void)
   self->max_body_bytes = 16 * 1024 * 1024;
   self->max_redirects = 5;
   self->user_agent = g_strdup ("Fetchscope/" PACKAGE_VERSION);
-  self->worker_mode = FS_WORKER_MODE_BLOCKING;
+  /* The write-ups' winner, multiprocessing + asyncio: blocking is the option. */
+  self->worker_mode = FS_WORKER_MODE_LOOP;
   self->cpu_work = FS_CPU_WORK_NONE;
   self->hash_rounds = 1000;
   self->switch_interval_us = FS_RUN_CONFIG_DEFAULT_SWITCH_INTERVAL_US;
