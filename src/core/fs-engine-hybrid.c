@@ -223,7 +223,9 @@ typedef struct
   GHashTable   *prefixes;      /* job id → interned prefix, while in flight */
   GSource      *waker;
   GMainContext *context;
-  guint         n_running;     /* under the inner sink's consumer: this thread */
+  guint         n_running;     /* atomic */
+  guint         outstanding;   /* routed, not yet ended */
+  guint         max_outstanding;
   gboolean      queue_closed;
 } Hybrid;
 
@@ -232,6 +234,8 @@ typedef struct
   Hybrid *hybrid;
   guint   side;
 } Side;
+
+static void route_available (Hybrid *h);
 
 static gpointer
 side_thread (gpointer data)
@@ -268,19 +272,25 @@ forward (const FsEvent *events,
       prefix = g_hash_table_lookup (h->prefixes, key);
       if (prefix != NULL && e->t_cpu_end > e->t_cpu_start && e->t_cpu_start > 0)
         fs_hybrid_router_learn (h->router, prefix, e->t_cpu_end - e->t_cpu_start);
-      g_hash_table_remove (h->prefixes, key);
+      if (g_hash_table_remove (h->prefixes, key))
+        h->outstanding--;
     }
 
   fs_event_sink_push_many (h->sink, events, n_events);
+  route_available (h);
 }
 
+/* Routes while fewer than max_outstanding jobs are between here and their
+ * end. The sides' queues are unbounded, so this thread never blocks: it must
+ * keep forwarding records, or they would pile up in the inner sink. */
 static void
 route_available (Hybrid *h)
 {
+  FsJobQueueStatus status = FS_JOB_QUEUE_EMPTY;
   FsJob *job;
-  FsJobQueueStatus status;
 
-  while ((status = fs_job_queue_try_pop (h->queue, &job)) == FS_JOB_QUEUE_READY)
+  while (h->outstanding < h->max_outstanding &&
+         (status = fs_job_queue_try_pop (h->queue, &job)) == FS_JOB_QUEUE_READY)
     {
       FsRouteReason reason;
       FsRoute route = fs_hybrid_router_route (h->router, job->url, job->url_class, &reason);
@@ -290,7 +300,7 @@ route_available (Hybrid *h)
       g_hash_table_insert (h->prefixes, GSIZE_TO_POINTER ((gsize) job->id),
                            (gpointer) fs_hybrid_url_prefix (job->url));
 
-      /* Blocks while that side is full; its engine keeps draining meanwhile. */
+      h->outstanding++;
       fs_job_queue_push (h->queues[route == FS_ROUTE_POOL ? 1 : 0], job, NULL);
     }
 
@@ -327,7 +337,6 @@ fs_engine_hybrid_run (FsEngine      *engine,
   g_autoptr(FsRunConfig) loop_config = fs_run_config_copy (config);
   g_autoptr(FsRunConfig) pool_config = fs_run_config_copy (config);
   g_autoptr(FsHybridRouter) router = fs_hybrid_router_new ();
-  guint side_capacity = MAX (256, config->concurrency * 4);
   Hybrid h = { 0 };
   gboolean ret = TRUE;
 
@@ -343,12 +352,14 @@ fs_engine_hybrid_run (FsEngine      *engine,
   h.cancellable = cancellable;
   h.context = context;
   h.router = router;
+  /* Enough for both sides to stay busy, and a little to choose from. */
+  h.max_outstanding = 2 * (config->concurrency + pool_config->workers);
   h.prefixes = g_hash_table_new (NULL, NULL);
   h.inner = fs_event_sink_new (context, 0, forward, &h, NULL);
 
   for (guint i = 0; i < 2; i++)
     {
-      h.queues[i] = fs_job_queue_new (side_capacity);
+      h.queues[i] = fs_job_queue_new (0);
       h.engines[i] = fs_engine_new (i == 0 ? loop_config : pool_config, error);
       if (h.engines[i] == NULL)
         {
