@@ -16,9 +16,9 @@
  * consumer's aggregation or drawing. Swaps are at least @interval_us apart:
  * waking another thread's context costs an eventfd write and a poll round,
  * too much to pay per record at 50,000 records a second. */
+/* Allocated with g_atomic_rc_box_new0(): GLib does the reference counting. */
 struct _FsEventSink
 {
-  gatomicrefcount  ref_count;
   GMutex           mutex;
   GArray          *incoming;
   guint64          pushed;
@@ -123,8 +123,7 @@ fs_event_sink_new (GMainContext    *context,
 
   g_return_val_if_fail (func != NULL, NULL);
 
-  self = g_new0 (FsEventSink, 1);
-  g_atomic_ref_count_init (&self->ref_count);
+  self = g_atomic_rc_box_new0 (FsEventSink);
   g_mutex_init (&self->mutex);
   self->incoming = g_array_sized_new (FALSE, FALSE, sizeof (FsEvent), 1024);
   self->draining = g_array_sized_new (FALSE, FALSE, sizeof (FsEvent), 1024);
@@ -150,19 +149,12 @@ fs_event_sink_ref (FsEventSink *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_atomic_ref_count_inc (&self->ref_count);
-
-  return self;
+  return g_atomic_rc_box_acquire (self);
 }
 
-void
-fs_event_sink_unref (FsEventSink *self)
+static void
+fs_event_sink_clear (FsEventSink *self)
 {
-  g_return_if_fail (self != NULL);
-
-  if (!g_atomic_ref_count_dec (&self->ref_count))
-    return;
-
   g_source_destroy (self->source);
   g_source_unref (self->source);
   if (self->destroy != NULL)
@@ -170,7 +162,14 @@ fs_event_sink_unref (FsEventSink *self)
   g_array_unref (self->incoming);
   g_array_unref (self->draining);
   g_mutex_clear (&self->mutex);
-  g_free (self);
+}
+
+void
+fs_event_sink_unref (FsEventSink *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) fs_event_sink_clear);
 }
 
 /**

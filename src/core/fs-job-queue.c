@@ -11,9 +11,9 @@
 /* A producer blocked on a full queue re-checks its cancellable this often. */
 #define PUSH_POLL_US (50 * 1000)
 
+/* Allocated with g_atomic_rc_box_new0(): GLib does the reference counting. */
 struct _FsJobQueue
 {
-  gatomicrefcount  ref_count;
   GMutex           mutex;
   GCond            not_empty;
   GCond            not_full;
@@ -63,9 +63,8 @@ fs_job_free (FsJob *job)
 FsJobQueue *
 fs_job_queue_new (guint capacity)
 {
-  FsJobQueue *self = g_new0 (FsJobQueue, 1);
+  FsJobQueue *self = g_atomic_rc_box_new0 (FsJobQueue);
 
-  g_atomic_ref_count_init (&self->ref_count);
   g_mutex_init (&self->mutex);
   g_cond_init (&self->not_empty);
   g_cond_init (&self->not_full);
@@ -83,9 +82,17 @@ fs_job_queue_ref (FsJobQueue *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_atomic_ref_count_inc (&self->ref_count);
+  return g_atomic_rc_box_acquire (self);
+}
 
-  return self;
+static void
+fs_job_queue_clear (FsJobQueue *self)
+{
+  g_queue_clear_full (&self->jobs, (GDestroyNotify) fs_job_free);
+  g_ptr_array_unref (self->wakers);
+  g_cond_clear (&self->not_empty);
+  g_cond_clear (&self->not_full);
+  g_mutex_clear (&self->mutex);
 }
 
 void
@@ -93,15 +100,7 @@ fs_job_queue_unref (FsJobQueue *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_atomic_ref_count_dec (&self->ref_count))
-    return;
-
-  g_queue_clear_full (&self->jobs, (GDestroyNotify) fs_job_free);
-  g_ptr_array_unref (self->wakers);
-  g_cond_clear (&self->not_empty);
-  g_cond_clear (&self->not_full);
-  g_mutex_clear (&self->mutex);
-  g_free (self);
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) fs_job_queue_clear);
 }
 
 static void
