@@ -42,6 +42,7 @@
 #include "fs-engine-subprocess.h"
 #include "fs-engine-subprocess-private.h"
 #include "fs-error.h"
+#include "fs-proc.h"
 #include "fs-worker-protocol.h"
 
 /* Jobs sent ahead to a blocking child: with 2, the next job is already in
@@ -95,6 +96,7 @@ typedef struct
   FsFrameReader *reader;
   GHashTable    *pending;       /* job id → Pending */
   guint          credit;
+  FsSample       last_sample;   /* its latest report of itself */
   char          *failure;       /* why it is lost, once known */
   const char    *linger_reason; /* what the linger timer will say */
 
@@ -406,6 +408,18 @@ child_finish (Child *child)
   child->finished = TRUE;
   run->n_unfinished--;
 
+  /* Gone, so it holds no memory any more; the CPU time it used stays. */
+  if (child->last_sample.pid != 0)
+    {
+      FsSample gone = child->last_sample;
+      FsEvent *event = next_record (run);
+
+      gone.rss_bytes = 0;
+      fs_proc_sample_event (event, &gone);
+      event->strategy = FS_STRATEGY_PROCESSES;
+      event->lane.index = child->index;
+    }
+
   if (child->linger_timer != NULL)
     {
       g_source_destroy (child->linger_timer);
@@ -482,6 +496,8 @@ handle_event (Child    *child,
           g_set_error (error, FS_ERROR, FS_ERROR_FAILED, "sample of pid %d", event->sample.pid);
           return FALSE;
         }
+      if (event->sample.pid != 0)
+        child->last_sample = event->sample;
       *next_record (run) = *event;
       return TRUE;
     }
