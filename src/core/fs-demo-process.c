@@ -30,8 +30,8 @@ G_DEFINE_FINAL_TYPE (FsDemoProcess, fs_demo_process, G_TYPE_OBJECT)
  * @name: an executable of ours, e.g. "fetchscope-demo-server"
  *
  * Finds it, in order: `$FETCHSCOPE_LIBEXECDIR/<name>`, beside this executable
- * or in the build tree's `src/server` and `src/worker` next to it, then the
- * installed libexecdir.
+ * or in the build tree's `src/server` and `src/worker` next to it, in
+ * `../libexec` from it, then the configured libexecdir.
  *
  * Returns: (transfer full): the path, or %NULL with @error set
  */
@@ -55,6 +55,8 @@ fs_locate_helper (const char  *name,
       g_ptr_array_add (candidates, g_build_filename (self_dir, "..", "worker", name, NULL));
       g_ptr_array_add (candidates, g_build_filename (self_dir, "..", "src", "server", name, NULL));
       g_ptr_array_add (candidates, g_build_filename (self_dir, "..", "src", "worker", name, NULL));
+      /* An installed tree moved elsewhere (meson install --destdir, a bundle). */
+      g_ptr_array_add (candidates, g_build_filename (self_dir, "..", "libexec", name, NULL));
     }
   g_ptr_array_add (candidates, g_build_filename (LIBEXECDIR, name, NULL));
 
