@@ -197,12 +197,13 @@ void             _fs_chart_paint_plot_image    (FsChartContext  *c,
                                                 cairo_surface_t *image,
                                                 double           top,
                                                 double           bottom);
-void             _fs_chart_stroke_columns      (FsChartContext *c,
-                                                const double   *xs,
-                                                const double   *ys,
-                                                guint           n,
-                                                double          thickness,
-                                                const FsColor  *color);
+void             _fs_chart_draw_lines          (FsChartContext        *c,
+                                                const double          *xs,
+                                                const double          *ys,
+                                                guint                  n,
+                                                guint                  n_lines,
+                                                double                 thickness,
+                                                const FsColor * const *colors);
 
 static inline double
 _fs_chart_snap (double v)
