@@ -176,6 +176,8 @@ void             _fs_chart_draw_grid           (FsChartContext *c,
 void             _fs_chart_draw_axis_line      (FsChartContext *c);
 void             _fs_chart_draw_y_labels       (FsChartContext *c);
 void             _fs_chart_draw_x_labels       (FsChartContext *c);
+GArray          *_fs_chart_layout_time_plot    (FsChartContext *c);
+void             _fs_chart_draw_axes           (FsChartContext *c);
 void             _fs_chart_clip_to_plot        (FsChartContext *c);
 void             _fs_chart_draw_no_data        (FsChartContext *c);
 void             _fs_chart_draw_hover          (FsChartContext *c,

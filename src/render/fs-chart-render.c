@@ -608,6 +608,27 @@ _fs_chart_draw_x_labels (FsChartContext *c)
     }
 }
 
+/* Once the y axis is set: the plot's width, the time axis, and the
+ * buckets in view by pixel column; NULL if the plot is too small to draw. */
+GArray *
+_fs_chart_layout_time_plot (FsChartContext *c)
+{
+  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
+  if (_fs_chart_plot_too_small (c))
+    return NULL;
+  _fs_chart_axis_time (c);
+
+  return _fs_chart_group_buckets (c, 1);
+}
+
+void
+_fs_chart_draw_axes (FsChartContext *c)
+{
+  _fs_chart_draw_axis_line (c);
+  _fs_chart_draw_y_labels (c);
+  _fs_chart_draw_x_labels (c);
+}
+
 void
 _fs_chart_clip_to_plot (FsChartContext *c)
 {

@@ -282,12 +282,8 @@ _fs_chart_render_latency (FsChartContext *c)
     _fs_chart_axis_log (&c->yaxis, MAX (lo, 1), hi, c->h, _fs_chart_format_duration);
   else
     _fs_chart_axis_linear (&c->yaxis, 0, hi, c->h, _fs_chart_format_duration);
-  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
-  if (_fs_chart_plot_too_small (c))
+  if (!(groups = _fs_chart_layout_time_plot (c)))
     return;
-  _fs_chart_axis_time (c);
-
-  groups = _fs_chart_group_buckets (c, 1);
   columns = latency_columns (c, groups);
 
   _fs_chart_draw_grid (c, TRUE, TRUE);
@@ -310,9 +306,7 @@ _fs_chart_render_latency (FsChartContext *c)
   draw_latency_lines (c, columns, groups);
   cairo_restore (c->cr);
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
@@ -398,12 +392,8 @@ _fs_chart_render_throughput (FsChartContext *c)
         hi = MAX (hi, fs_aggregator_get_bucket (c->aggregator, b)->completed / width_s);
   }
   _fs_chart_axis_linear (&c->yaxis, 0, hi, c->h, _fs_chart_format_count);
-  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
-  if (_fs_chart_plot_too_small (c))
+  if (!(groups = _fs_chart_layout_time_plot (c)))
     return;
-  _fs_chart_axis_time (c);
-
-  groups = _fs_chart_group_buckets (c, 1);
   all = g_new0 (double, MAX (groups->len, 1));
   ok = g_new0 (double, MAX (groups->len, 1));
   ok_or_cancelled = g_new0 (double, MAX (groups->len, 1));
@@ -437,9 +427,7 @@ _fs_chart_render_throughput (FsChartContext *c)
   fill_steps (c, groups, ok, 1, &palette->outcome[FS_OUTCOME_OK]);
   cairo_restore (c->cr);
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
@@ -482,13 +470,10 @@ _fs_chart_render_in_flight (FsChartContext *c)
 
   _fs_chart_layout_plot_rows (c);
   _fs_chart_axis_linear (&c->yaxis, 0, MAX (hi, 1), c->h, _fs_chart_format_count);
-  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
-  if (_fs_chart_plot_too_small (c))
+  if (!(groups = _fs_chart_layout_time_plot (c)))
     return;
-  _fs_chart_axis_time (c);
 
   /* The highest level in each group: the series is a maximum already. */
-  groups = _fs_chart_group_buckets (c, 1);
   values = g_new0 (double, MAX (groups->len, 1));
   for (guint g = 0; g < groups->len; g++)
     {
@@ -521,9 +506,7 @@ _fs_chart_render_in_flight (FsChartContext *c)
   cairo_stroke (cr);
   cairo_restore (cr);
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
@@ -584,13 +567,10 @@ _fs_chart_render_memory (FsChartContext *c)
 
   _fs_chart_layout_plot_rows (c);
   _fs_chart_axis_linear (&c->yaxis, 0, MAX (hi, 1e6), c->h, _fs_chart_format_bytes);
-  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
-  if (_fs_chart_plot_too_small (c))
+  if (!(groups = _fs_chart_layout_time_plot (c)))
     return;
-  _fs_chart_axis_time (c);
 
   /* Per group, each process' highest value, summed up the stack. */
-  groups = _fs_chart_group_buckets (c, 1);
   stacked = g_new0 (double, MAX (groups->len, 1) * n_processes);
   for (guint g = 0; g < groups->len; g++)
     {
@@ -614,9 +594,7 @@ _fs_chart_render_memory (FsChartContext *c)
     fill_steps (c, groups, &stacked[p], n_processes, legend[p].color);
   cairo_restore (cr);
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
@@ -740,9 +718,7 @@ _fs_chart_render_histogram (FsChartContext *c)
       _fs_chart_draw_text (c, text, x + 4, c->y + 2 + m * c->line_h, 0, 0, legend[m].color, FALSE);
     }
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
