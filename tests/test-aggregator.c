@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "fs-aggregator.h"
@@ -99,6 +100,23 @@ add_sample (FsAggregator *aggregator,
   event.sample.rss_bytes = rss_bytes;
   event.sample.cpu_us = cpu_us;
   event.sample.loop_lag_us = loop_lag_us;
+  fs_aggregator_add (aggregator, &event);
+}
+
+static void
+add_timed_sample (FsAggregator *aggregator,
+                  gint32        pid,
+                  guint64       rss_bytes,
+                  gint64        t)
+{
+  FsEvent event;
+
+  memset (&event, 0, sizeof event);
+  event.kind = FS_EVENT_SAMPLE;
+  event.t_done = t;
+  event.sample.pid = pid;
+  event.sample.rss_bytes = rss_bytes;
+  event.sample.loop_lag_us = -1;
   fs_aggregator_add (aggregator, &event);
 }
 
@@ -542,6 +560,162 @@ test_bounded (void)
   g_assert_cmpuint (lane_completed, ==, n_jobs);
 }
 
+static void
+test_latency_bins (void)
+{
+  g_autoptr(FsAggregator) aggregator = fs_aggregator_new (G_USEC_PER_SEC * 10, 100);
+  const FsBucket *bucket;
+  const double q[] = { 0.5, 0.9, 0.99 };
+  const double exact[] = { 500000, 900000, 990000 };
+  guint32 empty[FS_BUCKET_LATENCY_BINS] = { 0 };
+
+  g_assert_cmpuint (fs_bucket_latency_bin (0), ==, 0);
+  g_assert_cmpuint (fs_bucket_latency_bin (1), ==, 0);
+  g_assert_cmpuint (fs_bucket_latency_bin (9), ==, 7);
+  g_assert_cmpuint (fs_bucket_latency_bin (10), ==, 8);
+  g_assert_cmpuint (fs_bucket_latency_bin (999), ==, 23);
+  g_assert_cmpuint (fs_bucket_latency_bin (1000), ==, 24);
+  g_assert_cmpuint (fs_bucket_latency_bin (G_USEC_PER_SEC), ==, 48);
+  g_assert_cmpuint (fs_bucket_latency_bin (99999999), ==, 63);
+  g_assert_cmpuint (fs_bucket_latency_bin (100000000), ==, 63);
+  g_assert_cmpuint (fs_bucket_latency_bin (G_MAXINT64), ==, 63);
+  g_assert_cmpfloat_with_epsilon (fs_bucket_latency_bin_lower (24), 1000.0, 1e-6);
+  g_assert_cmpfloat_with_epsilon (fs_bucket_latency_bin_lower (FS_BUCKET_LATENCY_BINS),
+                                  1e8, 1e-3);
+  g_assert_cmpfloat (fs_bucket_bins_quantile (empty, 0.5), ==, 0.0);
+
+  /* Latencies 1 ms .. 1000 ms in one bucket, and a cancelled one that does
+   * not count. */
+  for (guint i = 1; i <= 1000; i++)
+    add_job (aggregator, i, NULL, FS_OUTCOME_OK, T0 + i, T0 + i + i * 1000);
+  add_job (aggregator, 1001, NULL, FS_OUTCOME_CANCELLED, T0, T0 + 5000000);
+
+  g_assert_cmpuint (fs_aggregator_get_n_buckets (aggregator), ==, 1);
+  bucket = fs_aggregator_get_bucket (aggregator, 0);
+  g_assert_cmpuint (fs_bucket_bins_count (bucket->latency_bins), ==, 1000);
+  g_assert_cmpuint (bucket->latency_bins[fs_bucket_latency_bin (1000)], ==, 1);
+
+  /* Within a bin (a factor of 10^(1/8)) of the exact rank. */
+  for (guint i = 0; i < G_N_ELEMENTS (q); i++)
+    {
+      double value = fs_bucket_latency_quantile (bucket, q[i]);
+
+      g_assert_cmpfloat (fabs (log10 (value / exact[i])), <=, 1.0 / FS_BUCKET_LATENCY_BINS_PER_DECADE);
+    }
+  g_assert_cmpfloat (fs_bucket_latency_quantile (bucket, 1.0), <=, bucket->latency_max_us);
+  g_assert_cmpfloat (fs_bucket_latency_quantile (bucket, 0.5), <,
+                     fs_bucket_latency_quantile (bucket, 0.9));
+}
+
+/* Merging buckets adds their bins: nothing is lost as the ring halves. */
+static void
+test_latency_bins_merge (void)
+{
+  g_autoptr(FsAggregator) aggregator = fs_aggregator_new (1000, 8);
+  guint64 sum = 0;
+
+  for (guint i = 0; i < 500; i++)
+    add_job (aggregator, i, NULL, FS_OUTCOME_OK, T0 + i * 100, T0 + i * 100 + 10 + i);
+
+  for (guint i = 0; i < fs_aggregator_get_n_buckets (aggregator); i++)
+    sum += fs_bucket_bins_count (fs_aggregator_get_bucket (aggregator, i)->latency_bins);
+  g_assert_cmpint (fs_aggregator_get_bucket_us (aggregator), >, 1000);
+  g_assert_cmpuint (sum, ==, 500);
+}
+
+static void
+test_memory_series (void)
+{
+  g_autoptr(FsAggregator) aggregator = fs_aggregator_new (1000, 100);
+  FsSummary summary;
+
+  g_assert_cmpuint (fs_aggregator_get_n_processes (aggregator), ==, 0);
+
+  add_timed_sample (aggregator, 10, 100, T0);
+  add_timed_sample (aggregator, 20, 200, T0 + 500);
+  add_timed_sample (aggregator, 10, 300, T0 + 1500);
+  add_timed_sample (aggregator, 10, 150, T0 + 1700);
+  add_timed_sample (aggregator, 20, 50, T0 + 3500);
+
+  g_assert_cmpuint (fs_aggregator_get_n_processes (aggregator), ==, 2);
+  g_assert_cmpint (fs_aggregator_get_process_pid (aggregator, 0), ==, 10);
+  g_assert_cmpint (fs_aggregator_get_process_pid (aggregator, 1), ==, 20);
+  g_assert_cmpuint (fs_aggregator_get_n_buckets (aggregator), ==, 4);
+
+  /* The highest value in each bucket; a bucket with no sample of a process
+   * keeps the level it had. */
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 0, 0), ==, 100);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 0, 1), ==, 200);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 1, 0), ==, 300);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 1, 1), ==, 200);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 2, 0), ==, 150);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 2, 1), ==, 200);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 3, 0), ==, 150);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 3, 1), ==, 200);
+  g_assert_cmpuint (fs_aggregator_get_bucket (aggregator, 3)->rss_bytes[1], ==, 200);
+
+  /* A later bucket starts at the current level: 150 + 50. */
+  add_job (aggregator, 1, NULL, FS_OUTCOME_OK, T0 + 4100, T0 + 4200);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 4, 0), ==, 150);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 4, 1), ==, 50);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 4, 2), ==, 0);
+
+  fs_aggregator_get_summary (aggregator, &summary);
+  g_assert_cmpuint (summary.peak_rss_bytes, ==, 500);
+}
+
+static void
+test_memory_cap_and_merge (void)
+{
+  g_autoptr(FsAggregator) aggregator = fs_aggregator_new (1000, 4);
+  guint last = FS_AGGREGATOR_MAX_PROCESSES - 1;
+  guint n;
+
+  /* Twenty processes at 10 bytes each: the last slot sums the last five. */
+  for (guint i = 0; i < 20; i++)
+    add_timed_sample (aggregator, 100 + i, 10, T0 + i);
+
+  g_assert_cmpuint (fs_aggregator_get_n_processes (aggregator), ==, FS_AGGREGATOR_MAX_PROCESSES);
+  g_assert_cmpint (fs_aggregator_get_process_pid (aggregator, last - 1), ==, 100 + last - 1);
+  g_assert_cmpint (fs_aggregator_get_process_pid (aggregator, last), ==, 0);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 0, 0), ==, 10);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 0, last), ==, 5 * 10);
+
+  /* A peak in an early bucket survives the ring halving. */
+  add_timed_sample (aggregator, 100, 1000, T0 + 1500);
+  add_timed_sample (aggregator, 100, 20, T0 + 1600);
+  add_timed_sample (aggregator, 100, 30, T0 + 9000);
+  g_assert_cmpint (fs_aggregator_get_bucket_us (aggregator), ==, 4000);
+  n = fs_aggregator_get_n_buckets (aggregator);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 0, 0), ==, 1000);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 1, 0), ==, 20);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 2, 0), ==, 30);
+  g_assert_cmpuint (fs_aggregator_get_bucket_rss (aggregator, 2, last), ==, 5 * 10);
+}
+
+static void
+test_lane_cpu (void)
+{
+  g_autoptr(FsAggregator) aggregator = fs_aggregator_new (1000, 100);
+  const FsLaneStats *stats;
+  FsEvent event;
+
+  add_start (aggregator, 1, NULL, T0);
+  make_terminal (&event, 1, NULL, FS_OUTCOME_OK, T0, T0 + 1000, 10);
+  event.t_cpu_start = T0 + 1000;
+  event.t_cpu_end = T0 + 3000;
+  event.gil_wait_us = 500;
+  fs_aggregator_add (aggregator, &event);
+  add_job (aggregator, 2, NULL, FS_OUTCOME_OK, T0 + 3000, T0 + 4000);
+
+  g_assert_cmpuint (fs_aggregator_get_n_lanes (aggregator), ==, 1);
+  stats = fs_aggregator_get_lane (aggregator, 0);
+  g_assert_cmpint (stats->busy_us, ==, 2000);
+  g_assert_cmpint (stats->cpu_us, ==, 2000);
+  g_assert_cmpint (stats->gil_wait_us, ==, 500);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -559,6 +733,11 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Aggregator/samples", test_samples);
   g_test_add_func ("/Fetchscope/Aggregator/add-many", test_add_many);
   g_test_add_func ("/Fetchscope/Aggregator/bounded", test_bounded);
+  g_test_add_func ("/Fetchscope/Aggregator/latency-bins", test_latency_bins);
+  g_test_add_func ("/Fetchscope/Aggregator/latency-bins-merge", test_latency_bins_merge);
+  g_test_add_func ("/Fetchscope/Aggregator/memory-series", test_memory_series);
+  g_test_add_func ("/Fetchscope/Aggregator/memory-cap-and-merge", test_memory_cap_and_merge);
+  g_test_add_func ("/Fetchscope/Aggregator/lane-cpu", test_lane_cpu);
 
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "fs-aggregator.h"
@@ -21,9 +22,22 @@ typedef struct
 typedef struct
 {
   gint32  pid;
+  guint   slot;                      /* in FsBucket.rss_bytes */
   guint64 rss_bytes;
   gint64  cpu_us;
 } ProcessState;
+
+/* ceil (10^(k / FS_BUCKET_LATENCY_BINS_PER_DECADE)): the least whole µs in
+ * bin k, and 100 s past the last bin. */
+static const gint64 latency_bin_lower[FS_BUCKET_LATENCY_BINS + 1] = {
+  1, 2, 2, 3, 4, 5, 6, 8, 10, 14, 18, 24, 32, 43, 57, 75,
+  100, 134, 178, 238, 317, 422, 563, 750, 1000, 1334, 1779, 2372, 3163, 4217, 5624, 7499,
+  10000, 13336, 17783, 23714, 31623, 42170, 56235, 74990,
+  100000, 133353, 177828, 237138, 316228, 421697, 562342, 749895,
+  1000000, 1333522, 1778280, 2371374, 3162278, 4216966, 5623414, 7498943,
+  10000000, 13335215, 17782795, 23713738, 31622777, 42169651, 56234133, 74989421,
+  100000000,
+};
 
 struct _FsAggregator
 {
@@ -53,6 +67,8 @@ struct _FsAggregator
 
   /* Processes: ProcessState, few enough for a linear scan */
   GArray      *processes;
+  guint64      slot_rss[FS_AGGREGATOR_MAX_PROCESSES];   /* current sum per slot */
+  guint        n_slot_pids[FS_AGGREGATOR_MAX_PROCESSES];
   guint64      rss_sum;
   guint64      peak_rss_bytes;
   gint64       cpu_sum_us;
@@ -132,6 +148,10 @@ bucket_merge (FsBucket       *into,
   into->latency_sum_us += from->latency_sum_us;
   into->latency_max_us = MAX (into->latency_max_us, from->latency_max_us);
   into->in_flight_max = MAX (into->in_flight_max, from->in_flight_max);
+  for (guint i = 0; i < FS_BUCKET_LATENCY_BINS; i++)
+    into->latency_bins[i] += from->latency_bins[i];
+  for (guint i = 0; i < FS_AGGREGATOR_MAX_PROCESSES; i++)
+    into->rss_bytes[i] = MAX (into->rss_bytes[i], from->rss_bytes[i]);
 }
 
 /* The run outlived the ring: fold neighbours together so the same number of
@@ -186,6 +206,7 @@ get_bucket_for_time (FsAggregator *self,
 
       bucket->t_start = self->t0 + (gint64) self->n_used * self->bucket_us;
       bucket->in_flight_max = (guint32) MIN (self->in_flight, G_MAXUINT32);
+      memcpy (bucket->rss_bytes, self->slot_rss, sizeof bucket->rss_bytes);
     }
 
   return &self->buckets[index];
@@ -321,6 +342,7 @@ add_terminal (FsAggregator  *self,
       fs_histogram_add (self->latency, (guint64) latency_us);
       bucket->latency_sum_us += latency_us;
       bucket->latency_max_us = MAX (bucket->latency_max_us, latency_us);
+      bucket->latency_bins[fs_bucket_latency_bin (latency_us)]++;
     }
 
   if (event->t_done >= event->t_started)
@@ -329,17 +351,23 @@ add_terminal (FsAggregator  *self,
 
       stats->busy_us += event->t_done - event->t_started;
       stats->completed++;
+      if (event->t_cpu_start > 0 && event->t_cpu_end > event->t_cpu_start)
+        stats->cpu_us += event->t_cpu_end - event->t_cpu_start;
+      stats->gil_wait_us += MAX (0, event->gil_wait_us);
     }
 }
 
 static void
-add_sample (FsAggregator   *self,
-            const FsSample *sample)
+add_sample (FsAggregator  *self,
+            const FsEvent *event)
 {
+  const FsSample *sample = &event->sample;
   ProcessState *state = NULL;
+  FsBucket *bucket = NULL;
+  guint64 *slot_rss;
 
   g_assert (self != NULL);
-  g_assert (sample != NULL);
+  g_assert (event != NULL);
 
   if (sample->loop_lag_us >= 0)
     self->loop_lag_max_us = MAX (self->loop_lag_max_us, sample->loop_lag_us);
@@ -360,11 +388,23 @@ add_sample (FsAggregator   *self,
 
   if (state == NULL)
     {
-      ProcessState empty = { sample->pid, 0, 0 };
+      ProcessState empty = { sample->pid, 0, 0, 0 };
 
+      /* Past the cap every process shares the last slot, summed. */
+      empty.slot = MIN (self->processes->len, FS_AGGREGATOR_MAX_PROCESSES - 1);
+      self->n_slot_pids[empty.slot]++;
       g_array_append_val (self->processes, empty);
       state = &g_array_index (self->processes, ProcessState, self->processes->len - 1);
     }
+
+  /* The bucket first: buckets it opens in between keep the old level. */
+  if (event->t_done > 0)
+    bucket = get_bucket_for_time (self, event->t_done);
+
+  slot_rss = &self->slot_rss[state->slot];
+  *slot_rss = *slot_rss - state->rss_bytes + sample->rss_bytes;
+  if (bucket != NULL)
+    bucket->rss_bytes[state->slot] = MAX (bucket->rss_bytes[state->slot], *slot_rss);
 
   self->rss_sum = self->rss_sum - state->rss_bytes + sample->rss_bytes;
   self->cpu_sum_us = self->cpu_sum_us - state->cpu_us + sample->cpu_us;
@@ -393,7 +433,7 @@ fs_aggregator_add (FsAggregator  *self,
       break;
 
     case FS_EVENT_SAMPLE:
-      add_sample (self, &event->sample);
+      add_sample (self, event);
       break;
 
     default:
@@ -501,4 +541,120 @@ fs_aggregator_get_lane (FsAggregator *self,
   g_return_val_if_fail (index < self->lanes->len, NULL);
 
   return &g_array_index (self->lanes, FsLaneStats, index);
+}
+
+guint
+fs_aggregator_get_n_processes (FsAggregator *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return MIN (self->processes->len, FS_AGGREGATOR_MAX_PROCESSES);
+}
+
+GPid
+fs_aggregator_get_process_pid (FsAggregator *self,
+                               guint         process)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (process < fs_aggregator_get_n_processes (self), 0);
+
+  if (self->n_slot_pids[process] > 1)
+    return 0;
+
+  return g_array_index (self->processes, ProcessState, process).pid;
+}
+
+guint64
+fs_aggregator_get_bucket_rss (FsAggregator *self,
+                              guint         bucket,
+                              guint         process)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (bucket < self->n_used, 0);
+  g_return_val_if_fail (process < FS_AGGREGATOR_MAX_PROCESSES, 0);
+
+  return self->buckets[bucket].rss_bytes[process];
+}
+
+guint
+fs_bucket_latency_bin (gint64 latency_us)
+{
+  guint lo = 0;
+  guint hi = FS_BUCKET_LATENCY_BINS;
+
+  /* The answer is the last bin whose lower bound is at most the value. */
+  while (hi - lo > 1)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (latency_us >= latency_bin_lower[mid])
+        lo = mid;
+      else
+        hi = mid;
+    }
+
+  return lo;
+}
+
+double
+fs_bucket_latency_bin_lower (guint bin)
+{
+  g_return_val_if_fail (bin <= FS_BUCKET_LATENCY_BINS, 0.0);
+
+  return pow (10.0, (double) bin / FS_BUCKET_LATENCY_BINS_PER_DECADE);
+}
+
+guint64
+fs_bucket_bins_count (const guint32 *bins)
+{
+  guint64 count = 0;
+
+  g_return_val_if_fail (bins != NULL, 0);
+
+  for (guint i = 0; i < FS_BUCKET_LATENCY_BINS; i++)
+    count += bins[i];
+
+  return count;
+}
+
+double
+fs_bucket_bins_quantile (const guint32 *bins,
+                         double         q)
+{
+  guint64 count;
+  guint64 rank;
+  guint64 below = 0;
+
+  g_return_val_if_fail (bins != NULL, 0.0);
+
+  count = fs_bucket_bins_count (bins);
+  if (count == 0)
+    return 0.0;
+
+  /* Nearest rank, as fs_histogram_quantile() counts it. */
+  rank = (guint64) ceil (CLAMP (q, 0.0, 1.0) * count - 1e-9);
+  rank = CLAMP (rank, 1, count);
+
+  for (guint i = 0; i < FS_BUCKET_LATENCY_BINS; i++)
+    {
+      if (below + bins[i] >= rank)
+        {
+          /* The bin's values are taken as spread evenly on a log scale. */
+          double within = (rank - below - 0.5) / bins[i];
+
+          return pow (10.0, (i + within) / FS_BUCKET_LATENCY_BINS_PER_DECADE);
+        }
+      below += bins[i];
+    }
+
+  g_return_val_if_reached (0.0);
+}
+
+double
+fs_bucket_latency_quantile (const FsBucket *bucket,
+                            double          q)
+{
+  g_return_val_if_fail (bucket != NULL, 0.0);
+
+  return MIN (fs_bucket_bins_quantile (bucket->latency_bins, q), (double) bucket->latency_max_us);
 }

@@ -25,7 +25,22 @@
  * - sample: the latest rss and CPU time of each pid > 0; peak_rss_bytes is
  *   the highest sum of those latest rss values (send rss 0 when a process
  *   exits), cpu_s the sum of the latest CPU times. loop_lag_max_us is the
- *   largest measured loop lag, or -1 if none was measured.
+ *   largest measured loop lag, or -1 if none was measured. A sample with
+ *   t_done > 0 also lands in the bucket of t_done: see "Memory over time".
+ *
+ * Latency over time: each bucket also counts its latencies in
+ * FS_BUCKET_LATENCY_BINS log-spaced bins, FS_BUCKET_LATENCY_BINS_PER_DECADE
+ * per decade from 1 µs (the first bin also holds less, the last bin 100 s
+ * and more), enough for per-bucket percentiles within a bin's width (33 %)
+ * and a heatmap; merging buckets adds them.
+ *
+ * Memory over time: processes get a slot each in the order their first
+ * sample arrives, up to FS_AGGREGATOR_MAX_PROCESSES; the last slot holds the
+ * sum of every process past that. A bucket's rss_bytes[slot] is the highest
+ * value the slot had during it, and a bucket first touched starts with each
+ * slot's current value, so a level carries across buckets with no sample.
+ * Merging buckets keeps the higher value. fs_aggregator_get_process_pid()
+ * gives a slot's pid, or 0 for the last slot once it holds several.
  *
  * Bucket i covers [t0 + i × width, t0 + (i + 1) × width), where t0 is the
  * first time placed in a bucket; earlier times go in bucket 0. There are at
@@ -45,6 +60,10 @@ G_BEGIN_DECLS
 
 #define FS_AGGREGATOR_DEFAULT_BUCKET_US  (100 * 1000)
 #define FS_AGGREGATOR_DEFAULT_N_BUCKETS  1200
+#define FS_AGGREGATOR_MAX_PROCESSES      16
+
+#define FS_BUCKET_LATENCY_BINS            64
+#define FS_BUCKET_LATENCY_BINS_PER_DECADE 8
 
 typedef struct
 {
@@ -56,6 +75,8 @@ typedef struct
   gint64  latency_sum_us;
   gint64  latency_max_us;
   guint32 in_flight_max;
+  guint32 latency_bins[FS_BUCKET_LATENCY_BINS];
+  guint64 rss_bytes[FS_AGGREGATOR_MAX_PROCESSES];
 } FsBucket;
 
 typedef struct
@@ -63,6 +84,8 @@ typedef struct
   FsLane  lane;
   gint64  busy_us;                   /* sum of (done - started) */
   guint64 completed;
+  gint64  cpu_us;                    /* sum of CPU stages, GIL waits included */
+  gint64  gil_wait_us;               /* sum of GIL waits */
 } FsLaneStats;
 
 struct _FsSummary
@@ -108,6 +131,24 @@ const FsBucket    *fs_aggregator_get_bucket    (FsAggregator       *self,
 guint              fs_aggregator_get_n_lanes   (FsAggregator       *self);
 const FsLaneStats *fs_aggregator_get_lane      (FsAggregator       *self,
                                                 guint               index);
+guint              fs_aggregator_get_n_processes (FsAggregator     *self);
+GPid               fs_aggregator_get_process_pid (FsAggregator     *self,
+                                                  guint             process);
+guint64            fs_aggregator_get_bucket_rss  (FsAggregator     *self,
+                                                  guint             bucket,
+                                                  guint             process);
+
+/* Per-bucket latency bins: which bin holds @latency_us, where bin @bin
+ * starts (µs), how many latencies @bins hold, and the value of rank
+ * ceil(q × count) in them, placed within its bin on a log scale (µs; 0 when
+ * empty). fs_bucket_latency_quantile() also caps it at the bucket's max. */
+guint              fs_bucket_latency_bin         (gint64            latency_us);
+double             fs_bucket_latency_bin_lower   (guint             bin);
+guint64            fs_bucket_bins_count          (const guint32    *bins);
+double             fs_bucket_bins_quantile       (const guint32    *bins,
+                                                  double            q);
+double             fs_bucket_latency_quantile    (const FsBucket   *bucket,
+                                                  double            q);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsAggregator, fs_aggregator_free)
 

@@ -8,9 +8,32 @@
  * under it), one column per time bin, and in each cell the µs spent in each
  * phase. Bins merge pairwise when a run outlives them, as FsAggregator's do,
  * and the number of rows is capped, so memory never depends on the number
- * of requests.
+ * of requests: at most FS_SWIMLANE_MAX_ROWS × n_bins × FS_N_PHASES guint32.
  *
  * Threading: not thread-safe; fed by the sink's consumer context only.
+ *
+ * Rows: an executor is keyed by (lane.pid, lane.tid, lane.index) and gets a
+ * row when its first terminal record arrives. It is a loop once one of its
+ * records says so (strategy loop, hybrid route loop, or lane.slot > 0, which
+ * is how a processes child running a loop shows itself); from then on each
+ * transfer slot has its own row, whose parent_row is the loop's row. What the
+ * loop's row held before it was known to be a loop moves to its slot 0 row.
+ * Rows keep the order in which they were created. Lanes past
+ * FS_SWIMLANE_MAX_ROWS are folded into the last row, which then says so.
+ *
+ * Phases of a terminal record, in monotonic µs, each an interval [a, b):
+ * connecting [t_started, max (t_dns, t_connect, t_tls)], waiting [that,
+ * t_first_byte] (or to t_done if no byte came: a request that timed out was
+ * waiting all along), receiving [t_first_byte, t_done], GIL [t_cpu_start,
+ * + gil_wait_us] and CPU [the GIL's end, t_cpu_end]. Empty intervals and
+ * those with a 0 timestamp are left out. A loop's slot row gets every phase
+ * of its transfers, and the loop's own row gets their CPU and GIL phases as
+ * well: the loop thread is the one that stalls while a slot computes.
+ *
+ * Bins: bin i covers [t0 + i × bin_us, t0 + (i + 1) × bin_us). t0 is the
+ * first start or terminal time seen; an interval that begins earlier moves
+ * t0 back by whole bins. Past the last bin, pairs merge and bin_us doubles.
+ * A cell saturates at G_MAXUINT32 µs, which only a folded row can reach.
  */
 
 #pragma once
@@ -35,8 +58,10 @@ typedef struct _FsSwimlane FsSwimlane;
 
 typedef struct
 {
-  FsLane  lane;          /* which executor (and slot) this row is */
-  guint   parent_row;    /* for a slot row, its loop's row; G_MAXUINT otherwise */
+  FsLane   lane;         /* which executor (and slot) this row is */
+  guint    parent_row;   /* for a slot row, its loop's row; G_MAXUINT otherwise */
+  gboolean is_loop;      /* an executor row with slot rows under it */
+  gboolean folded;       /* the last row, holding lanes past the cap as well */
 } FsSwimlaneRow;
 
 FsSwimlane          *fs_swimlane_new          (gint64          bin_us,
@@ -58,6 +83,11 @@ guint32              fs_swimlane_get_phase_us (FsSwimlane     *self,
                                                guint           row,
                                                guint           bin,
                                                FsPhase         phase);
+/* A row's cells, fs_swimlane_get_n_bins() × FS_N_PHASES, bin after bin:
+ * the µs of phase p in bin b is cells[b * FS_N_PHASES + p]. Valid until the
+ * next add. For drawing, which reads every cell of every visible row. */
+const guint32       *fs_swimlane_get_row_cells (FsSwimlane    *self,
+                                                guint          row);
 const char          *fs_phase_to_string       (FsPhase         phase);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsSwimlane, fs_swimlane_free)
