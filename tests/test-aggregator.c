@@ -434,6 +434,7 @@ test_lanes (void)
       switch (stats->lane.index)
         {
         case 0:
+          g_assert_true (stats->is_loop);
           g_assert_cmpint (stats->lane.tid, ==, 101);
           g_assert_cmpint (stats->busy_us, ==, 1300);
           g_assert_cmpuint (stats->completed, ==, 2);
@@ -706,8 +707,12 @@ test_lane_cpu (void)
   event.t_cpu_start = T0 + 1000;
   event.t_cpu_end = T0 + 3000;
   event.gil_wait_us = 500;
+  event.strategy = FS_STRATEGY_THREADS;
   fs_aggregator_add (aggregator, &event);
+  g_assert_false (fs_aggregator_get_lane (aggregator, 0)->is_loop);
+  /* The same executor running a loop's transfer: a loop. */
   add_job (aggregator, 2, NULL, FS_OUTCOME_OK, T0 + 3000, T0 + 4000);
+  g_assert_true (fs_aggregator_get_lane (aggregator, 0)->is_loop);
 
   g_assert_cmpuint (fs_aggregator_get_n_lanes (aggregator), ==, 1);
   stats = fs_aggregator_get_lane (aggregator, 0);

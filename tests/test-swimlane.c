@@ -311,7 +311,8 @@ test_loop_slots (void)
       g_assert_cmpuint (phase_total (swimlane, i, FS_PHASE_CONNECTING), ==, 100);
       g_assert_cmpuint (phase_total (swimlane, i, FS_PHASE_WAITING), ==, 800);
       g_assert_cmpuint (phase_total (swimlane, i, FS_PHASE_RECEIVING), ==, 100);
-      g_assert_cmpuint (phase_total (swimlane, i, FS_PHASE_CPU), ==, row->lane.slot == 4 ? 2000 : 0);
+      g_assert_cmpuint (phase_total (swimlane, i, FS_PHASE_CPU), ==,
+                        row->lane.slot == 4 ? 2000 : 0);
     }
   g_assert_cmpuint (n_slot_rows, ==, 10);
 

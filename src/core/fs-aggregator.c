@@ -354,6 +354,8 @@ add_terminal (FsAggregator  *self,
       if (event->t_cpu_start > 0 && event->t_cpu_end > event->t_cpu_start)
         stats->cpu_us += event->t_cpu_end - event->t_cpu_start;
       stats->gil_wait_us += MAX (0, event->gil_wait_us);
+      stats->is_loop |= event->strategy == FS_STRATEGY_LOOP || event->route == FS_ROUTE_LOOP ||
+                        event->lane.slot > 0;
     }
 }
 

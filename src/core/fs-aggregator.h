@@ -86,6 +86,8 @@ typedef struct
   guint64 completed;
   gint64  cpu_us;                    /* sum of CPU stages, GIL waits included */
   gint64  gil_wait_us;               /* sum of GIL waits */
+  gboolean is_loop;                  /* a record said it ran on a loop (strategy loop,
+                                      * route loop, or a transfer slot above 0) */
 } FsLaneStats;
 
 struct _FsSummary

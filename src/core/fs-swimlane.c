@@ -378,7 +378,8 @@ add_terminal (FsSwimlane    *self,
 
   for (guint i = 0; i < n; i++)
     {
-      add_interval (self, &self->rows[slot_row], intervals[i].phase, intervals[i].a, intervals[i].b);
+      add_interval (self, &self->rows[slot_row], intervals[i].phase, intervals[i].a,
+                    intervals[i].b);
 
       if (slot_row != exec_row &&
           (intervals[i].phase == FS_PHASE_CPU || intervals[i].phase == FS_PHASE_GIL))

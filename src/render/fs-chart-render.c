@@ -1,0 +1,1134 @@
+/* fs-chart-render.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fs-atomic-file.h"
+#include "fs-chart-render-private.h"
+
+#define FONT_PX  11.0
+#define TITLE_PX 13.0
+
+static const char * const kind_names[FS_N_CHARTS] = {
+  "latency", "histogram", "throughput", "in-flight", "memory", "cpu", "swimlane",
+};
+
+static const char * const kind_titles[FS_N_CHARTS] = {
+  "Latency over time", "Latency histogram", "Throughput", "In flight", "Memory",
+  "CPU per lane", "Swimlanes",
+};
+
+const char *
+fs_chart_kind_to_string (FsChartKind kind)
+{
+  g_return_val_if_fail (kind < FS_N_CHARTS, "unknown");
+
+  return kind_names[kind];
+}
+
+const char *
+fs_chart_kind_title (FsChartKind kind)
+{
+  g_return_val_if_fail (kind < FS_N_CHARTS, "Unknown");
+
+  return kind_titles[kind];
+}
+
+gboolean
+fs_chart_kind_from_string (const char  *text,
+                           FsChartKind *kind)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  for (guint i = 0; i < FS_N_CHARTS; i++)
+    {
+      if (g_ascii_strcasecmp (text, kind_names[i]) == 0)
+        {
+          if (kind != NULL)
+            *kind = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+void
+fs_chart_style_init (FsChartStyle *style)
+{
+  g_return_if_fail (style != NULL);
+
+  memset (style, 0, sizeof *style);
+  style->hover_x = -1.0;
+}
+
+/* Text */
+
+void
+_fs_chart_measure (FsChartContext *c,
+                   const char     *text,
+                   gboolean        bold,
+                   double         *width,
+                   double         *height)
+{
+  PangoRectangle logical;
+
+  pango_layout_set_font_description (c->layout, bold ? c->bold : c->font);
+  pango_layout_set_text (c->layout, text, -1);
+  pango_layout_get_pixel_extents (c->layout, NULL, &logical);
+
+  if (width != NULL)
+    *width = logical.width;
+  if (height != NULL)
+    *height = logical.height;
+}
+
+/* Draws @text so that the point (@ax, @ay) of its box, in fractions of its
+ * size (0 left or top, 1 right or bottom), lands on (@x, @y). */
+void
+_fs_chart_draw_text (FsChartContext *c,
+                     const char     *text,
+                     double          x,
+                     double          y,
+                     double          ax,
+                     double          ay,
+                     const FsColor  *color,
+                     gboolean        bold)
+{
+  double w;
+  double h;
+
+  _fs_chart_measure (c, text, bold, &w, &h);
+  fs_color_set_source (c->cr, color);
+  cairo_move_to (c->cr, round (x - ax * w), round (y - ay * h));
+  pango_cairo_show_layout (c->cr, c->layout);
+}
+
+/* Number formats: tick values are round, so %g gives clean labels. */
+
+void
+_fs_chart_format_count (double  value,
+                        double  step,
+                        char   *buf,
+                        gsize   size)
+{
+  if (value == 0)
+    g_strlcpy (buf, "0", size);
+  else if (fabs (value) >= 1e6)
+    g_snprintf (buf, size, "%gM", value / 1e6);
+  else if (fabs (value) >= 1e4)
+    g_snprintf (buf, size, "%gk", value / 1e3);
+  else if (step >= 1 || step <= 0)
+    g_snprintf (buf, size, "%.0f", value);
+  else
+    g_snprintf (buf, size, "%g", value);
+}
+
+void
+_fs_chart_format_duration (double  us,
+                           double  step,
+                           char   *buf,
+                           gsize   size)
+{
+  if (us == 0)
+    g_strlcpy (buf, "0", size);
+  else if (us >= 1e6)
+    g_snprintf (buf, size, "%.3g s", us / 1e6);
+  else if (us >= 1e3)
+    g_snprintf (buf, size, "%.3g ms", us / 1e3);
+  else
+    g_snprintf (buf, size, "%.3g µs", us);
+}
+
+void
+_fs_chart_format_bytes (double  bytes,
+                        double  step,
+                        char   *buf,
+                        gsize   size)
+{
+  if (bytes == 0)
+    g_strlcpy (buf, "0", size);
+  else if (bytes >= 1e9)
+    g_snprintf (buf, size, "%.3g GB", bytes / 1e9);
+  else if (bytes >= 1e6)
+    g_snprintf (buf, size, "%.3g MB", bytes / 1e6);
+  else if (bytes >= 1e3)
+    g_snprintf (buf, size, "%.3g kB", bytes / 1e3);
+  else
+    g_snprintf (buf, size, "%.0f B", bytes);
+}
+
+void
+_fs_chart_format_percent (double  fraction,
+                          double  step,
+                          char   *buf,
+                          gsize   size)
+{
+  g_snprintf (buf, size, "%.0f %%", fraction * 100);
+}
+
+/* Seconds, or m:ss once steps are minutes or times pass ten minutes. */
+static void
+format_time (double  t,
+             double  step,
+             char   *buf,
+             gsize   size)
+{
+  const char *sign = t < 0 ? "−" : "";
+  double abs_t = fabs (t);
+
+  if (step >= 60 || abs_t >= 600)
+    {
+      guint64 total = (guint64) llround (abs_t);
+
+      if (total >= 3600)
+        g_snprintf (buf, size, "%s%" G_GUINT64_FORMAT ":%02u:%02u", sign, total / 3600,
+                    (guint) (total / 60 % 60), (guint) (total % 60));
+      else
+        g_snprintf (buf, size, "%s%u:%02u", sign, (guint) (total / 60), (guint) (total % 60));
+    }
+  else if (step >= 1 || step <= 0)
+    {
+      g_snprintf (buf, size, "%s%.0f s", sign, abs_t);
+    }
+  else
+    {
+      int decimals = (int) ceil (-log10 (step) - 1e-9);
+
+      g_snprintf (buf, size, "%s%.*f s", sign, CLAMP (decimals, 1, 6), abs_t);
+    }
+}
+
+/* Axes */
+
+static double
+nice_step (double range,
+           double max_ticks)
+{
+  double raw = range / MAX (max_ticks, 1.0);
+  double magnitude;
+  double f;
+
+  if (!(raw > 0))
+    return 1.0;
+
+  magnitude = pow (10, floor (log10 (raw)));
+  f = raw / magnitude;
+
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * magnitude;
+}
+
+void
+_fs_chart_axis_add_tick (FsChartAxis       *axis,
+                         double             value,
+                         double             step,
+                         FsChartFormatFunc  format)
+{
+  FsChartTick *tick;
+
+  if (axis->n_ticks == FS_CHART_MAX_TICKS)
+    return;
+
+  tick = &axis->ticks[axis->n_ticks++];
+  tick->value = value;
+  format (value, step, tick->label, sizeof tick->label);
+}
+
+/* From 0 (or @lo) to @hi rounded up to a whole step, with a few percent of
+ * headroom so the highest point does not touch the frame. */
+void
+_fs_chart_axis_linear (FsChartAxis       *axis,
+                       double             lo,
+                       double             hi,
+                       double             length,
+                       FsChartFormatFunc  format)
+{
+  double step;
+
+  memset (axis, 0, sizeof *axis);
+
+  if (!(hi > lo))
+    hi = lo + 1;
+  hi = lo + (hi - lo) * 1.04;
+
+  step = nice_step (hi - lo, length / 40);
+  axis->lo = floor (lo / step) * step;
+  axis->hi = ceil (hi / step) * step;
+
+  for (double v = axis->lo; v <= axis->hi + step / 2; v += step)
+    _fs_chart_axis_add_tick (axis, fabs (v) < step / 1e6 ? 0 : v, step, format);
+}
+
+/* From the 1, 2 or 5 × 10^k at or under @lo to the one at or over @hi;
+ * ticks on decades, and on 2s and 5s when there is room. */
+void
+_fs_chart_axis_log (FsChartAxis       *axis,
+                    double             lo,
+                    double             hi,
+                    double             length,
+                    FsChartFormatFunc  format)
+{
+  static const double mantissas[] = { 1, 2, 5 };
+  double per_decade;
+  int every;
+
+  memset (axis, 0, sizeof *axis);
+  axis->log = TRUE;
+
+  lo = MAX (lo, 1e-9);
+  hi = MAX (hi, lo * 1.0001);
+  axis->lo = pow (10, floor (log10 (lo) + 1e-9));
+  for (guint i = G_N_ELEMENTS (mantissas); i-- > 0;)
+    if (axis->lo * mantissas[i] <= lo * (1 + 1e-9))
+      {
+        axis->lo *= mantissas[i];
+        break;
+      }
+  axis->hi = pow (10, ceil (log10 (hi) - 1e-9));
+  for (guint i = 0; i < G_N_ELEMENTS (mantissas); i++)
+    if (axis->hi / 10 * mantissas[i] >= hi * (1 - 1e-9))
+      {
+        axis->hi = axis->hi / 10 * mantissas[i];
+        break;
+      }
+  axis->log_lo = log10 (axis->lo);
+  axis->log_hi = log10 (axis->hi);
+
+  per_decade = length / (axis->log_hi - axis->log_lo);
+  every = per_decade >= 24 ? 1 : (int) ceil (24 / MAX (per_decade, 1));
+
+  for (int d = (int) floor (axis->log_lo + 1e-9); d <= (int) ceil (axis->log_hi - 1e-9); d++)
+    for (guint i = 0; i < G_N_ELEMENTS (mantissas); i++)
+      {
+        double v = pow (10, d) * mantissas[i];
+
+        if (v < axis->lo * (1 - 1e-9) || v > axis->hi * (1 + 1e-9))
+          continue;
+        if (i == 0 ? d % every == 0 : per_decade >= 90)
+          _fs_chart_axis_add_tick (axis, v, 0, format);
+      }
+}
+
+/* The time axis: steps a reader counts in, wide enough for their labels. */
+void
+_fs_chart_axis_time (FsChartContext *c)
+{
+  static const double steps[] = {
+    0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30,
+    60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400,
+  };
+  FsChartAxis *axis = &c->xaxis;
+  double range = c->t_max - c->t_min;
+  double step = steps[G_N_ELEMENTS (steps) - 1];
+  char widest[FS_CHART_LABEL_LEN];
+  double label_w;
+
+  memset (axis, 0, sizeof *axis);
+  axis->lo = c->t_min;
+  axis->hi = c->t_max;
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      double px = steps[i] / range * c->w;
+
+      if (px < 50)
+        continue;
+      format_time (MAX (fabs (c->t_min), fabs (c->t_max)), steps[i], widest, sizeof widest);
+      _fs_chart_measure (c, widest, FALSE, &label_w, NULL);
+      if (px >= label_w + 20)
+        {
+          step = steps[i];
+          break;
+        }
+    }
+
+  for (double v = ceil (c->t_min / step - 1e-9) * step; v <= c->t_max + step * 1e-6; v += step)
+    _fs_chart_axis_add_tick (axis, fabs (v) < step / 1e6 ? 0 : v, step, format_time);
+}
+
+/* Layout */
+
+static double
+legend_item_width (FsChartContext          *c,
+                   const FsChartLegendItem *item)
+{
+  double w;
+
+  _fs_chart_measure (c, item->label, FALSE, &w, NULL);
+
+  return 14 + 5 + w;
+}
+
+static void
+draw_legend_item (FsChartContext          *c,
+                  const FsChartLegendItem *item,
+                  double                   x,
+                  double                   y)
+{
+  cairo_t *cr = c->cr;
+  double cy = y + c->line_h / 2;
+
+  fs_color_set_source (cr, item->color);
+  switch (item->mark)
+    {
+    case FS_CHART_MARK_BOX:
+      cairo_rectangle (cr, x + 2, round (cy - 5), 10, 10);
+      cairo_fill (cr);
+      break;
+
+    case FS_CHART_MARK_LINE:
+      cairo_rectangle (cr, x, round (cy - 1), 14, 2);
+      cairo_fill (cr);
+      break;
+
+    case FS_CHART_MARK_DOT:
+      cairo_arc (cr, x + 7, cy, 3, 0, 2 * G_PI);
+      cairo_fill (cr);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  _fs_chart_draw_text (c, item->label, x + 19, y, 0, 0, &c->palette->foreground, FALSE);
+}
+
+/* The title, a dim note after it (a unit, a row range), and the legend:
+ * beside the title when it fits, else in up to two rows under it. Sets
+ * c->top below it all; draws only if @draw. */
+void
+_fs_chart_layout_header (FsChartContext          *c,
+                         const char              *note,
+                         const FsChartLegendItem *items,
+                         guint                    n_items,
+                         gboolean                 draw)
+{
+  const double gap = 16;
+  double title_w;
+  double title_h;
+  double note_w = 0;
+  double legend_w = 0;
+  double x;
+  double y;
+  guint row = 0;
+
+  _fs_chart_measure (c, c->title, TRUE, &title_w, &title_h);
+  if (draw)
+    _fs_chart_draw_text (c, c->title, FS_CHART_PAD, FS_CHART_PAD, 0, 0, &c->palette->foreground,
+                         TRUE);
+
+  if (note != NULL && note[0] != '\0')
+    {
+      _fs_chart_measure (c, note, FALSE, &note_w, NULL);
+      if (draw)
+        _fs_chart_draw_text (c, note, FS_CHART_PAD + title_w + 8, FS_CHART_PAD + title_h, 0, 1,
+                             &c->palette->dim, FALSE);
+      note_w += 8;
+    }
+
+  c->top = FS_CHART_PAD + title_h + 8;
+  if (n_items == 0)
+    return;
+
+  for (guint i = 0; i < n_items; i++)
+    legend_w += legend_item_width (c, &items[i]) + (i > 0 ? gap : 0);
+
+  if (FS_CHART_PAD + title_w + note_w + 24 + legend_w <= c->width - FS_CHART_PAD)
+    {
+      x = c->width - FS_CHART_PAD - legend_w;
+      y = FS_CHART_PAD + (title_h - c->line_h) / 2;
+      for (guint i = 0; draw && i < n_items; i++)
+        {
+          draw_legend_item (c, &items[i], x, y);
+          x += legend_item_width (c, &items[i]) + gap;
+        }
+      return;
+    }
+
+  x = FS_CHART_PAD;
+  y = c->top - 4;
+  for (guint i = 0; i < n_items; i++)
+    {
+      double item_w = legend_item_width (c, &items[i]);
+
+      if (x > FS_CHART_PAD && x + item_w > c->width - FS_CHART_PAD)
+        {
+          if (++row == 2)
+            {
+              char more[FS_CHART_LABEL_LEN];
+              double more_w;
+
+              g_snprintf (more, sizeof more, "+%u more", n_items - i);
+              _fs_chart_measure (c, more, FALSE, &more_w, NULL);
+              if (draw && x + more_w <= c->width - FS_CHART_PAD)
+                _fs_chart_draw_text (c, more, x, y, 0, 0, &c->palette->dim, FALSE);
+              break;
+            }
+          x = FS_CHART_PAD;
+          y += c->line_h + 2;
+        }
+      if (draw)
+        draw_legend_item (c, &items[i], x, y);
+      x += item_w + gap;
+    }
+
+  c->top = y + c->line_h + 6;
+}
+
+void
+_fs_chart_draw_header (FsChartContext          *c,
+                       const char              *note,
+                       const FsChartLegendItem *items,
+                       guint                    n_items)
+{
+  _fs_chart_layout_header (c, note, items, n_items, TRUE);
+}
+
+/* The plot's height, from the header down to the time axis' labels. */
+void
+_fs_chart_layout_plot_rows (FsChartContext *c)
+{
+  c->y = c->top + c->line_h / 2;
+  c->h = c->height - FS_CHART_PAD - c->line_h - FS_CHART_TICK_GAP - c->y;
+}
+
+/* The plot's width, once the widest label on the left is known. */
+void
+_fs_chart_layout_plot_columns (FsChartContext *c,
+                               double          left_w)
+{
+  double right_w = 0;
+
+  if (c->xaxis.n_ticks > 0)
+    _fs_chart_measure (c, c->xaxis.ticks[c->xaxis.n_ticks - 1].label, FALSE, &right_w, NULL);
+
+  c->x = FS_CHART_PAD + (left_w > 0 ? left_w + FS_CHART_TICK_GAP : 0);
+  c->w = c->width - FS_CHART_PAD - c->x - MAX (right_w / 2 - FS_CHART_PAD, 0);
+}
+
+double
+_fs_chart_widest_label (FsChartContext    *c,
+                        const FsChartAxis *axis)
+{
+  double widest = 0;
+
+  for (guint i = 0; i < axis->n_ticks; i++)
+    {
+      double w;
+
+      _fs_chart_measure (c, axis->ticks[i].label, FALSE, &w, NULL);
+      widest = MAX (widest, w);
+    }
+
+  return widest;
+}
+
+gboolean
+_fs_chart_plot_too_small (FsChartContext *c)
+{
+  return c->w < 24 || c->h < 16;
+}
+
+void
+_fs_chart_draw_grid (FsChartContext *c,
+                     gboolean        horizontal,
+                     gboolean        vertical)
+{
+  cairo_t *cr = c->cr;
+
+  cairo_set_line_width (cr, 1);
+  fs_color_set_source (cr, &c->palette->grid);
+
+  if (horizontal)
+    for (guint i = 0; i < c->yaxis.n_ticks; i++)
+      {
+        double y = _fs_chart_snap (_fs_chart_map_y (c, c->yaxis.ticks[i].value));
+
+        cairo_move_to (cr, c->x, y);
+        cairo_line_to (cr, c->x + c->w, y);
+      }
+
+  if (vertical)
+    for (guint i = 0; i < c->xaxis.n_ticks; i++)
+      {
+        double x = _fs_chart_snap (_fs_chart_map_x (c, c->xaxis.ticks[i].value));
+
+        cairo_move_to (cr, x, c->y);
+        cairo_line_to (cr, x, c->y + c->h);
+      }
+
+  cairo_stroke (cr);
+}
+
+void
+_fs_chart_draw_axis_line (FsChartContext *c)
+{
+  cairo_t *cr = c->cr;
+  double y = _fs_chart_snap (c->y + c->h);
+
+  cairo_set_line_width (cr, 1);
+  fs_color_set_source (cr, &c->palette->axis);
+  cairo_move_to (cr, c->x, y);
+  cairo_line_to (cr, c->x + c->w, y);
+  cairo_stroke (cr);
+}
+
+void
+_fs_chart_draw_y_labels (FsChartContext *c)
+{
+  for (guint i = 0; i < c->yaxis.n_ticks; i++)
+    {
+      double y = _fs_chart_map_y (c, c->yaxis.ticks[i].value);
+
+      y = CLAMP (y, c->line_h / 2, c->height - c->line_h / 2);
+      _fs_chart_draw_text (c, c->yaxis.ticks[i].label, c->x - FS_CHART_TICK_GAP, y, 1, 0.5,
+                           &c->palette->dim, FALSE);
+    }
+}
+
+void
+_fs_chart_draw_x_labels (FsChartContext *c)
+{
+  double y = c->y + c->h + FS_CHART_TICK_GAP;
+
+  for (guint i = 0; i < c->xaxis.n_ticks; i++)
+    {
+      const char *label = c->xaxis.ticks[i].label;
+      double x = _fs_chart_map_x (c, c->xaxis.ticks[i].value);
+      double w;
+
+      _fs_chart_measure (c, label, FALSE, &w, NULL);
+      x = CLAMP (x, w / 2 + 2, c->width - w / 2 - 2);
+      _fs_chart_draw_text (c, label, x, y, 0.5, 0, &c->palette->dim, FALSE);
+    }
+}
+
+void
+_fs_chart_clip_to_plot (FsChartContext *c)
+{
+  cairo_rectangle (c->cr, c->x, c->y, c->w, c->h);
+  cairo_clip (c->cr);
+}
+
+void
+_fs_chart_draw_no_data (FsChartContext *c)
+{
+  cairo_t *cr = c->cr;
+  double x = FS_CHART_PAD;
+  double y = c->top;
+  double w = c->width - 2 * FS_CHART_PAD;
+  double h = c->height - c->top - FS_CHART_PAD;
+
+  if (w > 2 && h > 2)
+    {
+      cairo_set_line_width (cr, 1);
+      fs_color_set_source (cr, &c->palette->grid);
+      cairo_rectangle (cr, _fs_chart_snap (x), _fs_chart_snap (y), floor (w) - 1, floor (h) - 1);
+      cairo_stroke (cr);
+    }
+
+  _fs_chart_draw_text (c, "No data yet", c->width / 2, y + MAX (h, 0) / 2, 0.5, 0.5,
+                       &c->palette->dim, FALSE);
+}
+
+/* Pointer */
+
+/* A line at the pointer and, beside it, a label box with @text. */
+void
+_fs_chart_draw_hover (FsChartContext *c,
+                      const char     *text)
+{
+  cairo_t *cr = c->cr;
+  double hx = c->style->hover_x;
+  double w;
+  double h;
+  double bx;
+  double by = c->y + 4;
+
+  cairo_set_line_width (cr, 1);
+  fs_color_set_source (cr, &c->palette->hover);
+  cairo_move_to (cr, _fs_chart_snap (hx), c->y);
+  cairo_line_to (cr, _fs_chart_snap (hx), c->y + c->h);
+  cairo_stroke (cr);
+
+  _fs_chart_measure (c, text, FALSE, &w, &h);
+  bx = hx + 8;
+  if (bx + w + 12 > c->x + c->w)
+    bx = hx - 8 - w - 12;
+  bx = MAX (bx, 0);
+
+  fs_color_set_source (cr, &c->palette->tooltip);
+  cairo_rectangle (cr, round (bx), round (by), ceil (w + 12), ceil (h + 6));
+  cairo_fill_preserve (cr);
+  fs_color_set_source (cr, &c->palette->grid);
+  cairo_stroke (cr);
+  _fs_chart_draw_text (c, text, bx + 6, by + 3, 0, 0, &c->palette->foreground, FALSE);
+}
+
+gboolean
+_fs_chart_hover_in_plot (FsChartContext *c)
+{
+  return c->style->hover_x >= c->x && c->style->hover_x <= c->x + c->w;
+}
+
+static double
+hover_seconds (FsChartContext *c)
+{
+  return c->t_min + (c->style->hover_x - c->x) / c->w * (c->t_max - c->t_min);
+}
+
+/* On a time chart: the time under the pointer, and @value (nullable). */
+void
+_fs_chart_draw_time_hover (FsChartContext *c,
+                           const char     *value)
+{
+  char t[FS_CHART_LABEL_LEN];
+  char text[160];
+
+  format_time (hover_seconds (c), 0.1, t, sizeof t);
+  if (value != NULL)
+    g_snprintf (text, sizeof text, "%s · %s", t, value);
+  else
+    g_strlcpy (text, t, sizeof text);
+  _fs_chart_draw_hover (c, text);
+}
+
+/* Time */
+
+void
+_fs_chart_time_range (FsChartContext *c)
+{
+  FsAggregator *aggregator = c->aggregator;
+  guint n_buckets = fs_aggregator_get_n_buckets (aggregator);
+  FsSummary summary;
+  gint64 end;
+
+  fs_aggregator_get_summary (aggregator, &summary);
+
+  c->run_start = summary.t_first;
+  if (c->run_start == 0 && n_buckets > 0)
+    c->run_start = fs_aggregator_get_bucket (aggregator, 0)->t_start;
+  if (c->run_start == 0 && c->swimlane != NULL && fs_swimlane_get_n_bins (c->swimlane) > 0)
+    c->run_start = fs_swimlane_get_t0 (c->swimlane);
+
+  end = summary.t_last;
+  if (n_buckets > 0)
+    end = MAX (end, fs_aggregator_get_bucket (aggregator, n_buckets - 1)->t_start +
+               fs_aggregator_get_bucket_us (aggregator));
+  if (c->swimlane != NULL && fs_swimlane_get_n_bins (c->swimlane) > 0)
+    end = MAX (end, fs_swimlane_get_t0 (c->swimlane) +
+               fs_swimlane_get_n_bins (c->swimlane) * fs_swimlane_get_bin_us (c->swimlane));
+
+  if (c->style->t_max_s > c->style->t_min_s)
+    {
+      c->t_min = c->style->t_min_s;
+      c->t_max = c->style->t_max_s;
+    }
+  else
+    {
+      c->t_min = 0;
+      c->t_max = (double) (end - c->run_start) / G_USEC_PER_SEC;
+      if (!(c->t_max > 0))
+        c->t_max = 1;
+    }
+}
+
+/* The buckets in view, and one either side so lines reach the edges. */
+gboolean
+_fs_chart_visible_buckets (FsChartContext *c,
+                           guint          *first,
+                           guint          *last)
+{
+  FsAggregator *aggregator = c->aggregator;
+  guint n = fs_aggregator_get_n_buckets (aggregator);
+  gint64 width_us = fs_aggregator_get_bucket_us (aggregator);
+  gint64 t0;
+  double lo;
+  double hi;
+
+  if (n == 0)
+    return FALSE;
+
+  t0 = fs_aggregator_get_bucket (aggregator, 0)->t_start;
+  lo = (c->t_min * G_USEC_PER_SEC + (double) (c->run_start - t0)) / width_us;
+  hi = (c->t_max * G_USEC_PER_SEC + (double) (c->run_start - t0)) / width_us;
+  if (hi < 0 || lo >= n)
+    return FALSE;
+
+  *first = lo <= 1 ? 0 : (guint) lo - 1;
+  *last = hi + 1 >= n ? n - 1 : (guint) hi + 1;
+
+  return TRUE;
+}
+
+/* The buckets in view, gathered by columns @min_px wide. */
+GArray *
+_fs_chart_group_buckets (FsChartContext *c,
+                         double          min_px)
+{
+  FsAggregator *aggregator = c->aggregator;
+  gint64 width_us = fs_aggregator_get_bucket_us (aggregator);
+  GArray *groups = g_array_new (FALSE, FALSE, sizeof (FsChartGroup));
+  gint64 last_column = G_MININT64;
+  gint64 t0;
+  guint first;
+  guint last;
+
+  if (!_fs_chart_visible_buckets (c, &first, &last))
+    return groups;
+
+  t0 = fs_aggregator_get_bucket (aggregator, 0)->t_start;
+  for (guint i = first; i <= last; i++)
+    {
+      gint64 t_start = t0 + (gint64) i * width_us;
+      double x0 = _fs_chart_map_x (c, _fs_chart_seconds (c, t_start));
+      double x1 = _fs_chart_map_x (c, _fs_chart_seconds (c, t_start + width_us));
+      gint64 column = (gint64) floor ((x0 + x1) / 2 / min_px);
+
+      if (column == last_column)
+        {
+          FsChartGroup *group = &g_array_index (groups, FsChartGroup, groups->len - 1);
+
+          group->last = i;
+          group->x1 = x1;
+          group->xc = (group->x0 + x1) / 2;
+        }
+      else
+        {
+          FsChartGroup group = { i, i, x0, x1, (x0 + x1) / 2 };
+
+          g_array_append_val (groups, group);
+          last_column = column;
+        }
+    }
+
+  return groups;
+}
+
+/* The group under the pointer, or -1. */
+int
+_fs_chart_hover_group (FsChartContext *c,
+                       GArray         *groups)
+{
+  double hx = c->style->hover_x;
+  int best = -1;
+  double best_d = G_MAXDOUBLE;
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const FsChartGroup *g = &g_array_index (groups, FsChartGroup, i);
+      double d = hx < g->x0 ? g->x0 - hx : hx > g->x1 ? hx - g->x1 : 0;
+
+      if (d < best_d)
+        {
+          best = i;
+          best_d = d;
+        }
+    }
+
+  return best_d <= 2 ? best : -1;
+}
+
+/* An image the size of the plot in device pixels, to fill pixel by pixel
+ * rather than with thousands of cairo rectangles. */
+cairo_surface_t *
+_fs_chart_create_plot_image (FsChartContext *c,
+                             int             height)
+{
+  int width = (int) ceil (c->w * c->scale_x);
+
+  return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (width, 1), MAX (height, 1));
+}
+
+/* Stretches @image over the plot's width, from @top to @bottom. */
+void
+_fs_chart_paint_plot_image (FsChartContext  *c,
+                            cairo_surface_t *image,
+                            double           top,
+                            double           bottom)
+{
+  cairo_t *cr = c->cr;
+  cairo_pattern_t *pattern;
+
+  cairo_surface_mark_dirty (image);
+
+  cairo_save (cr);
+  cairo_translate (cr, c->x, top);
+  cairo_scale (cr, c->w / cairo_image_surface_get_width (image),
+               (bottom - top) / cairo_image_surface_get_height (image));
+  cairo_set_source_surface (cr, image, 0, 0);
+  pattern = cairo_get_source (cr);
+  cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_rectangle (cr, 0, 0, cairo_image_surface_get_width (image),
+                   cairo_image_surface_get_height (image));
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* A polyline through (@xs, @ys), NAN in @ys breaking it, drawn as one
+ * vertical span per device pixel column, on whole pixels. Cairo rasterises
+ * a stroked zigzag (a p99 line jumping between 50 ms and 2 s in every
+ * column) edge by edge, at 15 ms a frame and more; as boxes on whole pixels,
+ * which it fills without rasterising, the same shape costs well under 1 ms. */
+void
+_fs_chart_stroke_columns (FsChartContext *c,
+                          const double   *xs,
+                          const double   *ys,
+                          guint           n,
+                          double          thickness,
+                          const FsColor  *color)
+{
+  cairo_t *cr = c->cr;
+  double step = 1.0 / c->scale_x;
+  int n_columns = (int) ceil (c->w * c->scale_x) + 1;
+  g_autofree double *lo = g_new (double, n_columns);
+  g_autofree double *hi = g_new (double, n_columns);
+
+  for (int k = 0; k < n_columns; k++)
+    {
+      lo[k] = G_MAXDOUBLE;
+      hi[k] = -G_MAXDOUBLE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean alone = isnan (ys[i]) ? FALSE : (i == 0 || isnan (ys[i - 1])) &&
+                                               (i + 1 == n || isnan (ys[i + 1]));
+      double xa;
+      double xb;
+      double ya;
+      double yb;
+      int k0;
+      int k1;
+
+      if (alone)
+        {
+          xa = xs[i] - step;
+          xb = xs[i] + step;
+          ya = yb = ys[i];
+        }
+      else if (i + 1 < n && !isnan (ys[i]) && !isnan (ys[i + 1]))
+        {
+          xa = xs[i];
+          xb = xs[i + 1];
+          ya = ys[i];
+          yb = ys[i + 1];
+        }
+      else
+        {
+          continue;
+        }
+
+      k0 = (int) floor ((xa - c->x) / step);
+      k1 = (int) floor ((xb - c->x) / step);
+      for (int k = MAX (k0, 0); k <= MIN (k1, n_columns - 1); k++)
+        {
+          double x0 = MAX (xa, c->x + k * step);
+          double x1 = MIN (xb, c->x + (k + 1) * step);
+          double y0 = xb > xa ? ya + (yb - ya) * (x0 - xa) / (xb - xa) : ya;
+          double y1 = xb > xa ? ya + (yb - ya) * (x1 - xa) / (xb - xa) : yb;
+
+          lo[k] = MIN (lo[k], MIN (y0, y1));
+          hi[k] = MAX (hi[k], MAX (y0, y1));
+        }
+    }
+
+  for (int k = 0; k < n_columns; k++)
+    if (lo[k] <= hi[k])
+      cairo_rectangle (cr, c->x + k * step, round (lo[k] - thickness / 2), step,
+                       round (hi[k] - lo[k] + thickness));
+
+  fs_color_set_source (cr, color);
+  cairo_fill (cr);
+}
+
+/* Entry points */
+
+void
+fs_chart_render (cairo_t            *cr,
+                 FsChartKind         kind,
+                 const FsChartData  *data,
+                 const FsChartStyle *style,
+                 int                 width,
+                 int                 height)
+{
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoFontDescription) font = NULL;
+  g_autoptr(PangoFontDescription) bold = NULL;
+  FsChartContext c;
+  double sx = 1;
+  double sy = 1;
+
+  g_return_if_fail (cr != NULL);
+  g_return_if_fail (kind < FS_N_CHARTS);
+  g_return_if_fail (data != NULL);
+  g_return_if_fail (data->aggregator != NULL);
+  g_return_if_fail (style != NULL);
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  font = pango_font_description_from_string ("Sans");
+  pango_font_description_set_absolute_size (font, FONT_PX * PANGO_SCALE);
+  bold = pango_font_description_copy (font);
+  pango_font_description_set_weight (bold, PANGO_WEIGHT_BOLD);
+  pango_font_description_set_absolute_size (bold, TITLE_PX * PANGO_SCALE);
+  layout = pango_cairo_create_layout (cr);
+
+  cairo_user_to_device_distance (cr, &sx, &sy);
+
+  memset (&c, 0, sizeof c);
+  c.cr = cr;
+  c.style = style;
+  c.palette = fs_chart_palette_get (style->dark);
+  c.aggregator = data->aggregator;
+  c.swimlane = data->swimlane;
+  c.title = data->title != NULL ? data->title : fs_chart_kind_title (kind);
+  c.layout = layout;
+  c.font = font;
+  c.bold = bold;
+  c.width = width;
+  c.height = height;
+  c.scale_x = CLAMP (fabs (sx), 0.25, 8);
+  c.scale_y = CLAMP (fabs (sy), 0.25, 8);
+  _fs_chart_measure (&c, "0", FALSE, NULL, &c.line_h);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  fs_color_set_source (cr, &c.palette->background);
+  cairo_paint (cr);
+
+  _fs_chart_time_range (&c);
+
+  switch (kind)
+    {
+    case FS_CHART_LATENCY:
+      _fs_chart_render_latency (&c);
+      break;
+
+    case FS_CHART_HISTOGRAM:
+      _fs_chart_render_histogram (&c);
+      break;
+
+    case FS_CHART_THROUGHPUT:
+      _fs_chart_render_throughput (&c);
+      break;
+
+    case FS_CHART_IN_FLIGHT:
+      _fs_chart_render_in_flight (&c);
+      break;
+
+    case FS_CHART_MEMORY:
+      _fs_chart_render_memory (&c);
+      break;
+
+    case FS_CHART_CPU:
+      _fs_chart_render_cpu (&c);
+      break;
+
+    case FS_CHART_SWIMLANE:
+      _fs_chart_render_swimlane (&c);
+      break;
+
+    case FS_N_CHARTS:
+    default:
+      g_assert_not_reached ();
+    }
+
+  cairo_restore (cr);
+}
+
+typedef struct
+{
+  GOutputStream *stream;
+  GError        *error;
+} PngWriter;
+
+static cairo_status_t
+write_png_cb (void                *closure,
+              const unsigned char *data,
+              unsigned int         length)
+{
+  PngWriter *writer = closure;
+
+  if (writer->error != NULL)
+    return CAIRO_STATUS_WRITE_ERROR;
+
+  if (!g_output_stream_write_all (writer->stream, data, length, NULL, NULL, &writer->error))
+    return CAIRO_STATUS_WRITE_ERROR;
+
+  return CAIRO_STATUS_SUCCESS;
+}
+
+gboolean
+fs_chart_render_png (const char          *path,
+                     FsChartKind          kind,
+                     const FsChartData   *data,
+                     const FsChartStyle  *style,
+                     int                  width,
+                     int                  height,
+                     double               scale,
+                     GError             **error)
+{
+  g_autoptr(cairo_surface_t) surface = NULL;
+  g_autoptr(cairo_t) cr = NULL;
+  g_autoptr(FsAtomicFile) file = NULL;
+  PngWriter writer = { NULL, NULL };
+  cairo_status_t status;
+  double device_w = ceil (width * scale);
+  double device_h = ceil (height * scale);
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (kind < FS_N_CHARTS, FALSE);
+  g_return_val_if_fail (data != NULL && data->aggregator != NULL, FALSE);
+  g_return_val_if_fail (style != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* cairo's image surfaces stop at 32767 pixels a side. */
+  if (width <= 0 || height <= 0 || !(scale > 0) || device_w > 32767 || device_h > 32767)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Cannot draw a chart of %d × %d at scale %g", width, height, scale);
+      return FALSE;
+    }
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) device_w, (int) device_h);
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+  fs_chart_render (cr, kind, data, style, width, height);
+
+  status = cairo_status (cr);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Could not draw the chart: %s", cairo_status_to_string (status));
+      return FALSE;
+    }
+  cairo_surface_flush (surface);
+
+  if (!(file = fs_atomic_file_new (path, error)))
+    return FALSE;
+
+  writer.stream = fs_atomic_file_get_stream (file);
+  status = cairo_surface_write_to_png_stream (surface, write_png_cb, &writer);
+  if (writer.error != NULL)
+    {
+      g_propagate_prefixed_error (error, writer.error, "Could not write “%s”: ", path);
+      return FALSE;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Could not write “%s”: %s", path, cairo_status_to_string (status));
+      return FALSE;
+    }
+
+  return fs_atomic_file_commit (file, error);
+}

@@ -1,0 +1,396 @@
+/* test-chart-render.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "fs-chart-render.h"
+#include "fs-chart-style.h"
+#include "fs-job-queue.h"
+#include "fs-test-charts.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
+
+typedef struct
+{
+  FsAggregator *aggregator;
+  FsSwimlane   *swimlane;
+  char         *dir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
+                                           FS_AGGREGATOR_DEFAULT_N_BUCKETS);
+  fixture->swimlane = fs_swimlane_new (FS_AGGREGATOR_DEFAULT_BUCKET_US, 600);
+  fixture->dir = g_dir_make_tmp ("fetchscope-charts-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+
+  g_clear_pointer (&fixture->dir, g_free);
+  g_clear_pointer (&fixture->aggregator, fs_aggregator_free);
+  g_clear_pointer (&fixture->swimlane, fs_swimlane_free);
+}
+
+/* Pixels that are not the background, after drawing @kind to a PNG and
+ * reading it back, which must have the size asked for. */
+static guint64
+render_and_count (Fixture            *fixture,
+                  FsChartKind         kind,
+                  const FsChartStyle *style,
+                  int                 width,
+                  int                 height,
+                  double              scale,
+                  guint64            *n_pixels)
+{
+  FsChartData data = { fixture->aggregator, fixture->swimlane, NULL };
+  g_autofree char *name = g_strdup_printf ("%s-%s-%g.png", fs_chart_kind_to_string (kind),
+                                           style->dark ? "dark" : "light", scale);
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(cairo_surface_t) image = NULL;
+  g_autofree char *contents = NULL;
+  const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  guint32 background = fs_color_to_argb32 (&fs_chart_palette_get (style->dark)->background);
+  gsize length;
+  const guint8 *pixels;
+  int stride;
+  guint64 differing = 0;
+
+  g_assert_true (fs_chart_render_png (path, kind, &data, style, width, height, scale, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, sizeof signature);
+  g_assert_cmpmem (contents, sizeof signature, signature, sizeof signature);
+
+  image = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (image), ==, (int) (width * scale));
+  g_assert_cmpint (cairo_image_surface_get_height (image), ==, (int) (height * scale));
+
+  pixels = cairo_image_surface_get_data (image);
+  stride = cairo_image_surface_get_stride (image);
+  for (int y = 0; y < cairo_image_surface_get_height (image); y++)
+    for (int x = 0; x < cairo_image_surface_get_width (image); x++)
+      {
+        guint32 pixel;
+
+        memcpy (&pixel, pixels + y * stride + x * 4, sizeof pixel);
+        differing += pixel != background;
+      }
+
+  *n_pixels = (guint64) cairo_image_surface_get_width (image) * cairo_image_surface_get_height (image);
+
+  return differing;
+}
+
+static void
+test_kind_strings (void)
+{
+  for (guint kind = 0; kind < FS_N_CHARTS; kind++)
+    {
+      FsChartKind parsed = FS_N_CHARTS;
+
+      g_assert_true (fs_chart_kind_from_string (fs_chart_kind_to_string (kind), &parsed));
+      g_assert_cmpint (parsed, ==, kind);
+      g_assert_cmpstr (fs_chart_kind_title (kind), !=, "");
+    }
+  g_assert_false (fs_chart_kind_from_string ("pie", NULL));
+  g_assert_true (fs_chart_kind_from_string ("In-Flight", NULL));
+}
+
+/* Every chart, light and dark, at two scales: a PNG of the right size with
+ * something drawn on more than 1 % of it. */
+static void
+test_every_chart (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  fs_test_charts_feed (fixture->aggregator, fixture->swimlane, 20000, 1);
+
+  for (guint dark = 0; dark <= 1; dark++)
+    for (guint kind = 0; kind < FS_N_CHARTS; kind++)
+      for (guint s = 1; s <= 2; s++)
+        {
+          FsChartStyle style;
+          guint64 n_pixels;
+          guint64 drawn;
+
+          fs_chart_style_init (&style);
+          style.dark = dark;
+          drawn = render_and_count (fixture, kind, &style, 640, 400, s, &n_pixels);
+          g_test_message ("%s %s x%u: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " pixels drawn",
+                          fs_chart_kind_to_string (kind), dark ? "dark" : "light", s,
+                          drawn, n_pixels);
+          g_assert_cmpuint (drawn * 100, >, n_pixels);
+        }
+}
+
+/* The other ways to draw a chart: log axes, the heatmap, a zoomed time
+ * range, the pointer, and sizes down to nothing. None may fail. */
+static void
+test_styles (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  FsChartData data = { fixture->aggregator, fixture->swimlane, "A title of one’s own" };
+  g_autoptr(cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 500);
+  cairo_t *cr = cairo_create (surface);
+  const int sizes[][2] = { { 800, 500 }, { 300, 160 }, { 60, 40 }, { 1, 1 }, { 0, 0 } };
+
+  fs_test_charts_feed (fixture->aggregator, fixture->swimlane, 5000, 2);
+
+  for (guint kind = 0; kind < FS_N_CHARTS; kind++)
+    for (guint variant = 0; variant < 6; variant++)
+      for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+        {
+          FsChartStyle style;
+
+          fs_chart_style_init (&style);
+          style.dark = variant % 2;
+          style.log_scale = variant >= 2;
+          style.heatmap = variant >= 4;
+          style.hover_x = variant >= 2 ? sizes[i][0] / 2 : -1;
+          if (variant == 3)
+            {
+              style.t_min_s = 2.5;
+              style.t_max_s = 3.5;
+            }
+          if (variant == 5)
+            {
+              /* A range past the end of the run, and scrolled past the last lane. */
+              style.t_min_s = 1000;
+              style.t_max_s = 2000;
+              style.lane_offset = 100000;
+            }
+          fs_chart_render (cr, kind, &data, &style, sizes[i][0], sizes[i][1]);
+          g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+        }
+
+  cairo_destroy (cr);
+}
+
+/* Nothing fed: every chart draws its frame and says so, and the swimlane
+ * copes without a swimlane at all. */
+static void
+test_empty (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autoptr(FsSwimlane) swimlane = g_steal_pointer (&fixture->swimlane);
+
+  for (guint kind = 0; kind < FS_N_CHARTS; kind++)
+    {
+      FsChartStyle style;
+      guint64 n_pixels;
+      guint64 drawn;
+
+      fs_chart_style_init (&style);
+      style.hover_x = 100;
+      drawn = render_and_count (fixture, kind, &style, 400, 300, 1, &n_pixels);
+      /* A title, a frame and "No data yet", and not much else. */
+      g_assert_cmpuint (drawn, >, 0);
+      g_assert_cmpuint (drawn * 10, <, n_pixels);
+    }
+
+  fixture->swimlane = g_steal_pointer (&swimlane);
+}
+
+static void
+add_lane_job (Fixture      *fixture,
+              guint64       id,
+              const FsLane *lane,
+              gint64        t_started,
+              gint64        duration_us)
+{
+  FsJob job = { .id = id, .url_index = id, .t_queued = t_started };
+  FsEvent event;
+
+  fs_event_init_start (&event, &job, FS_STRATEGY_THREADS, lane, t_started);
+  fs_aggregator_add (fixture->aggregator, &event);
+  fs_swimlane_add (fixture->swimlane, &event);
+
+  fs_event_init_terminal (&event, &job, FS_STRATEGY_THREADS, lane);
+  event.outcome = FS_OUTCOME_OK;
+  event.t_started = t_started;
+  event.t_first_byte = t_started + duration_us / 2;
+  event.t_done = t_started + duration_us;
+  fs_aggregator_add (fixture->aggregator, &event);
+  fs_swimlane_add (fixture->swimlane, &event);
+}
+
+static guint
+count_distinct_rows (cairo_surface_t *image)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                      (GDestroyNotify) g_bytes_unref, NULL);
+  const guint8 *pixels;
+  int stride;
+  int width;
+
+  cairo_surface_flush (image);
+  pixels = cairo_image_surface_get_data (image);
+  stride = cairo_image_surface_get_stride (image);
+  width = cairo_image_surface_get_width (image);
+
+  for (int y = 0; y < cairo_image_surface_get_height (image); y++)
+    g_hash_table_add (seen, g_bytes_new (pixels + y * stride, width * 4));
+
+  return g_hash_table_size (seen);
+}
+
+/* 256 threads, each busy at a different moment: each gets a row of its
+ * own, so the image has at least as many different pixel rows. */
+static void
+test_swimlane_256 (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  FsChartData data = { fixture->aggregator, fixture->swimlane, NULL };
+  g_autoptr(cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                                   1280, 800);
+  cairo_t *cr = cairo_create (surface);
+  FsChartStyle style;
+  guint distinct;
+  guint64 id = 0;
+
+  for (guint i = 0; i < 256; i++)
+    {
+      FsLane lane = { .index = i, .pid = 100, .tid = 1000 + i };
+
+      /* Busy for 400 ms from i × 10 ms, then again for 100 ms later on. */
+      add_lane_job (fixture, id++, &lane, FS_TEST_CHARTS_T0 + i * 10000, 400000);
+      add_lane_job (fixture, id++, &lane, FS_TEST_CHARTS_T0 + 3000000 - i * 10000, 100000);
+    }
+  g_assert_cmpuint (fs_swimlane_get_n_rows (fixture->swimlane), ==, 256);
+
+  fs_chart_style_init (&style);
+  fs_chart_render (cr, FS_CHART_SWIMLANE, &data, &style, 1280, 800);
+  distinct = count_distinct_rows (surface);
+  g_test_message ("%u different pixel rows", distinct);
+  g_assert_cmpuint (distinct, >=, 256);
+
+  /* Scrolled by half: a different picture, still of many rows. */
+  style.lane_offset = 128;
+  fs_chart_render (cr, FS_CHART_SWIMLANE, &data, &style, 1280, 800);
+  g_assert_cmpuint (count_distinct_rows (surface), >=, 128);
+
+  /* The CPU chart has a bar for each of them too. */
+  fs_chart_style_init (&style);
+  fs_chart_render (cr, FS_CHART_CPU, &data, &style, 1280, 800);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+
+  cairo_destroy (cr);
+}
+
+/* A million records: every chart draws from aggregates whose size does not
+ * depend on that number, which is what keeps a redraw cheap (timed by
+ * bench/chart-render, not here). */
+static void
+test_million (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  FsChartData data = { fixture->aggregator, fixture->swimlane, NULL };
+  g_autoptr(cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                                   1280, 800);
+  cairo_t *cr = cairo_create (surface);
+  FsSummary summary;
+
+  fs_test_charts_feed (fixture->aggregator, fixture->swimlane, 1000000, 3);
+  fs_aggregator_get_summary (fixture->aggregator, &summary);
+  g_assert_cmpuint (summary.total, >, 400000);
+
+  g_assert_cmpuint (fs_aggregator_get_n_buckets (fixture->aggregator), <=,
+                    FS_AGGREGATOR_DEFAULT_N_BUCKETS);
+  g_assert_cmpuint (fs_aggregator_get_n_lanes (fixture->aggregator), ==, 1 + 8 + 4);
+  g_assert_cmpuint (fs_aggregator_get_n_processes (fixture->aggregator), ==, 5);
+  g_assert_cmpuint (fs_swimlane_get_n_bins (fixture->swimlane), <=, 600);
+  g_assert_cmpuint (fs_swimlane_get_n_rows (fixture->swimlane), ==, 1 + 10 + 8 + 4);
+
+  for (guint kind = 0; kind < FS_N_CHARTS; kind++)
+    {
+      FsChartStyle style;
+
+      fs_chart_style_init (&style);
+      style.heatmap = kind == FS_CHART_LATENCY;
+      fs_chart_render (cr, kind, &data, &style, 1280, 800);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+    }
+
+  cairo_destroy (cr);
+}
+
+static void
+test_png_errors (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  FsChartData data = { fixture->aggregator, fixture->swimlane, NULL };
+  g_autofree char *missing = g_build_filename (fixture->dir, "no", "such", "chart.png", NULL);
+  g_autofree char *huge = g_build_filename (fixture->dir, "huge.png", NULL);
+  g_autoptr(GError) error = NULL;
+  FsChartStyle style;
+
+  fs_chart_style_init (&style);
+
+  g_assert_false (fs_chart_render_png (missing, FS_CHART_LATENCY, &data, &style, 100, 100, 1,
+                                       &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (fs_chart_render_png (huge, FS_CHART_LATENCY, &data, &style, 20000, 100, 2,
+                                       &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_false (g_file_test (huge, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* A folder where the file should go: no half file beside it either. */
+  g_assert_false (fs_chart_render_png (fixture->dir, FS_CHART_LATENCY, &data, &style, 100, 100, 1,
+                                       &error));
+  g_assert_nonnull (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Fetchscope/ChartRender/kind-strings", test_kind_strings);
+  g_test_add ("/Fetchscope/ChartRender/every-chart", Fixture, NULL,
+              fixture_set_up, test_every_chart, fixture_tear_down);
+  g_test_add ("/Fetchscope/ChartRender/styles", Fixture, NULL,
+              fixture_set_up, test_styles, fixture_tear_down);
+  g_test_add ("/Fetchscope/ChartRender/empty", Fixture, NULL,
+              fixture_set_up, test_empty, fixture_tear_down);
+  g_test_add ("/Fetchscope/ChartRender/swimlane-256", Fixture, NULL,
+              fixture_set_up, test_swimlane_256, fixture_tear_down);
+  g_test_add ("/Fetchscope/ChartRender/million", Fixture, NULL,
+              fixture_set_up, test_million, fixture_tear_down);
+  g_test_add ("/Fetchscope/ChartRender/png-errors", Fixture, NULL,
+              fixture_set_up, test_png_errors, fixture_tear_down);
+
+  return g_test_run ();
+}
