@@ -8,7 +8,7 @@
  * ms, against DESIGN.md's budget of 4 ms a redraw. With --png DIR it also
  * writes every chart, light and dark, to DIR to look at.
  *
- *   chart-render [--events N] [--rounds N] [--png DIR]
+ *   chart-render [--events N] [--rounds N] [--chart KIND] [--png DIR]
  */
 
 #include "config.h"
@@ -99,6 +99,8 @@ main (int   argc,
   g_autoptr(FsAggregator) aggregator = NULL;
   g_autoptr(FsSwimlane) swimlane = NULL;
   g_autofree char *png_dir = NULL;
+  g_autofree char *only = NULL;
+  FsChartKind only_kind = FS_N_CHARTS;
   gint64 n_events = 200000;
   int rounds = 50;
   cairo_surface_t *surface;
@@ -110,6 +112,7 @@ main (int   argc,
   const GOptionEntry entries[] = {
     { "events", 0, 0, G_OPTION_ARG_INT64, &n_events, "Records to feed", "N" },
     { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Draws per chart", "N" },
+    { "chart", 0, 0, G_OPTION_ARG_STRING, &only, "Time only this chart", "KIND" },
     { "png", 0, 0, G_OPTION_ARG_FILENAME, &png_dir, "Also write every chart to DIR", "DIR" },
     { NULL }
   };
@@ -119,6 +122,11 @@ main (int   argc,
   if (!g_option_context_parse (context, &argc, &argv, &error) || n_events <= 0 || rounds <= 0)
     {
       g_printerr ("%s\n", error ? error->message : "--events and --rounds must be positive");
+      return 2;
+    }
+  if (only != NULL && !fs_chart_kind_from_string (only, &only_kind))
+    {
+      g_printerr ("No chart called “%s”\n", only);
       return 2;
     }
 
@@ -149,6 +157,8 @@ main (int   argc,
   g_print ("median ms per draw at 1280x800 over %d draws (budget 4 ms):\n", rounds);
   for (guint kind = 0; kind < FS_N_CHARTS; kind++)
     {
+      if (only != NULL && kind != only_kind)
+        continue;
       g_print ("  %-12s %6.2f\n", fs_chart_kind_to_string (kind),
                median_ms (cr, kind, &data, &style, rounds));
       if (kind == FS_CHART_LATENCY)

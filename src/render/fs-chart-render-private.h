@@ -176,6 +176,8 @@ void             _fs_chart_draw_grid           (FsChartContext *c,
 void             _fs_chart_draw_axis_line      (FsChartContext *c);
 void             _fs_chart_draw_y_labels       (FsChartContext *c);
 void             _fs_chart_draw_x_labels       (FsChartContext *c);
+GArray          *_fs_chart_layout_time_plot    (FsChartContext *c);
+void             _fs_chart_draw_axes           (FsChartContext *c);
 void             _fs_chart_clip_to_plot        (FsChartContext *c);
 void             _fs_chart_draw_no_data        (FsChartContext *c);
 void             _fs_chart_draw_hover          (FsChartContext *c,
@@ -197,12 +199,13 @@ void             _fs_chart_paint_plot_image    (FsChartContext  *c,
                                                 cairo_surface_t *image,
                                                 double           top,
                                                 double           bottom);
-void             _fs_chart_stroke_columns      (FsChartContext *c,
-                                                const double   *xs,
-                                                const double   *ys,
-                                                guint           n,
-                                                double          thickness,
-                                                const FsColor  *color);
+void             _fs_chart_draw_lines          (FsChartContext        *c,
+                                                const double          *xs,
+                                                const double          *ys,
+                                                guint                  n,
+                                                guint                  n_lines,
+                                                double                 thickness,
+                                                const FsColor * const *colors);
 
 static inline double
 _fs_chart_snap (double v)

@@ -36,19 +36,31 @@ typedef enum
 typedef struct
 {
   FsAggregator *aggregator;   /* required */
-  FsSwimlane   *swimlane;     /* required for FS_CHART_SWIMLANE */
+  FsSwimlane   *swimlane;     /* required for FS_CHART_SWIMLANE ("No data yet" without) */
   const char   *title;        /* nullable: the chart's own name when NULL */
 } FsChartData;
 
+/* The run starts (0 s) at the aggregator's first start. The whole run ends
+ * at the end of the last bucket (or swimlane bin) in use, so every time
+ * chart of one FsChartData shares one axis.
+ *
+ * The latency heatmap's bins are log-spaced, so its axis is a log one
+ * whatever log_scale says; the histogram's latency axis is always log.
+ *
+ * Swimlane rows go executor by executor (the app's loops, its threads,
+ * then worker processes, each by index), each loop followed by its slots;
+ * lane_offset counts rows in that order. Rows that do not fit are left for
+ * scrolling; the header then says which are shown. */
 typedef struct
 {
   gboolean dark;              /* follow the desktop's dark style */
-  gboolean log_scale;         /* latency axes */
+  gboolean log_scale;         /* FS_CHART_LATENCY: a log latency axis */
   gboolean heatmap;           /* FS_CHART_LATENCY as a heatmap rather than points */
   double   t_min_s;           /* shared time axis, seconds since the run's start; */
   double   t_max_s;           /*   t_max_s <= t_min_s means "the whole run so far" */
-  double   hover_x;           /* pointer x in pixels, or < 0: draw the value under it */
-  guint    lane_offset;       /* FS_CHART_SWIMLANE: first lane shown (scrolling) */
+  double   hover_x;           /* pointer x in user units, or < 0; time charts draw a line
+                               * and the values there, the histogram its bar's count */
+  guint    lane_offset;       /* FS_CHART_SWIMLANE: first row shown (scrolling) */
 } FsChartStyle;
 
 const char *fs_chart_kind_to_string (FsChartKind         kind);   /* "latency", … */
@@ -62,6 +74,8 @@ void        fs_chart_render         (cairo_t            *cr,
                                      const FsChartStyle *style,
                                      int                 width,
                                      int                 height);
+/* An ARGB32 image of width × scale by height × scale pixels, drawn at
+ * @scale and written through a temporary file renamed into place. */
 gboolean    fs_chart_render_png     (const char         *path,
                                      FsChartKind         kind,
                                      const FsChartData  *data,

@@ -131,22 +131,30 @@ draw_heatmap (FsChartContext *c,
                               _fs_chart_map_y (c, fs_bucket_latency_bin_lower (bin_lo)));
 }
 
+/* p50, p90 and p99, with p50 on top. */
 static void
-draw_latency_line (FsChartContext      *c,
-                   const LatencyColumn *columns,
-                   GArray              *groups,
-                   guint                q)
+draw_latency_lines (FsChartContext      *c,
+                    const LatencyColumn *columns,
+                    GArray              *groups)
 {
+  const guint n_lines = G_N_ELEMENTS (latency_q);
   g_autofree double *xs = g_new (double, MAX (groups->len, 1));
-  g_autofree double *ys = g_new (double, MAX (groups->len, 1));
+  g_autofree double *ys = g_new (double, MAX (groups->len, 1) * n_lines);
+  const FsColor *colors[G_N_ELEMENTS (latency_q)];
 
-  for (guint g = 0; g < groups->len; g++)
+  for (guint l = 0; l < n_lines; l++)
     {
-      xs[g] = g_array_index (groups, FsChartGroup, g).xc;
-      ys[g] = columns[g].count > 0 ? _fs_chart_map_y (c, columns[g].quantile[q]) : NAN;
-    }
+      guint q = n_lines - 1 - l;
 
-  _fs_chart_stroke_columns (c, xs, ys, groups->len, 1.5, &c->palette->series[FS_SERIES_P50 + q]);
+      colors[l] = &c->palette->series[FS_SERIES_P50 + q];
+      for (guint g = 0; g < groups->len; g++)
+        ys[l * groups->len + g] = columns[g].count > 0 ? _fs_chart_map_y (c, columns[g].quantile[q])
+                                                       : NAN;
+    }
+  for (guint g = 0; g < groups->len; g++)
+    xs[g] = g_array_index (groups, FsChartGroup, g).xc;
+
+  _fs_chart_draw_lines (c, xs, ys, groups->len, n_lines, 1.5, colors);
 }
 
 static void
@@ -274,12 +282,8 @@ _fs_chart_render_latency (FsChartContext *c)
     _fs_chart_axis_log (&c->yaxis, MAX (lo, 1), hi, c->h, _fs_chart_format_duration);
   else
     _fs_chart_axis_linear (&c->yaxis, 0, hi, c->h, _fs_chart_format_duration);
-  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
-  if (_fs_chart_plot_too_small (c))
+  if (!(groups = _fs_chart_layout_time_plot (c)))
     return;
-  _fs_chart_axis_time (c);
-
-  groups = _fs_chart_group_buckets (c, 1);
   columns = latency_columns (c, groups);
 
   _fs_chart_draw_grid (c, TRUE, TRUE);
@@ -299,13 +303,10 @@ _fs_chart_render_latency (FsChartContext *c)
       draw_latency_points (c, columns, groups, TRUE);
       draw_latency_points (c, columns, groups, FALSE);
     }
-  for (guint q = G_N_ELEMENTS (latency_q); q-- > 0;)
-    draw_latency_line (c, columns, groups, q);
+  draw_latency_lines (c, columns, groups);
   cairo_restore (c->cr);
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
@@ -327,30 +328,29 @@ _fs_chart_render_latency (FsChartContext *c)
 
 /* Throughput */
 
-/* A step area through each group's value, from the baseline. */
+/* A step area through each group's value (@values[g × @stride]), from the
+ * baseline, as one box per group on whole pixels: cairo fills those
+ * without rasterising a polygon. */
 static void
 fill_steps (FsChartContext *c,
             GArray         *groups,
             const double   *values,
+            guint           stride,
             const FsColor  *color)
 {
   cairo_t *cr = c->cr;
-  double base = c->y + c->h;
+  double base = round (c->y + c->h);
 
-  if (groups->len == 0)
-    return;
-
-  cairo_move_to (cr, g_array_index (groups, FsChartGroup, 0).x0, base);
   for (guint g = 0; g < groups->len; g++)
     {
       const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
-      double y = _fs_chart_map_y (c, values[g]);
+      double x0 = round (group->x0);
+      double x1 = round (group->x1);
+      double y = round (_fs_chart_map_y (c, values[g * stride]));
 
-      cairo_line_to (cr, group->x0, y);
-      cairo_line_to (cr, group->x1, y);
+      if (x1 > x0 && y < base)
+        cairo_rectangle (cr, x0, y, x1 - x0, base - y);
     }
-  cairo_line_to (cr, g_array_index (groups, FsChartGroup, groups->len - 1).x1, base);
-  cairo_close_path (cr);
   fs_color_set_source (cr, color);
   cairo_fill (cr);
 }
@@ -392,12 +392,8 @@ _fs_chart_render_throughput (FsChartContext *c)
         hi = MAX (hi, fs_aggregator_get_bucket (c->aggregator, b)->completed / width_s);
   }
   _fs_chart_axis_linear (&c->yaxis, 0, hi, c->h, _fs_chart_format_count);
-  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
-  if (_fs_chart_plot_too_small (c))
+  if (!(groups = _fs_chart_layout_time_plot (c)))
     return;
-  _fs_chart_axis_time (c);
-
-  groups = _fs_chart_group_buckets (c, 1);
   all = g_new0 (double, MAX (groups->len, 1));
   ok = g_new0 (double, MAX (groups->len, 1));
   ok_or_cancelled = g_new0 (double, MAX (groups->len, 1));
@@ -426,14 +422,12 @@ _fs_chart_render_throughput (FsChartContext *c)
    * error in grey, then what went well. */
   cairo_save (c->cr);
   _fs_chart_clip_to_plot (c);
-  fill_steps (c, groups, all, &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR]);
-  fill_steps (c, groups, ok_or_cancelled, &palette->outcome[FS_OUTCOME_CANCELLED]);
-  fill_steps (c, groups, ok, &palette->outcome[FS_OUTCOME_OK]);
+  fill_steps (c, groups, all, 1, &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR]);
+  fill_steps (c, groups, ok_or_cancelled, 1, &palette->outcome[FS_OUTCOME_CANCELLED]);
+  fill_steps (c, groups, ok, 1, &palette->outcome[FS_OUTCOME_OK]);
   cairo_restore (c->cr);
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
@@ -476,13 +470,10 @@ _fs_chart_render_in_flight (FsChartContext *c)
 
   _fs_chart_layout_plot_rows (c);
   _fs_chart_axis_linear (&c->yaxis, 0, MAX (hi, 1), c->h, _fs_chart_format_count);
-  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
-  if (_fs_chart_plot_too_small (c))
+  if (!(groups = _fs_chart_layout_time_plot (c)))
     return;
-  _fs_chart_axis_time (c);
 
   /* The highest level in each group: the series is a maximum already. */
-  groups = _fs_chart_group_buckets (c, 1);
   values = g_new0 (double, MAX (groups->len, 1));
   for (guint g = 0; g < groups->len; g++)
     {
@@ -498,7 +489,7 @@ _fs_chart_render_in_flight (FsChartContext *c)
   _fs_chart_clip_to_plot (c);
   fill = *color;
   fill.alpha *= 0.2;
-  fill_steps (c, groups, values, &fill);
+  fill_steps (c, groups, values, 1, &fill);
   for (guint g = 0; g < groups->len; g++)
     {
       const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
@@ -515,9 +506,7 @@ _fs_chart_render_in_flight (FsChartContext *c)
   cairo_stroke (cr);
   cairo_restore (cr);
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
@@ -578,13 +567,10 @@ _fs_chart_render_memory (FsChartContext *c)
 
   _fs_chart_layout_plot_rows (c);
   _fs_chart_axis_linear (&c->yaxis, 0, MAX (hi, 1e6), c->h, _fs_chart_format_bytes);
-  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
-  if (_fs_chart_plot_too_small (c))
+  if (!(groups = _fs_chart_layout_time_plot (c)))
     return;
-  _fs_chart_axis_time (c);
 
   /* Per group, each process' highest value, summed up the stack. */
-  groups = _fs_chart_group_buckets (c, 1);
   stacked = g_new0 (double, MAX (groups->len, 1) * n_processes);
   for (guint g = 0; g < groups->len; g++)
     {
@@ -601,25 +587,14 @@ _fs_chart_render_memory (FsChartContext *c)
   _fs_chart_draw_grid (c, TRUE, TRUE);
 
   /* From the top of the stack down, each area painting over the one above
-   * it from the baseline up. */
+   * it from the baseline up: the steps are each process' highest level. */
   cairo_save (cr);
   _fs_chart_clip_to_plot (c);
   for (guint p = n_processes; p-- > 0;)
-    {
-      cairo_move_to (cr, g_array_index (groups, FsChartGroup, 0).xc, c->y + c->h);
-      for (guint g = 0; g < groups->len; g++)
-        cairo_line_to (cr, g_array_index (groups, FsChartGroup, g).xc,
-                       _fs_chart_map_y (c, stacked[g * n_processes + p]));
-      cairo_line_to (cr, g_array_index (groups, FsChartGroup, groups->len - 1).xc, c->y + c->h);
-      cairo_close_path (cr);
-      fs_color_set_source (cr, legend[p].color);
-      cairo_fill (cr);
-    }
+    fill_steps (c, groups, &stacked[p], n_processes, legend[p].color);
   cairo_restore (cr);
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
@@ -743,9 +718,7 @@ _fs_chart_render_histogram (FsChartContext *c)
       _fs_chart_draw_text (c, text, x + 4, c->y + 2 + m * c->line_h, 0, 0, legend[m].color, FALSE);
     }
 
-  _fs_chart_draw_axis_line (c);
-  _fs_chart_draw_y_labels (c);
-  _fs_chart_draw_x_labels (c);
+  _fs_chart_draw_axes (c);
 
   if (_fs_chart_hover_in_plot (c))
     {
