@@ -123,6 +123,67 @@ child_setup (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
+static GSubprocess *
+spawn_server (FsDemoProcess  *self,
+              GError        **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *path = NULL;
+  char scale[G_ASCII_DTOSTR_BUF_SIZE];
+  char seed[16];
+
+  if (!(path = fs_locate_helper ("fetchscope-demo-server", error)))
+    return NULL;
+
+  g_ascii_dtostr (scale, sizeof scale, self->time_scale);
+  g_snprintf (seed, sizeof seed, "%u", self->seed);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+
+  return g_subprocess_launcher_spawn (launcher, error, path,
+                                      "--port", "0",
+                                      "--time-scale", scale,
+                                      "--seed", seed,
+                                      NULL);
+}
+
+/* Takes @line (the server's first line, or NULL on error) and keeps
+ * @subprocess if it is the base URL; otherwise stops the server. */
+static gboolean
+accept_first_line (FsDemoProcess  *self,
+                   GSubprocess    *subprocess,
+                   char           *line,
+                   GError        **error)
+{
+  g_autofree char *owned_line = line;
+
+  if (owned_line == NULL)
+    {
+      g_subprocess_force_exit (subprocess);
+      g_subprocess_wait (subprocess, NULL, NULL);
+      if (error != NULL && *error == NULL)
+        g_set_error (error, FS_ERROR, FS_ERROR_SERVER,
+                     "The demo server exited before it was ready");
+      return FALSE;
+    }
+
+  g_strstrip (owned_line);
+  if (!g_str_has_prefix (owned_line, "http://127.0.0.1:"))
+    {
+      g_subprocess_force_exit (subprocess);
+      g_subprocess_wait (subprocess, NULL, NULL);
+      g_set_error (error, FS_ERROR, FS_ERROR_SERVER,
+                   "The demo server printed “%s” instead of its URL", owned_line);
+      return FALSE;
+    }
+
+  self->base_url = g_steal_pointer (&owned_line);
+  self->subprocess = g_object_ref (subprocess);
+
+  return TRUE;
+}
+
 /**
  * fs_demo_process_start:
  *
@@ -133,59 +194,105 @@ fs_demo_process_start (FsDemoProcess  *self,
                        GCancellable   *cancellable,
                        GError        **error)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) subprocess = NULL;
   g_autoptr(GDataInputStream) stdout_stream = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *line = NULL;
-  char scale[G_ASCII_DTOSTR_BUF_SIZE];
-  char seed[16];
+  GError *local_error = NULL;
+  char *line;
 
   g_return_val_if_fail (FS_IS_DEMO_PROCESS (self), FALSE);
   g_return_val_if_fail (self->subprocess == NULL, FALSE);
 
-  if (!(path = fs_locate_helper ("fetchscope-demo-server", error)))
-    return FALSE;
-
-  g_ascii_dtostr (scale, sizeof scale, self->time_scale);
-  g_snprintf (seed, sizeof seed, "%u", self->seed);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
-  subprocess = g_subprocess_launcher_spawn (launcher, error, path,
-                                            "--port", "0",
-                                            "--time-scale", scale,
-                                            "--seed", seed,
-                                            NULL);
-  if (subprocess == NULL)
+  if (!(subprocess = spawn_server (self, error)))
     return FALSE;
 
   stdout_stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (subprocess));
-  line = g_data_input_stream_read_line_utf8 (stdout_stream, NULL, cancellable, error);
-  if (line == NULL)
+  line = g_data_input_stream_read_line_utf8 (stdout_stream, NULL, cancellable, &local_error);
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+
+  return accept_first_line (self, subprocess, line, error);
+}
+
+typedef struct
+{
+  GSubprocess      *subprocess;
+  GDataInputStream *stdout_stream;
+} StartData;
+
+static void
+start_data_free (StartData *data)
+{
+  g_clear_object (&data->subprocess);
+  g_clear_object (&data->stdout_stream);
+  g_free (data);
+}
+
+static void
+read_line_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FsDemoProcess *self = g_task_get_source_object (task);
+  StartData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  char *line;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result,
+                                                    NULL, &error);
+  if (accept_first_line (self, data->subprocess, line, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * fs_demo_process_start_async:
+ *
+ * Spawns the server from the calling thread and reads the base URL it
+ * prints without blocking. Call it from a thread that lives as long as the
+ * server (the main thread): the server's parent-death signal fires when the
+ * thread that spawned it exits, and a pool thread exits when idle.
+ */
+void
+fs_demo_process_start_async (FsDemoProcess       *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  StartData *data;
+
+  g_return_if_fail (FS_IS_DEMO_PROCESS (self));
+  g_return_if_fail (self->subprocess == NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fs_demo_process_start_async);
+
+  data = g_new0 (StartData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify) start_data_free);
+
+  if (!(data->subprocess = spawn_server (self, &error)))
     {
-      g_subprocess_force_exit (subprocess);
-      g_subprocess_wait (subprocess, NULL, NULL);
-      if (error != NULL && *error == NULL)
-        g_set_error (error, FS_ERROR, FS_ERROR_SERVER,
-                     "The demo server exited before it was ready");
-      return FALSE;
+      g_task_return_error (task, error);
+      return;
     }
 
-  g_strstrip (line);
-  if (!g_str_has_prefix (line, "http://127.0.0.1:"))
-    {
-      g_subprocess_force_exit (subprocess);
-      g_subprocess_wait (subprocess, NULL, NULL);
-      g_set_error (error, FS_ERROR, FS_ERROR_SERVER,
-                   "The demo server printed “%s” instead of its URL", line);
-      return FALSE;
-    }
+  data->stdout_stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (data->subprocess));
+  g_data_input_stream_read_line_async (data->stdout_stream, G_PRIORITY_DEFAULT, cancellable,
+                                       read_line_cb, g_steal_pointer (&task));
+}
 
-  self->base_url = g_steal_pointer (&line);
-  self->subprocess = g_steal_pointer (&subprocess);
+gboolean
+fs_demo_process_start_finish (FsDemoProcess  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (FS_IS_DEMO_PROCESS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return TRUE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 const char *

@@ -7,7 +7,8 @@
  * so its CPU and memory never mix with the client's. It stops with its
  * owner, and with the owner's death (PR_SET_PDEATHSIG).
  *
- * Threading: main context only.
+ * Threading: main context only; start it from the main thread, which
+ * outlives the server (see fs_demo_process_start_async()).
  */
 
 #pragma once
@@ -26,6 +27,13 @@ FsDemoProcess *fs_demo_process_new          (double          time_scale,
                                              guint32         seed);
 gboolean       fs_demo_process_start        (FsDemoProcess  *self,
                                              GCancellable   *cancellable,
+                                             GError        **error);
+void           fs_demo_process_start_async  (FsDemoProcess       *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       fs_demo_process_start_finish (FsDemoProcess  *self,
+                                             GAsyncResult   *result,
                                              GError        **error);
 const char    *fs_demo_process_get_base_url (FsDemoProcess  *self);
 GPid           fs_demo_process_get_pid      (FsDemoProcess  *self);

@@ -1,0 +1,146 @@
+/* fs-application.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fs-application.h"
+#include "fs-window.h"
+
+struct _FsApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (FsApplication, fs_application, ADW_TYPE_APPLICATION)
+
+static void
+fs_application_activate (GApplication *app)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (fs_window_new (FS_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+/* FETCHSCOPE_COLOR_SCHEME=dark|light forces a style, for screenshots and
+ * tests: libadwaita 1.2 has no debug variable of its own for it. */
+static void
+apply_color_scheme_override (void)
+{
+  const char *scheme = g_getenv ("FETCHSCOPE_COLOR_SCHEME");
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+
+  if (g_strcmp0 (scheme, "dark") == 0)
+    adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  else if (g_strcmp0 (scheme, "light") == 0)
+    adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+}
+
+static void
+fs_application_startup (GApplication *app)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (fs_application_parent_class)->startup (app);
+
+  apply_color_scheme_override ();
+  gtk_window_set_default_icon_name ("io.github.fetchscope.Fetchscope");
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+}
+
+static int
+fs_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  return G_APPLICATION_CLASS (fs_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+fs_application_class_init (FsApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = fs_application_activate;
+  app_class->startup = fs_application_startup;
+  app_class->handle_local_options = fs_application_handle_local_options;
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  static const char *developers[] = { "The Fetchscope authors", NULL };
+  FsApplication *self = user_data;
+
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "application-name", _("Fetchscope"),
+                         "application-icon", "io.github.fetchscope.Fetchscope",
+                         "version", PACKAGE_VERSION,
+                         "comments", _("See concurrency: fetch URLs with an event loop, "
+                                       "threads, processes or a hybrid, and watch latency, "
+                                       "throughput, memory and every worker live."),
+                         "developer-name", "The Fetchscope authors",
+                         "developers", developers,
+                         "copyright", "© 2026 The Fetchscope authors",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  FsApplication *self = user_data;
+  GList *windows;
+
+  /* Closing the windows stops their runs and demo servers first. */
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (windows->data);
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+fs_application_init (FsApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+FsApplication *
+fs_application_new (void)
+{
+  /* The base path does not follow a .Devel id: the resources stay where they are. */
+  return g_object_new (FS_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/fetchscope/Fetchscope",
+                       NULL);
+}

@@ -1,0 +1,381 @@
+/* test-window.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "fs-application.h"
+#include "fs-window.h"
+
+/* Bounds on waiting, never expected durations. */
+#define DEMO_WAIT_S   30
+#define RUN_WAIT_S    90
+#define CHART_WIDTH   480
+#define CHART_HEIGHT  240
+
+static FsApplication *app;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+iterate_until (Condition condition,
+               gpointer  data,
+               guint     timeout_s)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (timeout_s, timed_out_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return !timed_out;
+}
+
+static gboolean
+demo_settled (gpointer data)
+{
+  FsWindow *window = data;
+
+  return fs_window_get_demo_base_url (window) != NULL || fs_window_get_demo_error (window) != NULL;
+}
+
+static gboolean
+run_over (gpointer data)
+{
+  return !fs_run_controller_get_running (data);
+}
+
+static gboolean
+run_has_started_requests (gpointer data)
+{
+  FsSummary summary;
+
+  fs_run_controller_get_summary (data, &summary);
+  return summary.started > 0;
+}
+
+static gboolean
+frames_passed (gpointer data)
+{
+  guint *n = data;
+
+  return --(*n) == 0;
+}
+
+static FsWindow *
+new_window_with_demo (const char *time_scale)
+{
+  FsWindow *window;
+
+  g_setenv ("FETCHSCOPE_DEMO_TIME_SCALE", time_scale, TRUE);
+  window = fs_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_true (iterate_until (demo_settled, window, DEMO_WAIT_S));
+  g_assert_no_error ((GError *) fs_window_get_demo_error (window));
+  g_assert_true (g_str_has_prefix (fs_window_get_demo_base_url (window), "http://127.0.0.1:"));
+
+  return window;
+}
+
+static void
+assert_conserved (FsRunController *controller,
+                  FsSummary       *summary)
+{
+  guint64 sum = 0;
+
+  fs_run_controller_get_summary (controller, summary);
+  for (guint i = 0; i < FS_N_OUTCOMES; i++)
+    sum += summary->outcomes[i];
+
+  /* Every job handed to the engine ended exactly once. */
+  g_assert_cmpuint (sum, ==, summary->total);
+  g_assert_cmpuint (summary->total, ==, fs_run_controller_get_jobs_pushed (controller));
+  g_assert_cmpuint (summary->in_flight, ==, 0);
+}
+
+static cairo_surface_t *
+draw_chart (FsChart *chart)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                         CHART_WIDTH, CHART_HEIGHT);
+  cairo_t *cr = cairo_create (surface);
+
+  fs_chart_draw (chart, cr, CHART_WIDTH, CHART_HEIGHT);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  return surface;
+}
+
+static guint
+count_differing_pixels (cairo_surface_t *a,
+                        cairo_surface_t *b)
+{
+  int stride = cairo_image_surface_get_stride (a);
+  const guint8 *pa = cairo_image_surface_get_data (a);
+  const guint8 *pb = cairo_image_surface_get_data (b);
+  guint n = 0;
+
+  for (int y = 0; y < CHART_HEIGHT; y++)
+    {
+      const guint32 *ra = (const guint32 *) (gconstpointer) (pa + y * stride);
+      const guint32 *rb = (const guint32 *) (gconstpointer) (pb + y * stride);
+
+      for (int x = 0; x < CHART_WIDTH; x++)
+        n += ra[x] != rb[x];
+    }
+
+  return n;
+}
+
+static gboolean
+is_blank (cairo_surface_t *surface)
+{
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint32 first = *(const guint32 *) (gconstpointer) data;
+
+  for (int y = 0; y < CHART_HEIGHT; y++)
+    {
+      const guint32 *row = (const guint32 *) (gconstpointer) (data + y * stride);
+
+      for (int x = 0; x < CHART_WIDTH; x++)
+        if (row[x] != first)
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Each chart plots the run: its aggregates hold data for it, and it draws
+ * something other than what the same chart draws with no run at all. */
+static void
+assert_charts_have_data (FsWindow *window)
+{
+  g_autoptr(FsRunController) empty = fs_run_controller_new ();
+
+  for (FsChartKind kind = 0; kind < FS_N_CHARTS; kind++)
+    {
+      FsChart *chart = fs_window_get_chart (window, kind);
+      GtkWidget *reference = g_object_ref_sink (fs_chart_new (kind));
+      cairo_surface_t *drawn, *nothing;
+
+      g_test_message ("chart %s", fs_chart_kind_to_string (kind));
+      g_assert_nonnull (chart);
+      g_assert_cmpint (fs_chart_get_kind (chart), ==, kind);
+      g_assert_true (fs_chart_has_data (chart));
+
+      fs_chart_set_controller (FS_CHART (reference), empty);
+      g_assert_false (fs_chart_has_data (FS_CHART (reference)));
+
+      drawn = draw_chart (chart);
+      nothing = draw_chart (FS_CHART (reference));
+      g_assert_false (is_blank (drawn));
+      g_assert_cmpuint (count_differing_pixels (drawn, nothing), >, 0);
+
+      cairo_surface_destroy (drawn);
+      cairo_surface_destroy (nothing);
+      g_object_unref (reference);
+    }
+}
+
+static void
+test_run_finishes (void)
+{
+  FsWindow *window = new_window_with_demo ("0.01");
+  FsRunController *controller = fs_window_get_controller (window);
+  FsSummary summary;
+  guint frames = 5;
+
+  g_assert_true (fs_window_select_preset (window, "mixed", 40));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (fs_run_controller_get_running (controller));
+
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_null (fs_run_controller_get_error (controller));
+  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_FINISHED);
+  g_assert_cmpstr (fs_window_get_status (window), ==, "Finished");
+
+  assert_conserved (controller, &summary);
+  g_assert_cmpuint (summary.total, ==, 40);
+  g_assert_cmpuint (summary.outcomes[FS_OUTCOME_OK], >, 0);
+  g_assert_cmpuint (summary.outcomes[FS_OUTCOME_CANCELLED], ==, 0);
+  g_assert_cmpuint (summary.peak_rss_bytes, >, 0);
+
+  /* Let the charts draw on screen too. */
+  iterate_until (frames_passed, &frames, 5);
+  assert_charts_have_data (window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_run_stopped (void)
+{
+  /* Slow pages at full time scale take 5 s each: the run is still going. */
+  FsWindow *window = new_window_with_demo ("1");
+  FsRunController *controller = fs_window_get_controller (window);
+  FsSummary summary;
+
+  g_assert_true (fs_window_select_preset (window, "slow", 20));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (iterate_until (run_has_started_requests, controller, RUN_WAIT_S));
+  g_assert_true (fs_run_controller_get_running (controller));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.stop", NULL));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_null (fs_run_controller_get_error (controller));
+  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_CANCELLED);
+  g_assert_cmpstr (fs_window_get_status (window), ==, "Cancelled");
+
+  assert_conserved (controller, &summary);
+  g_assert_cmpuint (summary.total, >, 0);
+  g_assert_cmpuint (summary.total, <=, 20);
+  g_assert_cmpuint (summary.outcomes[FS_OUTCOME_CANCELLED], >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A value that cannot run is explained beside its control, and Start is off. */
+static void
+test_invalid_value (void)
+{
+  FsWindow *window = new_window_with_demo ("0.01");
+  GtkWidget *spin = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                               "concurrency_spin"));
+  GtkWidget *row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                              "concurrency_row"));
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                                 "run_button"));
+
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_false (gtk_widget_has_css_class (row, "fs-invalid"));
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), "0");
+  g_assert_true (gtk_widget_has_css_class (row, "fs-invalid"));
+  g_assert_true (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "1") != NULL);
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), "12");
+  g_assert_false (gtk_widget_has_css_class (row, "fs-invalid"));
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Past what fits, the swimlane scrolls through its lanes. */
+static void
+test_many_lanes (void)
+{
+  FsWindow *window = new_window_with_demo ("0.01");
+  FsRunController *controller = fs_window_get_controller (window);
+  FsChart *swimlane = fs_window_get_chart (window, FS_CHART_SWIMLANE);
+  GObject *concurrency = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                        "concurrency_spin");
+  GObject *scrollbar = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                      "lane_scrollbar");
+  GObject *adjustment = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                       "lane_adjustment");
+  FsSummary summary;
+
+  g_assert_true (fs_window_select_strategy (window, FS_STRATEGY_THREADS));
+  g_assert_true (fs_window_select_preset (window, "delay", 600));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (concurrency), 300);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_FINISHED);
+  assert_conserved (controller, &summary);
+  g_assert_cmpuint (summary.total, ==, 600);
+
+  g_assert_cmpuint (fs_swimlane_get_n_rows (fs_run_controller_get_swimlane (controller)), >=, 256);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (scrollbar)));
+  gtk_adjustment_set_value (GTK_ADJUSTMENT (adjustment), 100);
+  g_assert_cmpuint (fs_chart_get_lane_offset (swimlane), ==, 100);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Closing the window stops its run, which still ends every job. */
+static void
+test_close_while_running (void)
+{
+  FsWindow *window = new_window_with_demo ("1");
+  g_autoptr(FsRunController) controller = g_object_ref (fs_window_get_controller (window));
+  FsSummary summary;
+
+  g_assert_true (fs_window_select_preset (window, "slow", 20));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (iterate_until (run_has_started_requests, controller, RUN_WAIT_S));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_CANCELLED);
+  assert_conserved (controller, &summary);
+  g_assert_cmpuint (summary.outcomes[FS_OUTCOME_CANCELLED], >, 0);
+}
+
+static void
+test_actions (void)
+{
+  FsWindow *window = new_window_with_demo ("0.01");
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "quit"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  app = fs_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/Fetchscope/Window/run-finishes", test_run_finishes);
+  g_test_add_func ("/Fetchscope/Window/run-stopped", test_run_stopped);
+  g_test_add_func ("/Fetchscope/Window/invalid-value", test_invalid_value);
+  g_test_add_func ("/Fetchscope/Window/many-lanes", test_many_lanes);
+  g_test_add_func ("/Fetchscope/Window/close-while-running", test_close_while_running);
+  g_test_add_func ("/Fetchscope/Window/actions", test_actions);
+
+  ret = g_test_run ();
+
+  g_clear_object (&app);
+
+  return ret;
+}
