@@ -1297,7 +1297,8 @@ start_demo_server (FsWindow *self)
 }
 
 /* FETCHSCOPE_STRATEGY=NAME, FETCHSCOPE_PRESET=NAME[:COUNT] and
- * FETCHSCOPE_CONCURRENCY=N preselect what FETCHSCOPE_AUTOSTART=1 then runs:
+ * FETCHSCOPE_CONCURRENCY=N, FETCHSCOPE_CPU_WORK=none|hash:N|puzzle preselect
+ * what FETCHSCOPE_AUTOSTART=1 then runs:
  * aids for demos and screenshots. */
 static void
 apply_environment (FsWindow *self)
@@ -1305,8 +1306,11 @@ apply_environment (FsWindow *self)
   const char *strategy_name = g_getenv ("FETCHSCOPE_STRATEGY");
   const char *preset_spec = g_getenv ("FETCHSCOPE_PRESET");
   const char *concurrency = g_getenv ("FETCHSCOPE_CONCURRENCY");
+  const char *cpu_work = g_getenv ("FETCHSCOPE_CPU_WORK");
   guint64 n;
   FsStrategy strategy;
+  FsCpuWork work;
+  guint rounds;
 
   if (strategy_name != NULL && fs_strategy_from_string (strategy_name, &strategy))
     fs_window_select_strategy (self, strategy);
@@ -1324,6 +1328,13 @@ apply_environment (FsWindow *self)
         g_ascii_string_to_unsigned (parts[1], 10, 1, 1000000, &count, NULL);
       if (parts[0] != NULL)
         fs_window_select_preset (self, parts[0], count);
+    }
+
+  if (cpu_work != NULL && fs_cpu_work_parse (cpu_work, &work, &rounds, NULL))
+    {
+      adw_combo_row_set_selected (self->cpu_row, work);
+      if (work == FS_CPU_WORK_HASH)
+        gtk_spin_button_set_value (self->rounds_spin, rounds);
     }
 
   self->autostart = g_strcmp0 (g_getenv ("FETCHSCOPE_AUTOSTART"), "1") == 0;
