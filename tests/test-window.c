@@ -344,6 +344,10 @@ test_actions (void)
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "quit"));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  /* The latency view toggles, from the primary menu. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chart.heatmap", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chart.log-scale", NULL));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (window), "chart.no-such-view", NULL));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -23,6 +23,8 @@ struct _FsChart
   FsChartKind      kind;
   guint            lane_offset;
   double           hover_x;
+  gboolean         heatmap;
+  gboolean         log_scale;
 
   guint            tick_id;
   guint            idle_frames;
@@ -114,8 +116,32 @@ fill_style (FsChart      *self,
   style->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   style->hover_x = self->hover_x;
   style->lane_offset = self->lane_offset;
+  style->heatmap = self->heatmap;
+  style->log_scale = self->log_scale;
   if (self->controller != NULL)
     fs_run_controller_get_time_range (self->controller, &style->t_min_s, &style->t_max_s);
+}
+
+/**
+ * fs_chart_set_latency_view:
+ * @heatmap: latency over time as a heatmap rather than points
+ * @log_scale: latency axes on a log scale
+ */
+void
+fs_chart_set_latency_view (FsChart  *self,
+                           gboolean  heatmap,
+                           gboolean  log_scale)
+{
+  g_return_if_fail (FS_IS_CHART (self));
+
+  heatmap = !!heatmap;
+  log_scale = !!log_scale;
+  if (self->heatmap == heatmap && self->log_scale == log_scale)
+    return;
+
+  self->heatmap = heatmap;
+  self->log_scale = log_scale;
+  invalidate (self);
 }
 
 /**

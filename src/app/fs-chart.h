@@ -34,6 +34,9 @@ void             fs_chart_set_controller  (FsChart         *self,
 guint            fs_chart_get_lane_offset (FsChart         *self);
 void             fs_chart_set_lane_offset (FsChart         *self,
                                            guint            lane_offset);
+void             fs_chart_set_latency_view (FsChart        *self,
+                                            gboolean        heatmap,
+                                            gboolean        log_scale);
 gboolean         fs_chart_has_data        (FsChart         *self);
 void             fs_chart_draw            (FsChart         *self,
                                            cairo_t         *cr,

@@ -119,6 +119,8 @@ struct _FsWindow
   GtkFlowBox           *stats_box;
   FsChart              *latency_chart;
   FsChart              *histogram_chart;
+  gboolean              latency_heatmap;
+  gboolean              latency_log_scale;
   FsChart              *throughput_chart;
   FsChart              *in_flight_chart;
   FsChart              *memory_chart;
@@ -1607,12 +1609,50 @@ fs_window_class_init (FsWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "run.stop", NULL);
 }
 
+/* The latency charts' view: points or heatmap, linear or log scale. */
+static void
+latency_view_changed_cb (GSimpleAction *action,
+                         GVariant      *state,
+                         gpointer       user_data)
+{
+  FsWindow *self = user_data;
+
+  g_simple_action_set_state (action, state);
+  if (g_str_equal (g_action_get_name (G_ACTION (action)), "heatmap"))
+    self->latency_heatmap = g_variant_get_boolean (state);
+  else
+    self->latency_log_scale = g_variant_get_boolean (state);
+
+  fs_chart_set_latency_view (self->latency_chart, self->latency_heatmap, self->latency_log_scale);
+  fs_chart_set_latency_view (self->histogram_chart, FALSE, self->latency_log_scale);
+}
+
+static void
+add_chart_actions (FsWindow *self)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  const char *names[] = { "heatmap", "log-scale" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GSimpleAction) action =
+        g_simple_action_new_stateful (names[i], NULL, g_variant_new_boolean (FALSE));
+
+      g_signal_connect_object (action, "change-state", G_CALLBACK (latency_view_changed_cb),
+                               self, 0);
+      g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+    }
+
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "chart", G_ACTION_GROUP (group));
+}
+
 static void
 fs_window_init (FsWindow *self)
 {
   GtkEventController *scroll;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_chart_actions (self);
 
   if (DEVELOPMENT)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
