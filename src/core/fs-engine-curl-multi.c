@@ -58,9 +58,7 @@ struct _Loop
   GSource       *timer;
   gint64         timer_deadline;  /* monotonic µs, -1 = none: what curl asked for */
   GSource       *waker;
-  GSource       *cancel_waker;
-  GCancellable  *cancel_watched;
-  gulong         cancel_handler;
+  GSource       *cancel_watch;
   GSource       *lag_probe;
   gint64         lag_probe_due;
 
@@ -398,15 +396,9 @@ fill_slots (Loop *loop)
 }
 
 static gboolean
-cancel_dispatch (GSource     *source,
-                 GSourceFunc  callback,
-                 gpointer     user_data)
+cancelled_cb (gpointer user_data)
 {
   Loop *loop = user_data;
-
-  g_source_set_ready_time (source, -1);
-  if (loop->cancelled)
-    return G_SOURCE_CONTINUE;
 
   loop->cancelled = TRUE;
 
@@ -428,18 +420,6 @@ cancel_dispatch (GSource     *source,
 
   return G_SOURCE_CONTINUE;
 }
-
-/* Runs in whichever thread cancels: only wake the loop. (Not a
- * g_cancellable_source_new(): GLib 2.74 leaks it when cancel and destroy
- * race across threads.) */
-static void
-cancelled_cb (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  g_source_set_ready_time (user_data, 0);
-}
-
-static GSourceFuncs cancel_funcs = { .dispatch = cancel_dispatch };
 
 static GSource *
 add_source (Loop         *loop,
@@ -549,13 +529,9 @@ loop_clear (Loop *loop)
     close (loop->epfd);
   loop->epfd = -1;
 
-  /* Waits for a handler running in another thread, so the waker outlives it. */
-  if (loop->cancel_handler != 0)
-    g_cancellable_disconnect (loop->cancel_watched, loop->cancel_handler);
-  loop->cancel_handler = 0;
-  if (loop->cancel_waker != NULL)
-    g_source_destroy (loop->cancel_waker);
-  g_clear_pointer (&loop->cancel_waker, g_source_unref);
+  if (loop->cancel_watch != NULL)
+    g_source_destroy (loop->cancel_watch);
+  g_clear_pointer (&loop->cancel_watch, g_source_unref);
   if (loop->timer != NULL)
     g_source_destroy (loop->timer);
   g_clear_pointer (&loop->timer, g_source_unref);
@@ -600,13 +576,7 @@ fs_engine_curl_multi_run (FsEngine      *engine,
     }
 
   if (cancellable != NULL)
-    {
-      loop.cancel_waker = add_source (&loop, &cancel_funcs, "[fetchscope] cancel");
-      loop.cancel_watched = cancellable;
-      /* Calls back at once if already cancelled. */
-      loop.cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb),
-                                                   loop.cancel_waker, NULL);
-    }
+    loop.cancel_watch = _fs_engine_watch_cancellable (cancellable, context, cancelled_cb, &loop);
 
   fs_job_queue_add_waker (queue, loop.waker);
 

@@ -34,5 +34,9 @@ FsStrategy _fs_engine_get_record_strategy (FsEngine    *self);
 FsGil     *_fs_engine_get_gil             (FsEngine    *self);
 void       _fs_engine_share_gil           (FsEngine    *self,
                                            FsGil       *gil);
+GSource   *_fs_engine_watch_cancellable   (GCancellable *cancellable,
+                                           GMainContext *context,
+                                           GSourceFunc   func,
+                                           gpointer      user_data);
 
 G_END_DECLS

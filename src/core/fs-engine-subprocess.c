@@ -124,9 +124,7 @@ struct _Run
   guint               max_outstanding;
 
   GSource            *waker;
-  GSource            *cancel_waker;
-  GCancellable       *cancel_watched;
-  gulong              cancel_handler;
+  GSource            *cancel_watch;
   GSource            *cancel_timer;
   GSource            *hello_timer;
   GArray             *records;          /* gathered during one dispatch */
@@ -856,15 +854,9 @@ add_timer (Run         *run,
 }
 
 static gboolean
-cancel_dispatch (GSource     *source,
-                 GSourceFunc  callback,
-                 gpointer     user_data)
+cancelled_cb (gpointer user_data)
 {
   Run *run = user_data;
-
-  g_source_set_ready_time (source, -1);
-  if (run->cancelled)
-    return G_SOURCE_CONTINUE;
 
   run->cancelled = TRUE;
 
@@ -877,18 +869,6 @@ cancel_dispatch (GSource     *source,
   settle (run);
 
   return G_SOURCE_CONTINUE;
-}
-
-static GSourceFuncs cancel_funcs = { .dispatch = cancel_dispatch };
-
-/* Runs in whichever thread cancels: only wake the engine's context. (Not a
- * g_cancellable_source_new(): GLib 2.74 leaks it when cancel and destroy
- * race across threads.) */
-static void
-cancelled_cb (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  g_source_set_ready_time (user_data, 0);
 }
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
@@ -1029,11 +1009,7 @@ run_clear (Run *run)
   if (run->waker != NULL)
     fs_job_queue_remove_waker (run->queue, run->waker);
   destroy_source (&run->waker);
-  /* Waits for a handler running in another thread, so the waker outlives it. */
-  if (run->cancel_handler != 0)
-    g_cancellable_disconnect (run->cancel_watched, run->cancel_handler);
-  run->cancel_handler = 0;
-  destroy_source (&run->cancel_waker);
+  destroy_source (&run->cancel_watch);
   destroy_source (&run->cancel_timer);
   destroy_source (&run->hello_timer);
 
@@ -1096,17 +1072,7 @@ fs_engine_subprocess_run (FsEngine      *engine,
     }
 
   if (cancellable != NULL)
-    {
-      run.cancel_waker = g_source_new (&cancel_funcs, sizeof (GSource));
-      g_source_set_static_name (run.cancel_waker, "[fetchscope] cancel");
-      g_source_set_callback (run.cancel_waker, NULL, &run, NULL);
-      g_source_set_ready_time (run.cancel_waker, -1);
-      g_source_attach (run.cancel_waker, context);
-      run.cancel_watched = cancellable;
-      /* Calls back at once if already cancelled. */
-      run.cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb),
-                                                  run.cancel_waker, NULL);
-    }
+    run.cancel_watch = _fs_engine_watch_cancellable (cancellable, context, cancelled_cb, &run);
 
   run.waker = g_source_new (&waker_funcs, sizeof (GSource));
   g_source_set_static_name (run.waker, "[fetchscope] job waker");

@@ -227,6 +227,87 @@ _fs_engine_share_gil (FsEngine *self,
   priv->gil_shared = TRUE;
 }
 
+typedef struct
+{
+  GSource       parent;
+  GCancellable *cancellable;
+  gulong        handler;
+  gboolean      fired;
+} CancelWatch;
+
+static gboolean
+cancel_watch_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  CancelWatch *watch = (CancelWatch *) source;
+
+  g_source_set_ready_time (source, -1);
+  if (watch->fired)
+    return G_SOURCE_CONTINUE;
+
+  watch->fired = TRUE;
+  callback (user_data);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits for a handler running in another thread, so the source outlives it. */
+static void
+cancel_watch_finalize (GSource *source)
+{
+  CancelWatch *watch = (CancelWatch *) source;
+
+  if (watch->handler != 0)
+    g_cancellable_disconnect (watch->cancellable, watch->handler);
+  g_clear_object (&watch->cancellable);
+}
+
+static GSourceFuncs cancel_watch_funcs = {
+  .dispatch = cancel_watch_dispatch,
+  .finalize = cancel_watch_finalize,
+};
+
+/* Runs in whichever thread cancels: only wake the engine's context. */
+static void
+cancel_watch_cancelled_cb (GCancellable *cancellable,
+                           gpointer      user_data)
+{
+  g_source_set_ready_time (user_data, 0);
+}
+
+/**
+ * _fs_engine_watch_cancellable:
+ * @func: called once, on @context, when @cancellable fires
+ *
+ * Like g_cancellable_source_new(), which GLib 2.74 leaks when a cancel in
+ * one thread races with the source's destruction in another.
+ *
+ * Returns: (transfer full): the attached source; destroy and unref it when
+ *   done (it disconnects from @cancellable as it goes)
+ */
+GSource *
+_fs_engine_watch_cancellable (GCancellable *cancellable,
+                              GMainContext *context,
+                              GSourceFunc   func,
+                              gpointer      user_data)
+{
+  GSource *source = g_source_new (&cancel_watch_funcs, sizeof (CancelWatch));
+  CancelWatch *watch = (CancelWatch *) source;
+
+  g_source_set_static_name (source, "[fetchscope] cancel");
+  g_source_set_callback (source, func, user_data, NULL);
+  g_source_set_ready_time (source, -1);
+  g_source_attach (source, context);
+
+  watch->cancellable = g_object_ref (cancellable);
+  /* Calls back at once if already cancelled. */
+  watch->handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_watch_cancelled_cb),
+                                          source, NULL);
+
+  return source;
+}
+
 /* Gives every job still in @queue its terminal "cancelled" record, waiting
  * for whoever fills the queue to close it (it must, on cancel). */
 void
