@@ -393,6 +393,42 @@ fs_headless_run_print_summary (FsHeadlessRun *self,
              fs_url_source_get_n_bad_lines (self->source));
 }
 
+static void
+add_int (JsonBuilder *b,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+add_double (JsonBuilder *b,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+static void
+add_string (JsonBuilder *b,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+static void
+add_boolean (JsonBuilder *b,
+             const char  *name,
+             gboolean     value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
+}
+
 /**
  * fs_headless_run_to_json:
  *
@@ -411,77 +447,47 @@ fs_headless_run_to_json (FsHeadlessRun *self)
   started_at = self->started_at ? g_date_time_format_iso8601 (self->started_at) : NULL;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "fetchscope_version");
-  json_builder_add_string_value (b, PACKAGE_VERSION);
-  json_builder_set_member_name (b, "strategy");
-  json_builder_add_string_value (b, fs_strategy_to_string (self->config->strategy));
-  json_builder_set_member_name (b, "urls");
-  json_builder_add_string_value (b, self->urls_label);
-  json_builder_set_member_name (b, "started_at");
-  json_builder_add_string_value (b, started_at);
-  json_builder_set_member_name (b, "concurrency");
-  json_builder_add_int_value (b, self->config->concurrency);
-  json_builder_set_member_name (b, "timeout_s");
-  json_builder_add_double_value (b, self->config->timeout_ms / 1000.0);
-  json_builder_set_member_name (b, "complete");
-  json_builder_add_boolean_value (b, !self->cancelled);
+  add_string (b, "fetchscope_version", PACKAGE_VERSION);
+  add_string (b, "strategy", fs_strategy_to_string (self->config->strategy));
+  add_string (b, "urls", self->urls_label);
+  add_string (b, "started_at", started_at);
+  add_int (b, "concurrency", self->config->concurrency);
+  add_double (b, "timeout_s", self->config->timeout_ms / 1000.0);
+  add_boolean (b, "complete", !self->cancelled);
 
-  json_builder_set_member_name (b, "total");
-  json_builder_add_int_value (b, s.total);
-  json_builder_set_member_name (b, "ok");
-  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_OK]);
-  json_builder_set_member_name (b, "http_errors");
-  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_HTTP_ERROR]);
-  json_builder_set_member_name (b, "transport_errors");
-  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_TRANSPORT_ERROR]);
-  json_builder_set_member_name (b, "timeouts");
-  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_TIMEOUT]);
-  json_builder_set_member_name (b, "cancelled");
-  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_CANCELLED]);
-  json_builder_set_member_name (b, "worker_lost");
-  json_builder_add_int_value (b, s.outcomes[FS_OUTCOME_WORKER_LOST]);
-  json_builder_set_member_name (b, "bad_lines");
-  json_builder_add_int_value (b, fs_url_source_get_n_bad_lines (self->source));
+  add_int (b, "total", s.total);
+  add_int (b, "ok", s.outcomes[FS_OUTCOME_OK]);
+  add_int (b, "http_errors", s.outcomes[FS_OUTCOME_HTTP_ERROR]);
+  add_int (b, "transport_errors", s.outcomes[FS_OUTCOME_TRANSPORT_ERROR]);
+  add_int (b, "timeouts", s.outcomes[FS_OUTCOME_TIMEOUT]);
+  add_int (b, "cancelled", s.outcomes[FS_OUTCOME_CANCELLED]);
+  add_int (b, "worker_lost", s.outcomes[FS_OUTCOME_WORKER_LOST]);
+  add_int (b, "bad_lines", fs_url_source_get_n_bad_lines (self->source));
 
-  json_builder_set_member_name (b, "wall_s");
-  json_builder_add_double_value (b, s.wall_s);
-  json_builder_set_member_name (b, "rps");
-  json_builder_add_double_value (b, s.rps);
-  json_builder_set_member_name (b, "bytes");
-  json_builder_add_int_value (b, s.bytes);
+  add_double (b, "wall_s", s.wall_s);
+  add_double (b, "rps", s.rps);
+  add_int (b, "bytes", s.bytes);
 
   json_builder_set_member_name (b, "latency_ms");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "p50");
-  json_builder_add_double_value (b, s.latency_ms_p50);
-  json_builder_set_member_name (b, "p90");
-  json_builder_add_double_value (b, s.latency_ms_p90);
-  json_builder_set_member_name (b, "p99");
-  json_builder_add_double_value (b, s.latency_ms_p99);
-  json_builder_set_member_name (b, "p999");
-  json_builder_add_double_value (b, s.latency_ms_p999);
-  json_builder_set_member_name (b, "max");
-  json_builder_add_double_value (b, s.latency_ms_max);
-  json_builder_set_member_name (b, "mean");
-  json_builder_add_double_value (b, s.latency_ms_mean);
+  add_double (b, "p50", s.latency_ms_p50);
+  add_double (b, "p90", s.latency_ms_p90);
+  add_double (b, "p99", s.latency_ms_p99);
+  add_double (b, "p999", s.latency_ms_p999);
+  add_double (b, "max", s.latency_ms_max);
+  add_double (b, "mean", s.latency_ms_mean);
   json_builder_end_object (b);
 
-  json_builder_set_member_name (b, "peak_rss_bytes");
-  json_builder_add_int_value (b, s.peak_rss_bytes);
-  json_builder_set_member_name (b, "cpu_s");
-  json_builder_add_double_value (b, s.cpu_s);
-  json_builder_set_member_name (b, "cpu_stage_s");
-  json_builder_add_double_value (b, s.cpu_stage_s);
-  json_builder_set_member_name (b, "gil_wait_s");
-  json_builder_add_double_value (b, s.gil_wait_s);
+  add_int (b, "peak_rss_bytes", s.peak_rss_bytes);
+  add_double (b, "cpu_s", s.cpu_s);
+  add_double (b, "cpu_stage_s", s.cpu_stage_s);
+  add_double (b, "gil_wait_s", s.gil_wait_s);
   if (self->config->strategy == FS_STRATEGY_HYBRID)
     {
       json_builder_set_member_name (b, "routed");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "loop");
-      json_builder_add_int_value (b, s.routed[FS_ROUTE_LOOP]);
-      json_builder_set_member_name (b, "pool");
-      json_builder_add_int_value (b, s.routed[FS_ROUTE_POOL]);
+      add_int (b, "loop", s.routed[FS_ROUTE_LOOP]);
+      add_int (b, "pool", s.routed[FS_ROUTE_POOL]);
       json_builder_end_object (b);
     }
   json_builder_set_member_name (b, "loop_lag_max_ms");
