@@ -61,23 +61,50 @@ fs_strategy_to_string (FsStrategy strategy)
   return strategy_names[strategy];
 }
 
+/**
+ * fs_lookup_name:
+ * @names: (array length=n_names): a table of names, indexed by an enum
+ * @index: (out) (optional): the index of @text in @names
+ *
+ * Finds @text in @names, ignoring ASCII case.
+ */
 gboolean
-fs_strategy_from_string (const char *str,
-                         FsStrategy *strategy)
+fs_lookup_name (const char * const *names,
+                guint               n_names,
+                const char         *text,
+                guint              *index)
 {
-  g_return_val_if_fail (str != NULL, FALSE);
+  g_return_val_if_fail (names != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
 
-  for (guint i = 0; i < FS_N_STRATEGIES; i++)
+  for (guint i = 0; i < n_names; i++)
     {
-      if (g_ascii_strcasecmp (str, strategy_names[i]) == 0)
+      if (names[i] != NULL && g_ascii_strcasecmp (text, names[i]) == 0)
         {
-          if (strategy != NULL)
-            *strategy = i;
+          if (index != NULL)
+            *index = i;
           return TRUE;
         }
     }
 
   return FALSE;
+}
+
+gboolean
+fs_strategy_from_string (const char *str,
+                         FsStrategy *strategy)
+{
+  guint index;
+
+  g_return_val_if_fail (str != NULL, FALSE);
+
+  if (!fs_lookup_name (strategy_names, FS_N_STRATEGIES, str, &index))
+    return FALSE;
+
+  if (strategy != NULL)
+    *strategy = index;
+
+  return TRUE;
 }
 
 static void

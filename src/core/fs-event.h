@@ -70,6 +70,10 @@ const char *fs_outcome_to_string  (FsOutcome   outcome);
 const char *fs_strategy_to_string (FsStrategy  strategy);
 const char *fs_route_to_string    (FsRoute     route);
 const char *fs_route_reason_to_string (FsRouteReason reason);
+gboolean    fs_lookup_name         (const char * const *names,
+                                    guint               n_names,
+                                    const char         *text,
+                                    guint              *index);
 gboolean    fs_strategy_from_string (const char *str,
                                      FsStrategy *strategy);
 void        fs_event_init_start    (FsEvent       *event,

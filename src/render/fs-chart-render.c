@@ -43,19 +43,17 @@ gboolean
 fs_chart_kind_from_string (const char  *text,
                            FsChartKind *kind)
 {
+  guint index;
+
   g_return_val_if_fail (text != NULL, FALSE);
 
-  for (guint i = 0; i < FS_N_CHARTS; i++)
-    {
-      if (g_ascii_strcasecmp (text, kind_names[i]) == 0)
-        {
-          if (kind != NULL)
-            *kind = i;
-          return TRUE;
-        }
-    }
+  if (!fs_lookup_name (kind_names, FS_N_CHARTS, text, &index))
+    return FALSE;
 
-  return FALSE;
+  if (kind != NULL)
+    *kind = index;
+
+  return TRUE;
 }
 
 void
