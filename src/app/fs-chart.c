@@ -29,6 +29,10 @@ struct _FsChart
   guint            tick_id;
   guint            idle_frames;
   gboolean         dirty;
+
+  /* What drawing costs, for benchmarks */
+  guint            n_draws;
+  gint64           last_draw_us;
 };
 
 G_DEFINE_FINAL_TYPE (FsChart, fs_chart, GTK_TYPE_WIDGET)
@@ -179,14 +183,18 @@ fs_chart_snapshot (GtkWidget   *widget,
   FsChart *self = FS_CHART (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  gint64 t_begin;
   cairo_t *cr;
 
   if (self->controller == NULL || width <= 0 || height <= 0)
     return;
 
+  t_begin = g_get_monotonic_time ();
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   fs_chart_draw (self, cr, width, height);
   cairo_destroy (cr);
+  self->last_draw_us = g_get_monotonic_time () - t_begin;
+  self->n_draws++;
 }
 
 static void
@@ -474,4 +482,24 @@ fs_chart_has_data (FsChart *self)
     default:
       return FALSE;
     }
+}
+
+/**
+ * fs_chart_get_draw_stats:
+ * @n_draws: (out) (optional): how often the widget has drawn itself
+ * @last_draw_us: (out) (optional): how long its last drawing took, in µs
+ *
+ * For benchmarks: what the chart's drawing costs on screen.
+ */
+void
+fs_chart_get_draw_stats (FsChart *self,
+                         guint   *n_draws,
+                         gint64  *last_draw_us)
+{
+  g_return_if_fail (FS_IS_CHART (self));
+
+  if (n_draws != NULL)
+    *n_draws = self->n_draws;
+  if (last_draw_us != NULL)
+    *last_draw_us = self->last_draw_us;
 }

@@ -38,6 +38,9 @@ void             fs_chart_set_latency_view (FsChart        *self,
                                             gboolean        heatmap,
                                             gboolean        log_scale);
 gboolean         fs_chart_has_data        (FsChart         *self);
+void             fs_chart_get_draw_stats  (FsChart         *self,
+                                           guint           *n_draws,
+                                           gint64          *last_draw_us);
 void             fs_chart_draw            (FsChart         *self,
                                            cairo_t         *cr,
                                            int              width,

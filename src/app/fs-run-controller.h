@@ -19,6 +19,7 @@
 #include <gio/gio.h>
 
 #include "fs-aggregator.h"
+#include "fs-engine.h"
 #include "fs-run-config.h"
 #include "fs-swimlane.h"
 #include "fs-url-source.h"
@@ -42,6 +43,11 @@ G_DECLARE_FINAL_TYPE (FsRunController, fs_run_controller, FS, RUN_CONTROLLER, GO
 FsRunController   *fs_run_controller_new            (void);
 gboolean           fs_run_controller_start          (FsRunController    *self,
                                                      const FsRunConfig  *config,
+                                                     FsUrlSource        *source,
+                                                     guint64             expected_total,
+                                                     GError            **error);
+gboolean           fs_run_controller_start_with_engine (FsRunController *self,
+                                                     FsEngine           *engine,
                                                      FsUrlSource        *source,
                                                      guint64             expected_total,
                                                      GError            **error);

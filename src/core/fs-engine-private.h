@@ -25,6 +25,8 @@ struct _FsEngineClass
                    GError      **error);
 };
 
+void       _fs_engine_configure           (FsEngine          *self,
+                                           const FsRunConfig *config);
 void       _fs_engine_cancel_queued       (FsEngine    *self,
                                            FsJobQueue  *queue,
                                            FsEventSink *sink);

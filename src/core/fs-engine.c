@@ -77,7 +77,6 @@ fs_engine_new (const FsRunConfig  *config,
                GError            **error)
 {
   FsEngine *self;
-  FsEnginePrivate *priv;
   GType type;
 
   g_return_val_if_fail (config != NULL, NULL);
@@ -116,13 +115,33 @@ fs_engine_new (const FsRunConfig  *config,
     }
 
   self = g_object_new (type, NULL);
-  priv = fs_engine_get_instance_private (self);
+  _fs_engine_configure (self, config);
+
+  return self;
+}
+
+/**
+ * _fs_engine_configure:
+ * @config: a valid configuration; copied
+ *
+ * Gives a new engine its settings. fs_engine_new() calls it; an engine
+ * made elsewhere (a benchmark's synthetic one) calls it once, before it
+ * runs.
+ */
+void
+_fs_engine_configure (FsEngine          *self,
+                      const FsRunConfig *config)
+{
+  FsEnginePrivate *priv = fs_engine_get_instance_private (self);
+
+  g_return_if_fail (FS_IS_ENGINE (self));
+  g_return_if_fail (config != NULL);
+  g_return_if_fail (priv->config == NULL);
+
   priv->config = fs_run_config_copy (config);
   priv->record_strategy = config->strategy;
   if (config->gil)
     priv->gil = fs_gil_new (config->switch_interval_us);
-
-  return self;
 }
 
 /**
