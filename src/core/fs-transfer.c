@@ -251,6 +251,10 @@ _fs_transfer_end (FsTransfer *self,
     fs_event_set_error (event, "cancelled");
   else if (event->outcome == FS_OUTCOME_HTTP_ERROR)
     fs_event_set_error (event, "HTTP %ld", status);
+  else if (code == CURLE_OUT_OF_MEMORY && self->errbuf[0] == '\0')
+    /* libcurl 7.88 fails a header line over its 100 KB limit this way,
+     * with nothing in the error buffer: a server did it, not our memory. */
+    fs_event_set_error (event, "out of memory, or a response header over libcurl's limit");
   else if (code != CURLE_OK)
     fs_event_set_error (event, "%s",
                         self->errbuf[0] ? self->errbuf : curl_easy_strerror (code));

@@ -15,6 +15,7 @@
  * and this child's worker index in its lane; every 100 ms it also sends a
  * sample of its own memory and CPU time. CLOSE or the end of stdin: finish
  * what was sent, then exit 0. CANCEL: every job ends "cancelled", then exit 0.
+ * A frame that does not validate, or stdin ending inside one: exit 1 at once.
  * The parent's child setup arranges SIGKILL should the parent die.
  *
  * Test only: FETCHSCOPE_WORKER_CORRUPT_AFTER=N makes it write garbage after
@@ -351,6 +352,12 @@ input_cb (GObject  *stream,
 
   if (n == 0)
     {
+      gsize buffered = fs_frame_reader_get_buffered (w->reader);
+
+      /* Half a frame: the parent is broken, so nothing it sent is trusted. */
+      if (buffered > 0)
+        die ("stdin ended inside a frame (%" G_GSIZE_FORMAT " bytes of it)", buffered);
+
       /* The parent closed our stdin: as good as CLOSE. */
       g_clear_pointer (&w->input_source, g_source_unref);
       close_input (w, FALSE);
