@@ -11,6 +11,7 @@
 #include <adwaita.h>
 
 #include "fs-application.h"
+#include "fs-run-form.h"
 #include "fs-window.h"
 
 /* Bounds on waiting, never expected durations. */
@@ -255,15 +256,23 @@ test_run_stopped (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A widget of the run settings in the sidebar */
+static GObject *
+form_child (FsWindow   *window,
+            const char *name)
+{
+  GObject *form = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW, "run_form");
+
+  return gtk_widget_get_template_child (GTK_WIDGET (form), FS_TYPE_RUN_FORM, name);
+}
+
 /* A value that cannot run is explained beside its control, and Start is off. */
 static void
 test_invalid_value (void)
 {
   FsWindow *window = new_window_with_demo ("0.01");
-  GtkWidget *spin = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
-                                                               "concurrency_spin"));
-  GtkWidget *row = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
-                                                              "concurrency_row"));
+  GtkWidget *spin = GTK_WIDGET (form_child (window, "concurrency_spin"));
+  GtkWidget *row = GTK_WIDGET (form_child (window, "concurrency_row"));
   GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
                                                                  "run_button"));
 
@@ -291,8 +300,7 @@ test_many_lanes (void)
   FsWindow *window = new_window_with_demo ("1");
   FsRunController *controller = fs_window_get_controller (window);
   FsChart *swimlane = fs_window_get_chart (window, FS_CHART_SWIMLANE);
-  GObject *concurrency = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
-                                                        "concurrency_spin");
+  GObject *concurrency = form_child (window, "concurrency_spin");
   GObject *scrollbar = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
                                                       "lane_scrollbar");
   GObject *adjustment = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
