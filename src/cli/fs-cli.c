@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +18,8 @@
 #include "fs-demo-process.h"
 #include "fs-engine.h"
 #include "fs-headless-run.h"
+#include "fs-i18n.h"
+#include "fs-locate.h"
 #include "fs-url-source.h"
 
 #define EXIT_USAGE 2
@@ -107,7 +108,7 @@ usage_error (const char *format,
   va_end (args);
 
   g_printerr ("fetchscope-cli: %s\n", message);
-  g_printerr ("Try “fetchscope-cli --help” for more information.\n");
+  g_printerr (_("Try “fetchscope-cli --help” for more information.\n"));
 
   return EXIT_USAGE;
 }
@@ -126,8 +127,8 @@ parse_uint (const char *option,
   if (!g_ascii_string_to_unsigned (text, 10, min, max, out, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "%s must be a whole number from %" G_GUINT64_FORMAT " to %"
-                   G_GUINT64_FORMAT ", not “%s”", option, min, max, text);
+                   _("%s must be a whole number from %llu to %llu, not “%s”"),
+                   option, (unsigned long long) min, (unsigned long long) max, text);
       return FALSE;
     }
 
@@ -153,7 +154,7 @@ parse_double (const char *option,
   if (errno != 0 || end == text || *end != '\0' || !(value >= min && value <= max))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "%s must be a number from %g to %g, not “%s”", option, min, max, text);
+                   _("%s must be a number from %g to %g, not “%s”"), option, min, max, text);
       return FALSE;
     }
 
@@ -184,7 +185,7 @@ parse_strategy (const char  *text,
       g_autofree char *strategies = strategy_list ("|");
 
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "unknown strategy “%s” (choose %s)", text, strategies);
+                   _("unknown strategy “%s” (choose %s)"), text, strategies);
       return FALSE;
     }
 
@@ -194,13 +195,13 @@ parse_strategy (const char  *text,
 static char *
 preset_help (void)
 {
-  GString *s = g_string_new ("Demo presets (--urls demo:NAME):\n");
+  GString *s = g_string_new (_("Demo presets (--urls demo:NAME):\n"));
   const FsUrlPreset *presets;
   guint n;
 
   presets = fs_url_presets (&n);
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, "  %-9s %s\n", presets[i].name, presets[i].description);
+    g_string_append_printf (s, "  %-9s %s\n", presets[i].name, _(presets[i].description));
 
   return g_string_free (s, FALSE);
 }
@@ -215,42 +216,43 @@ new_option_context (const char        *command,
   GOptionContext *context;
   const GOptionEntry entries[] = {
     { "urls", 'u', 0, G_OPTION_ARG_STRING, &o->urls,
-      "URL set: demo:PRESET, a file with one URL per line, or - for stdin", "SPEC" },
+      N_("URL set: demo:PRESET, a file with one URL per line, or - for stdin"), "SPEC" },
     { "count", 'n', 0, G_OPTION_ARG_STRING, &o->count,
-      "Number of URLs (presets: default per preset; files: at most N)", "N" },
+      N_("Number of URLs (presets: default per preset; files: at most N)"), "N" },
     { "concurrency", 'c', 0, G_OPTION_ARG_STRING, &o->concurrency,
-      "Requests in flight at once (default 10)", "N" },
+      N_("Requests in flight at once (default 10)"), "N" },
     { "workers", 'w', 0, G_OPTION_ARG_STRING, &o->workers,
-      "Threads of the threads strategy and the hybrid's pool (default: the concurrency); "
-      "worker processes of the processes strategy (default: one per core)", "N" },
+      N_("Threads of the threads strategy and the hybrid's pool (default: the concurrency); "
+         "worker processes of the processes strategy (default: one per core)"), "N" },
     { "worker-mode", 0, 0, G_OPTION_ARG_STRING, &o->worker_mode,
-      "Each worker process fetches in a loop of its own (the default) or blocking, one "
-      "request at a time", "MODE" },
+      N_("Each worker process fetches in a loop of its own (the default) or blocking, one "
+         "request at a time"), "MODE" },
     { "timeout", 't', 0, G_OPTION_ARG_STRING, &o->timeout,
-      "Per-request timeout in seconds (default 30)", "S" },
+      N_("Per-request timeout in seconds (default 30)"), "S" },
     { "max-body", 0, 0, G_OPTION_ARG_STRING, &o->max_body,
-      "Largest body accepted, in bytes (default 16777216)", "BYTES" },
+      N_("Largest body accepted, in bytes (default 16777216)"), "BYTES" },
     { "max-redirects", 0, 0, G_OPTION_ARG_STRING, &o->max_redirects,
-      "Redirects followed per request (default 5)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json_path, "Write the summary as JSON", "FILE" },
+      N_("Redirects followed per request (default 5)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json_path, N_("Write the summary as JSON"), "FILE" },
     { "cpu-work", 0, 0, G_OPTION_ARG_STRING, &o->cpu_work,
-      "Process each body: none, hash:N (N rounds of SHA-256) or puzzle (solve the demo "
-      "CPU pages' hash puzzles) (default none)", "WORK" },
+      N_("Process each body: none, hash:N (N rounds of SHA-256) or puzzle (solve the demo "
+         "CPU pages' hash puzzles) (default none)"), "WORK" },
     { "gil", 0, 0, G_OPTION_ARG_NONE, &o->gil,
-      "Simulate CPython's GIL: CPU stages hold one process-wide lock", NULL },
+      N_("Simulate CPython's GIL: CPU stages hold one process-wide lock"), NULL },
     { "switch-interval", 0, 0, G_OPTION_ARG_STRING, &o->switch_interval,
-      "How long a GIL holder keeps it when others wait, in ms (default 5)", "MS" },
+      N_("How long a GIL holder keeps it when others wait, in ms (default 5)"), "MS" },
     { "demo-time-scale", 0, 0, G_OPTION_ARG_STRING, &o->demo_time_scale,
-      "Multiply the demo server's delays (default 1)", "X" },
+      N_("Multiply the demo server's delays (default 1)"), "X" },
     { "demo-seed", 0, 0, G_OPTION_ARG_STRING, &o->demo_seed,
-      "Seed of the demo server's link graph (default 1)", "N" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress line", NULL },
+      N_("Seed of the demo server's link graph (default 1)"), "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("No progress line"), NULL },
     { NULL }
   };
   g_autofree char *prgname = g_strdup_printf ("fetchscope-cli %s", command);
 
   g_set_prgname (prgname);
   context = g_option_context_new (summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, command_entries, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context, presets);
@@ -274,7 +276,7 @@ parse_options (const Options  *o,
   if (o->urls == NULL || *o->urls == '\0')
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--urls is required (e.g. --urls demo:mixed)");
+                           _("--urls is required (e.g. --urls demo:mixed)"));
       return FALSE;
     }
 
@@ -297,7 +299,7 @@ parse_options (const Options  *o,
   if (o->worker_mode != NULL && !fs_worker_mode_from_string (o->worker_mode, &config->worker_mode))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--worker-mode must be blocking or loop, not “%s”", o->worker_mode);
+                   _("--worker-mode must be blocking or loop, not “%s”"), o->worker_mode);
       return FALSE;
     }
 
@@ -308,7 +310,7 @@ parse_options (const Options  *o,
   if (o->switch_interval != NULL && !o->gil)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--switch-interval needs --gil");
+                           _("--switch-interval needs --gil"));
       return FALSE;
     }
 
@@ -349,7 +351,7 @@ url_input_prepare (UrlInput      *input,
       input->demo = fs_demo_process_new (input->demo_time_scale, input->demo_seed);
       if (!fs_demo_process_start (input->demo, cancellable, error))
         {
-          g_prefix_error (error, "could not start the demo server: ");
+          g_prefix_error (error, _("could not start the demo server: "));
           return FALSE;
         }
     }
@@ -404,7 +406,7 @@ static GCancellable *the_cancellable;
 static gboolean
 on_interrupt (gpointer user_data)
 {
-  g_printerr ("\nfetchscope-cli: cancelling; partial results follow\n");
+  g_printerr (_("\nfetchscope-cli: cancelling; partial results follow\n"));
   g_cancellable_cancel (the_cancellable);
 
   return G_SOURCE_CONTINUE;
@@ -461,8 +463,8 @@ print_diagnostics (FsUrlSource *source)
     }
 
   if (n_bad > diagnostics->len)
-    g_printerr ("%s: %" G_GUINT64_FORMAT " more bad lines not shown\n",
-                name, n_bad - diagnostics->len);
+    g_printerr (_("%s: %llu more bad lines not shown\n"),
+                name, (unsigned long long) (n_bad - diagnostics->len));
 }
 
 /* Takes @node; says what went wrong itself. */
@@ -475,7 +477,7 @@ write_json (JsonNode   *node,
 
   if (!fs_headless_write_json (owned, path, &error))
     {
-      g_printerr ("fetchscope-cli: could not write %s: %s\n", path, error->message);
+      g_printerr (_("fetchscope-cli: could not write %s: %s\n"), path, error->message);
       return FALSE;
     }
 
@@ -525,20 +527,20 @@ cmd_run (int    argc,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *strategies = strategy_list ("|");
-  g_autofree char *strategy_desc = g_strdup_printf ("Fetch strategy: %s (default loop)", strategies);
+  g_autofree char *strategy_desc = g_strdup_printf (_("Fetch strategy: %s (default loop)"), strategies);
   const GOptionEntry entries[] = {
     { "strategy", 's', 0, G_OPTION_ARG_STRING, &o.strategy, strategy_desc, "NAME" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv_path, "Write one CSV row per request", "FILE" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv_path, N_("Write one CSV row per request"), "FILE" },
     { NULL }
   };
 
-  context = new_option_context ("run", "- fetch a URL set with one strategy", &o, entries);
+  context = new_option_context ("run", _("- fetch a URL set with one strategy"), &o, entries);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
 
   if (argc > 1)
-    return usage_error ("unexpected argument “%s”", argv[1]);
+    return usage_error (_("unexpected argument “%s”"), argv[1]);
 
   if ((o.strategy != NULL && !parse_strategy (o.strategy, &config->strategy, &error)) ||
       !parse_options (&o, config, &input, &error))
@@ -583,7 +585,7 @@ print_ranking (GPtrArray  *runs,
                FILE       *out)
 {
   g_autoptr(GPtrArray) ranked = g_ptr_array_copy (runs, NULL, NULL);
-  const char *baseline = "slowest";
+  const char *baseline = _("slowest");
   double baseline_wall = 0;
 
   /* The copy borrows the runs; it would otherwise inherit their free func. */
@@ -597,7 +599,7 @@ print_ranking (GPtrArray  *runs,
       fs_headless_run_get_summary (run, &s);
       if (fs_headless_run_get_config (run)->strategy == FS_STRATEGY_SERIAL)
         {
-          baseline = "serial";
+          baseline = _("serial");
           baseline_wall = s.wall_s;
           break;
         }
@@ -606,10 +608,11 @@ print_ranking (GPtrArray  *runs,
 
   g_ptr_array_sort (ranked, compare_by_wall);
 
-  fprintf (out, "\nURL FETCHING PERFORMANCE COMPARISON: %s, concurrency %u\n", urls, concurrency);
+  fprintf (out, _("\nURL FETCHING PERFORMANCE COMPARISON: %s, concurrency %u\n"), urls, concurrency);
   fprintf (out, "%-4s  %-10s  %9s  %8s  %9s  %9s  %9s  %10s  %7s  %7s\n",
-           "rank", "strategy", "wall s", "speedup", "req/s", "p50 ms", "p99 ms", "peak RSS",
-           "CPU s", "errors");
+           /* Translators: the comparison table's column heads: keep them short. */
+           _("rank"), _("strategy"), _("wall s"), _("speedup"), _("req/s"), _("p50 ms"),
+           _("p99 ms"), _("peak RSS"), _("CPU s"), _("errors"));
   for (guint i = 0; i < ranked->len; i++)
     {
       FsHeadlessRun *run = g_ptr_array_index (ranked, i);
@@ -623,9 +626,9 @@ print_ranking (GPtrArray  *runs,
                s.wall_s, s.wall_s > 0 ? baseline_wall / s.wall_s : 0.0, s.rps,
                s.latency_ms_p50, s.latency_ms_p99, rss, s.cpu_s,
                s.total - s.outcomes[FS_OUTCOME_OK],
-               fs_headless_run_was_cancelled (run) ? "  (cancelled)" : "");
+               fs_headless_run_was_cancelled (run) ? _("  (cancelled)") : "");
     }
-  fprintf (out, "speedup is relative to %s; errors are every outcome but ok\n", baseline);
+  fprintf (out, _("speedup is relative to %s; errors are every outcome but ok\n"), baseline);
 }
 
 static int
@@ -643,21 +646,21 @@ cmd_compare (int    argc,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = NULL;
   g_autofree char *available = strategy_list (",");
-  g_autofree char *strategies_desc = g_strdup_printf ("Strategies to run one after another, "
-                                                      "comma-separated (default %s)", available);
+  g_autofree char *strategies_desc = g_strdup_printf (_("Strategies to run one after another, "
+                                                        "comma-separated (default %s)"), available);
   const GOptionEntry entries[] = {
     { "strategies", 's', 0, G_OPTION_ARG_STRING, &o.strategies, strategies_desc, "LIST" },
     { NULL }
   };
 
-  context = new_option_context ("compare", "- run several strategies on the same URL list",
+  context = new_option_context ("compare", _("- run several strategies on the same URL list"),
                                 &o, entries);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
 
   if (argc > 1)
-    return usage_error ("unexpected argument “%s”", argv[1]);
+    return usage_error (_("unexpected argument “%s”"), argv[1]);
 
   names = g_strsplit (o.strategies ? o.strategies : available, ",", -1);
   for (guint i = 0; names[i] != NULL; i++)
@@ -669,7 +672,7 @@ cmd_compare (int    argc,
       g_array_append_val (strategies, strategy);
     }
   if (strategies->len == 0)
-    return usage_error ("--strategies names no strategy");
+    return usage_error (_("--strategies names no strategy"));
 
   if (!parse_options (&o, config, &input, &error))
     return usage_error ("%s", error->message);
@@ -688,7 +691,7 @@ cmd_compare (int    argc,
 
       config->strategy = g_array_index (strategies, FsStrategy, i);
       if (!o.quiet)
-        g_printerr ("fetchscope-cli: %s (%u of %u)\n",
+        g_printerr (_("fetchscope-cli: %s (%u of %u)\n"),
                     fs_strategy_to_string (config->strategy), i + 1, strategies->len);
 
       if (!(run = run_one (config, &input, NULL, !o.quiet && isatty (STDERR_FILENO), i == 0,
@@ -754,15 +757,14 @@ cmd_serve (int    argc,
 
   execv (path, (char **) args->pdata);
 
-  g_printerr ("fetchscope-cli: could not run %s: %s\n", path, g_strerror (errno));
+  g_printerr (_("fetchscope-cli: could not run %s: %s\n"), path, g_strerror (errno));
   return EXIT_FAILURE;
 }
 
 static void
 print_help (FILE *out)
 {
-  fprintf (out,
-           "Usage:\n"
+  fputs (_("Usage:\n"
            "  fetchscope-cli COMMAND [OPTION…]\n"
            "\n"
            "Fetch a URL set with a concurrency strategy and measure every request.\n"
@@ -777,7 +779,7 @@ print_help (FILE *out)
            "  --version      Show the version\n"
            "\n"
            "“fetchscope-cli COMMAND --help” describes a command’s options.\n"
-           "Exit status: 0 ok, 1 the run failed or was cancelled, 2 bad usage.\n");
+           "Exit status: 0 ok, 1 the run failed or was cancelled, 2 bad usage.\n"), out);
 }
 
 int
@@ -786,7 +788,7 @@ main (int   argc,
 {
   const char *command;
 
-  setlocale (LC_ALL, "");
+  fs_i18n_init ();
   g_set_prgname ("fetchscope-cli");
 
   if (argc < 2)
@@ -819,5 +821,5 @@ main (int   argc,
   if (g_str_equal (command, "serve"))
     return cmd_serve (argc - 1, argv + 1);
 
-  return usage_error ("unknown command “%s” (run, compare, serve)", command);
+  return usage_error (_("unknown command “%s” (run, compare, serve)"), command);
 }

@@ -36,6 +36,7 @@
 #include <gio/gunixoutputstream.h>
 
 #include "fs-engine.h"
+#include "fs-i18n.h"
 #include "fs-proc.h"
 #include "fs-worker-protocol.h"
 
@@ -417,8 +418,30 @@ main (int   argc,
 
   if (argc > 1)
     {
-      g_printerr ("fetchscope-worker is started by Fetchscope's processes strategy;\n"
-                  "it reads and writes a binary protocol and takes no options.\n");
+      gboolean help = g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h");
+      const char *usage;
+
+      fs_i18n_init ();
+      if (g_str_equal (argv[1], "--version"))
+        {
+          g_print ("fetchscope-worker %s\n", PACKAGE_VERSION);
+          return EXIT_SUCCESS;
+        }
+      usage = _("Usage:\n"
+                "  fetchscope-worker\n"
+                "\n"
+                "One child of Fetchscope's processes strategy: it reads jobs and writes\n"
+                "events as binary frames on stdin and stdout, and takes no options.\n"
+                "\n"
+                "Options:\n"
+                "  -h, --help     Show this help\n"
+                "  --version      Show the version\n");
+      if (help)
+        {
+          g_print ("%s", usage);
+          return EXIT_SUCCESS;
+        }
+      g_printerr ("%s", usage);
       return 2;
     }
 
