@@ -17,6 +17,7 @@
 
 #include "fs-demo-process.h"
 #include "fs-fault-server.h"
+#include "fs-locate.h"
 #include "fs-worker-protocol.h"
 
 typedef struct
