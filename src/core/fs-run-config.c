@@ -8,6 +8,7 @@
 
 #include "fs-i18n.h"
 #include "fs-error.h"
+#include "fs-event.h"
 #include "fs-run-config.h"
 
 FsRunConfig *
@@ -153,6 +154,31 @@ fs_run_config_get_workers (const FsRunConfig *self)
     default:
       return 1;
     }
+}
+
+/**
+ * fs_run_config_dup_label:
+ *
+ * What tells this run from others of a comparison: the strategy, and the
+ * variants that change how it behaves ("threads + GIL", "processes,
+ * blocking").
+ *
+ * Returns: (transfer full): a short label
+ */
+char *
+fs_run_config_dup_label (const FsRunConfig *self)
+{
+  GString *label;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  label = g_string_new (fs_strategy_to_string (self->strategy));
+  if (self->strategy == FS_STRATEGY_PROCESSES && self->worker_mode == FS_WORKER_MODE_BLOCKING)
+    g_string_append (label, ", blocking");
+  if (self->gil)
+    g_string_append (label, " + GIL");
+
+  return g_string_free (label, FALSE);
 }
 
 /**
