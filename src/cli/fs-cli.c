@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,9 +18,12 @@
 
 #include "fs-demo-process.h"
 #include "fs-engine.h"
+#include "fs-chart-style.h"
+#include "fs-export.h"
 #include "fs-headless-run.h"
 #include "fs-i18n.h"
 #include "fs-locate.h"
+#include "fs-saved-run.h"
 #include "fs-url-source.h"
 
 #define EXIT_USAGE 2
@@ -94,6 +98,49 @@ url_input_clear (UrlInput *input)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UrlInput, url_input_clear)
+
+/* What to draw and save once the runs are over (run, compare) or loaded
+ * (render), as typed; parse_export() checks it before anything runs. */
+typedef struct
+{
+  char    *png_path;
+  char    *svg_path;
+  char    *pdf_path;
+  char    *chart;
+  char    *width;
+  char    *height;
+  char    *scale;
+  char    *save_path;
+  gboolean dark;
+
+  /* Parsed */
+  gboolean    one_chart;
+  FsChartKind kind;
+  int         image_width;
+  int         image_height;
+  double      image_scale;
+} Export;
+
+static void
+export_clear (Export *e)
+{
+  g_free (e->png_path);
+  g_free (e->svg_path);
+  g_free (e->pdf_path);
+  g_free (e->chart);
+  g_free (e->width);
+  g_free (e->height);
+  g_free (e->scale);
+  g_free (e->save_path);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Export, export_clear)
+
+#define DASHBOARD_WIDTH  1600
+#define DASHBOARD_HEIGHT 1200
+#define CHART_WIDTH      960
+#define CHART_HEIGHT     560
+#define MAX_IMAGE_SIDE   32767
 
 G_GNUC_PRINTF (1, 2)
 static int
@@ -401,6 +448,209 @@ url_input_open (UrlInput  *input,
   return source;
 }
 
+static char *
+chart_names (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < FS_N_CHARTS; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", fs_chart_kind_to_string (i));
+
+  return g_string_free (s, FALSE);
+}
+
+/* Kept for the option context, which does not copy descriptions. */
+static const char *
+chart_help (void)
+{
+  static char *chart_desc;
+
+  if (chart_desc == NULL)
+    {
+      g_autofree char *names = chart_names ();
+
+      chart_desc = g_strdup_printf ("Export this one chart instead of the dashboard: %s", names);
+    }
+
+  return chart_desc;
+}
+
+/* @with_save: run and compare save a run; render draws one that is saved. */
+static void
+add_export_entries (GOptionContext *context,
+                    Export         *e,
+                    gboolean        with_save)
+{
+  const GOptionEntry entries[] = {
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &e->png_path,
+      "Draw the dashboard (or --chart) as a PNG image", "FILE" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &e->svg_path, "… as SVG", "FILE" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &e->pdf_path, "… as PDF", "FILE" },
+    { "chart", 0, 0, G_OPTION_ARG_STRING, &e->chart, chart_help (), "NAME" },
+    { "width", 0, 0, G_OPTION_ARG_STRING, &e->width,
+      "Image width (default 1600 for the dashboard, 960 for a chart)", "N" },
+    { "height", 0, 0, G_OPTION_ARG_STRING, &e->height,
+      "Image height (default 1200 for the dashboard, 560 for a chart)", "N" },
+    { "scale", 0, 0, G_OPTION_ARG_STRING, &e->scale,
+      "Pixels per unit of a PNG, 2 for HiDPI (default 1); SVG and PDF keep their size and "
+      "get sharper lines", "X" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &e->dark, "Draw on a dark background", NULL },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &e->save_path,
+      "Save the runs (settings, summary, charts' data, every request) to reopen later; "
+      "gzip-compressed if FILE ends in .gz", "FILE" },
+    { NULL }
+  };
+
+  /* The last entry before the terminator is --save: render leaves it out. */
+  if (!with_save)
+    {
+      GOptionEntry trimmed[G_N_ELEMENTS (entries) - 1];
+
+      memcpy (trimmed, entries, sizeof trimmed);
+      trimmed[G_N_ELEMENTS (trimmed) - 1] = (GOptionEntry) { NULL };
+      g_option_context_add_main_entries (context, trimmed, NULL);
+      return;
+    }
+
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static gboolean
+export_wanted (const Export *e)
+{
+  return e->png_path != NULL || e->svg_path != NULL || e->pdf_path != NULL;
+}
+
+static gboolean
+parse_export (Export  *e,
+              GError **error)
+{
+  guint64 width = 0, height = 0;
+
+  e->image_scale = 1;
+
+  if (e->chart != NULL && !fs_chart_kind_from_string (e->chart, &e->kind))
+    {
+      g_autofree char *names = chart_names ();
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "unknown chart “%s” (choose %s)", e->chart, names);
+      return FALSE;
+    }
+  e->one_chart = e->chart != NULL;
+
+  if ((e->chart != NULL || e->width != NULL || e->height != NULL || e->scale != NULL ||
+       e->dark) && !export_wanted (e))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--chart, --width, --height, --scale and --dark need --png, --svg "
+                           "or --pdf");
+      return FALSE;
+    }
+
+  if (!parse_uint ("--width", e->width, 64, 16384, &width, error) ||
+      !parse_uint ("--height", e->height, e->one_chart ? FS_DASHBOARD_FOOTER_HEIGHT + 32 : 240,
+                   16384, &height, error) ||
+      !parse_double ("--scale", e->scale, 0.25, 8, &e->image_scale, error))
+    return FALSE;
+
+  e->image_width = width > 0 ? (int) width : e->one_chart ? CHART_WIDTH : DASHBOARD_WIDTH;
+  e->image_height = height > 0 ? (int) height : e->one_chart ? CHART_HEIGHT : DASHBOARD_HEIGHT;
+  if (e->png_path != NULL && (ceil (e->image_width * e->image_scale) > MAX_IMAGE_SIDE ||
+                              ceil (e->image_height * e->image_scale) > MAX_IMAGE_SIDE))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "a PNG of %d × %d at scale %g is more than %d pixels a side",
+                   e->image_width, e->image_height, e->image_scale, MAX_IMAGE_SIDE);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Saves and draws @runs (FsSavedRun) as asked; says what went wrong
+ * itself. */
+static gboolean
+export_runs (const Export *e,
+             GPtrArray    *runs,
+             gboolean      quiet)
+{
+  g_autofree FsDashboardRun *dashboard_runs = g_new0 (FsDashboardRun, MAX (runs->len, 1));
+  const char *paths[] = { e->png_path, e->svg_path, e->pdf_path };
+  const FsExportFormat formats[] = { FS_EXPORT_PNG, FS_EXPORT_SVG, FS_EXPORT_PDF };
+  FsDashboard dashboard;
+  FsChartStyle style;
+  gboolean ok = TRUE;
+
+  if (e->save_path != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      FsSavedRunFlags flags = g_str_has_suffix (e->save_path, ".gz") ? FS_SAVED_RUN_COMPRESS
+                                                                       : FS_SAVED_RUN_NONE;
+
+      if (!fs_saved_runs_save (e->save_path, (FsSavedRun **) runs->pdata, runs->len, flags,
+                               &error))
+        {
+          g_printerr ("fetchscope-cli: %s\n", error->message);
+          ok = FALSE;
+        }
+      else if (!quiet)
+        {
+          g_printerr ("fetchscope-cli: saved %s\n", e->save_path);
+        }
+    }
+
+  if (runs->len == 0)
+    return ok;
+
+  for (guint i = 0; i < runs->len; i++)
+    fs_dashboard_run_init (&dashboard_runs[i], g_ptr_array_index (runs, i),
+                           fs_chart_run_color_index (i));
+  fs_dashboard_init (&dashboard, dashboard_runs, runs->len,
+                     ((FsSavedRun *) g_ptr_array_index (runs, 0))->urls);
+  dashboard.date = ((FsSavedRun *) g_ptr_array_index (runs, 0))->started_at;
+  fs_chart_style_init (&style);
+  style.dark = e->dark;
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean written;
+
+      if (paths[i] == NULL)
+        continue;
+
+      if (e->one_chart)
+        written = fs_export_chart (paths[i], formats[i], e->kind, &dashboard, &style,
+                                   e->image_width, e->image_height, e->image_scale, &error);
+      else
+        written = fs_export_dashboard (paths[i], formats[i], &dashboard, &style, e->image_width,
+                                       e->image_height, e->image_scale, &error);
+      if (!written)
+        {
+          g_printerr ("fetchscope-cli: %s\n", error->message);
+          ok = FALSE;
+        }
+      else if (!quiet)
+        {
+          g_printerr ("fetchscope-cli: wrote %s\n", paths[i]);
+        }
+    }
+
+  return ok;
+}
+
+static GPtrArray *
+saved_runs_of (GPtrArray *runs)
+{
+  GPtrArray *saved = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_saved_run_free);
+
+  for (guint i = 0; i < runs->len; i++)
+    g_ptr_array_add (saved, fs_headless_run_to_saved_run (g_ptr_array_index (runs, i)));
+
+  return saved;
+}
+
 static GCancellable *the_cancellable;
 
 static gboolean
@@ -490,6 +740,7 @@ static FsHeadlessRun *
 run_one (const FsRunConfig  *config,
          UrlInput           *input,
          const char         *csv_path,
+         gboolean            keep_records,
          gboolean            progress,
          gboolean            diagnostics,
          GCancellable       *cancellable,
@@ -505,6 +756,7 @@ run_one (const FsRunConfig  *config,
   run = fs_headless_run_new (config, source, input->spec);
   fs_headless_run_set_csv_path (run, csv_path);
   fs_headless_run_set_progress (run, progress);
+  fs_headless_run_set_keep_records (run, keep_records);
 
   ok = fs_headless_run_execute (run, cancellable, error);
   if (diagnostics)
@@ -519,11 +771,13 @@ cmd_run (int    argc,
          char **argv)
 {
   g_auto(Options) o = { 0 };
+  g_auto(Export) export = { 0 };
   g_auto(UrlInput) input = { 0 };
   g_auto(SignalGuard) guard = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(FsRunConfig) config = fs_run_config_new ();
   g_autoptr(FsHeadlessRun) run = NULL;
+  g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *strategies = strategy_list ("|");
@@ -535,6 +789,7 @@ cmd_run (int    argc,
   };
 
   context = new_option_context ("run", _("- fetch a URL set with one strategy"), &o, entries);
+  add_export_entries (context, &export, TRUE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -543,13 +798,15 @@ cmd_run (int    argc,
     return usage_error (_("unexpected argument “%s”"), argv[1]);
 
   if ((o.strategy != NULL && !parse_strategy (o.strategy, &config->strategy, &error)) ||
-      !parse_options (&o, config, &input, &error))
+      !parse_options (&o, config, &input, &error) ||
+      !parse_export (&export, &error))
     return usage_error ("%s", error->message);
 
   signal_guard_init (&guard, cancellable);
 
   if (!url_input_prepare (&input, FALSE, cancellable, &error) ||
-      !(run = run_one (config, &input, o.csv_path, !o.quiet && isatty (STDERR_FILENO), TRUE,
+      !(run = run_one (config, &input, o.csv_path, export.save_path != NULL,
+                       !o.quiet && isatty (STDERR_FILENO), TRUE,
                        cancellable, &error)))
     {
       g_printerr ("fetchscope-cli: %s\n", error->message);
@@ -560,6 +817,11 @@ cmd_run (int    argc,
   fflush (stdout);
 
   if (o.json_path != NULL && !write_json (fs_headless_run_to_json (run), o.json_path))
+    return EXIT_FAILURE;
+
+  saved = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_saved_run_free);
+  g_ptr_array_add (saved, fs_headless_run_to_saved_run (run));
+  if (!export_runs (&export, saved, o.quiet))
     return EXIT_FAILURE;
 
   return fs_headless_run_was_cancelled (run) ? EXIT_FAILURE : EXIT_SUCCESS;
@@ -636,10 +898,12 @@ cmd_compare (int    argc,
              char **argv)
 {
   g_auto(Options) o = { 0 };
+  g_auto(Export) export = { 0 };
   g_auto(UrlInput) input = { 0 };
   g_auto(SignalGuard) guard = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(FsRunConfig) config = fs_run_config_new ();
+  g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_headless_run_free);
   g_autoptr(GArray) strategies = g_array_new (FALSE, FALSE, sizeof (FsStrategy));
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -655,6 +919,7 @@ cmd_compare (int    argc,
 
   context = new_option_context ("compare", _("- run several strategies on the same URL list"),
                                 &o, entries);
+  add_export_entries (context, &export, TRUE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
@@ -674,7 +939,7 @@ cmd_compare (int    argc,
   if (strategies->len == 0)
     return usage_error (_("--strategies names no strategy"));
 
-  if (!parse_options (&o, config, &input, &error))
+  if (!parse_options (&o, config, &input, &error) || !parse_export (&export, &error))
     return usage_error ("%s", error->message);
 
   signal_guard_init (&guard, cancellable);
@@ -694,7 +959,8 @@ cmd_compare (int    argc,
         g_printerr (_("fetchscope-cli: %s (%u of %u)\n"),
                     fs_strategy_to_string (config->strategy), i + 1, strategies->len);
 
-      if (!(run = run_one (config, &input, NULL, !o.quiet && isatty (STDERR_FILENO), i == 0,
+      if (!(run = run_one (config, &input, NULL, export.save_path != NULL,
+                           !o.quiet && isatty (STDERR_FILENO), i == 0,
                            cancellable, &error)))
         {
           g_printerr ("fetchscope-cli: %s: %s\n",
@@ -732,7 +998,65 @@ cmd_compare (int    argc,
         return EXIT_FAILURE;
     }
 
+  saved = saved_runs_of (runs);
+  if (!export_runs (&export, saved, o.quiet))
+    return EXIT_FAILURE;
+
   return g_cancellable_is_cancelled (cancellable) ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* Draws (and summarises) a saved run or comparison: no network. */
+static int
+cmd_render (int    argc,
+            char **argv)
+{
+  g_auto(Export) export = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean quiet = FALSE;
+  const GOptionEntry entries[] = {
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Say nothing about the files written", NULL },
+    { NULL }
+  };
+
+  g_set_prgname ("fetchscope-cli render");
+  context = g_option_context_new ("SAVED - draw a saved run or comparison again, without fetching");
+  g_option_context_add_main_entries (context, entries, NULL);
+  add_export_entries (context, &export, FALSE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+
+  if (argc < 2)
+    return usage_error ("render needs a saved run (from --save FILE)");
+  if (argc > 2)
+    return usage_error ("unexpected argument “%s”", argv[2]);
+  if (!parse_export (&export, &error))
+    return usage_error ("%s", error->message);
+  if (!export_wanted (&export))
+    return usage_error ("render needs --png, --svg or --pdf");
+
+  if (!(runs = fs_saved_runs_load (argv[1], &error)))
+    {
+      g_printerr ("fetchscope-cli: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      FsSavedRun *run = g_ptr_array_index (runs, i);
+      g_autofree char *rss = g_format_size_full (run->summary.peak_rss_bytes,
+                                                 G_FORMAT_SIZE_IEC_UNITS);
+
+      printf ("%-16s %s, %" G_GUINT64_FORMAT " requests, %.3f s, %.1f req/s, p50 %.2f ms, "
+              "p99 %.2f ms, peak RSS %s%s\n", run->label, run->urls, run->summary.total,
+              run->summary.wall_s, run->summary.rps, run->summary.latency_ms_p50,
+              run->summary.latency_ms_p99, rss, run->complete ? "" : " (cancelled)");
+    }
+  fflush (stdout);
+
+  return export_runs (&export, runs, quiet) ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 static int
@@ -772,12 +1096,15 @@ print_help (FILE *out)
            "Commands:\n"
            "  run      Fetch a URL set with one strategy and print a summary\n"
            "  compare  Run several strategies on the same URL list and rank them\n"
+           "  render   Draw a run saved with --save again, without fetching\n"
            "  serve    Run the demo server on 127.0.0.1 (--port, --time-scale, --seed)\n"
            "\n"
            "Options:\n"
            "  -h, --help     Show this help\n"
            "  --version      Show the version\n"
            "\n"
+           "run and compare draw the dashboard (--png, --svg, --pdf; one chart with\n"
+           "--chart NAME) and save the runs (--save FILE) for render.\n"
            "“fetchscope-cli COMMAND --help” describes a command’s options.\n"
            "Exit status: 0 ok, 1 the run failed or was cancelled, 2 bad usage.\n"), out);
 }
@@ -818,8 +1145,11 @@ main (int   argc,
   if (g_str_equal (command, "compare"))
     return cmd_compare (argc - 1, argv + 1);
 
+  if (g_str_equal (command, "render"))
+    return cmd_render (argc - 1, argv + 1);
+
   if (g_str_equal (command, "serve"))
     return cmd_serve (argc - 1, argv + 1);
 
-  return usage_error (_("unknown command “%s” (run, compare, serve)"), command);
+  return usage_error (_("unknown command “%s” (run, compare, render, serve)"), command);
 }

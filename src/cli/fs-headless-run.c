@@ -29,6 +29,8 @@ struct _FsHeadlessRun
   gboolean       progress;
 
   FsAggregator  *aggregator;
+  FsSwimlane    *swimlane;
+  GArray        *records;          /* terminal FsEvents, when kept for saving */
   FsCsvWriter   *csv;
   GError        *csv_error;
   GDateTime     *started_at;
@@ -58,6 +60,7 @@ fs_headless_run_new (const FsRunConfig *config,
   self->urls_label = g_strdup (urls_label);
   self->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
                                         FS_AGGREGATOR_DEFAULT_N_BUCKETS);
+  self->swimlane = fs_swimlane_new (FS_SWIMLANE_DEFAULT_BIN_US, FS_SWIMLANE_DEFAULT_N_BINS);
 
   return self;
 }
@@ -73,6 +76,8 @@ fs_headless_run_free (FsHeadlessRun *self)
   g_clear_pointer (&self->urls_label, g_free);
   g_clear_pointer (&self->csv_path, g_free);
   g_clear_pointer (&self->aggregator, fs_aggregator_free);
+  g_clear_pointer (&self->swimlane, fs_swimlane_free);
+  g_clear_pointer (&self->records, g_array_unref);
   g_clear_pointer (&self->csv, fs_csv_writer_free);
   g_clear_error (&self->csv_error);
   g_clear_error (&self->engine_error);
@@ -100,6 +105,20 @@ fs_headless_run_set_progress (FsHeadlessRun *self,
   self->progress = !!progress;
 }
 
+/* Keeps every terminal record, for a saved run: the CLI's runs are
+ * bounded by their URL lists. */
+void
+fs_headless_run_set_keep_records (FsHeadlessRun *self,
+                                  gboolean       keep)
+{
+  g_return_if_fail (self != NULL);
+
+  if (keep && self->records == NULL)
+    self->records = g_array_new (FALSE, FALSE, sizeof (FsEvent));
+  else if (!keep)
+    g_clear_pointer (&self->records, g_array_unref);
+}
+
 static void
 on_events (const FsEvent *events,
            guint          n_events,
@@ -108,6 +127,10 @@ on_events (const FsEvent *events,
   FsHeadlessRun *self = user_data;
 
   fs_aggregator_add_many (self->aggregator, events, n_events);
+  fs_swimlane_add_many (self->swimlane, events, n_events);
+  for (guint i = 0; self->records != NULL && i < n_events; i++)
+    if (events[i].kind == FS_EVENT_TERMINAL)
+      g_array_append_vals (self->records, &events[i], 1);
 
   /* A failing CSV write stops the CSV, not the measurement. */
   if (self->csv != NULL && self->csv_error == NULL)
@@ -506,6 +529,32 @@ fs_headless_run_to_json (FsHeadlessRun *self)
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
+}
+
+/**
+ * fs_headless_run_to_saved_run:
+ *
+ * A snapshot of the run to save or draw: its settings, summary, copies of
+ * its aggregates, and its records if they were kept.
+ *
+ * Returns: (transfer full): the run as saved runs hold it
+ */
+FsSavedRun *
+fs_headless_run_to_saved_run (FsHeadlessRun *self)
+{
+  FsSavedRun *saved;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  saved = fs_saved_run_new (NULL, self->config, self->urls_label);
+  saved->started_at = self->started_at ? g_date_time_ref (self->started_at) : NULL;
+  saved->complete = !self->cancelled;
+  fs_headless_run_get_summary (self, &saved->summary);
+  saved->aggregator = fs_aggregator_copy (self->aggregator);
+  saved->swimlane = fs_swimlane_copy (self->swimlane);
+  saved->records = self->records ? g_array_ref (self->records) : NULL;
+
+  return saved;
 }
 
 /* Written atomically (temporary file + rename), with the user's umask. */

@@ -45,6 +45,10 @@
 G_BEGIN_DECLS
 
 #define FS_SWIMLANE_MAX_ROWS 1024
+/* What the dashboard and the command line use: 20 ms bins, 30 s before
+ * the first merge. */
+#define FS_SWIMLANE_DEFAULT_BIN_US (20 * 1000)
+#define FS_SWIMLANE_DEFAULT_N_BINS 1500
 
 typedef enum
 {
