@@ -9,8 +9,11 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "fs-application.h"
+#include "fs-compare-table.h"
+#include "fs-export-dialog.h"
 #include "fs-run-form.h"
 #include "fs-window.h"
 
@@ -343,6 +346,115 @@ test_close_while_running (void)
   g_assert_cmpuint (summary.outcomes[FS_OUTCOME_CANCELLED], >, 0);
 }
 
+static gboolean
+comparison_over (gpointer data)
+{
+  return !fs_compare_session_get_running (data);
+}
+
+/* Three strategies one after another: each run kept and ranked, the charts
+ * overlay them, and the comparison goes to a file and comes back. */
+static void
+test_compare (void)
+{
+  FsWindow *window = new_window_with_demo ("0.01");
+  FsCompareSession *session = fs_window_get_session (window);
+  GObject *form = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW, "run_form");
+  GObject *table = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                  "compare_table");
+  g_autofree char *dir = g_dir_make_tmp ("fetchscope-test-window-XXXXXX", NULL);
+  g_autofree char *saved = g_build_filename (dir, "comparison.fetchscope", NULL);
+  g_autofree char *garbage = g_build_filename (dir, "garbage.fetchscope", NULL);
+  g_autofree char *png = g_build_filename (dir, "dashboard.png", NULL);
+  g_autofree char *svg = g_build_filename (dir, "latency.svg", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  FsVariant variants[3];
+  FsWindow *reopened;
+  GPtrArray *runs;
+  gsize length;
+
+  g_assert_true (fs_variant_parse ("loop", &variants[0], NULL));
+  g_assert_true (fs_variant_parse ("threads", &variants[1], NULL));
+  g_assert_true (fs_variant_parse ("threads+gil", &variants[2], NULL));
+  fs_run_form_set_compare (FS_RUN_FORM (form), TRUE, variants, G_N_ELEMENTS (variants));
+  g_assert_true (fs_window_select_preset (window, "cpu", 12));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (fs_compare_session_get_running (session));
+  g_assert_true (iterate_until (comparison_over, session, RUN_WAIT_S));
+
+  runs = fs_compare_session_get_runs (session);
+  g_assert_cmpuint (runs->len, ==, 3);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      FsSavedRun *run = g_ptr_array_index (runs, i);
+      g_autofree char *name = fs_variant_to_string (&variants[i]);
+
+      g_assert_cmpstr (run->label, ==, name);
+      g_assert_true (run->complete);
+      g_assert_cmpuint (run->summary.total, ==, 12);
+      g_assert_cmpint (run->config->strategy, ==, variants[i].strategy);
+      g_assert_cmpint (run->config->gil, ==, variants[i].gil);
+    }
+  for (guint kind = 0; kind < FS_N_CHARTS; kind++)
+    g_assert_true (fs_chart_has_data (fs_window_get_chart (window, kind)));
+
+  /* The table: a header and a row a run, the baseline at 1.00×. */
+  text = fs_compare_table_dup_text (FS_COMPARE_TABLE (table));
+  lines = g_strsplit (g_strchomp (text), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_nonnull (strstr (text, "threads+gil"));
+  g_assert_nonnull (strstr (text, "1.00×"));
+  fs_compare_session_set_baseline (session, 1);
+  g_assert_cmpuint (fs_compare_session_get_baseline (session), ==, 1);
+
+  g_assert_true (fs_window_export (window, png, FS_EXPORT_PNG, FS_EXPORT_DASHBOARD, 1200, 800, 1,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (png, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8);
+  g_assert_cmpmem (contents, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (fs_window_export (window, svg, FS_EXPORT_SVG, FS_CHART_LATENCY, 600, 400, 1,
+                                   &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "<svg"));
+  g_assert_nonnull (strstr (contents, "threads+gil"));
+
+  g_assert_true (fs_window_save_runs (window, saved, &error));
+  g_assert_no_error (error);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Another window shows the comparison as it was, with no run of its own. */
+  reopened = new_window_with_demo ("0.01");
+  g_assert_true (fs_window_open_runs (reopened, saved, &error));
+  g_assert_no_error (error);
+  runs = fs_compare_session_get_runs (fs_window_get_session (reopened));
+  g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpuint (((FsSavedRun *) g_ptr_array_index (runs, 2))->summary.total, ==, 12);
+  g_assert_cmpstr (((FsSavedRun *) g_ptr_array_index (runs, 2))->label, ==, "threads+gil");
+  g_assert_true (fs_chart_has_data (fs_window_get_chart (reopened, FS_CHART_SWIMLANE)));
+
+  /* A damaged file is refused and changes nothing. */
+  g_assert_true (g_file_set_contents (garbage, "{\"format\": \"fetchscope-saved-run\", \"ver", -1,
+                                      NULL));
+  g_assert_false (fs_window_open_runs (reopened, garbage, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "garbage.fetchscope"));
+  g_clear_error (&error);
+  g_assert_cmpuint (fs_compare_session_get_runs (fs_window_get_session (reopened))->len, ==, 3);
+
+  gtk_window_destroy (GTK_WINDOW (reopened));
+  g_unlink (saved);
+  g_unlink (garbage);
+  g_unlink (png);
+  g_unlink (svg);
+  g_rmdir (dir);
+}
+
 static void
 test_actions (void)
 {
@@ -386,6 +498,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Window/many-lanes", test_many_lanes);
   g_test_add_func ("/Fetchscope/Window/close-while-running", test_close_while_running);
   g_test_add_func ("/Fetchscope/Window/actions", test_actions);
+  g_test_add_func ("/Fetchscope/Window/compare", test_compare);
 
   ret = g_test_run ();
 

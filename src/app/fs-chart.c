@@ -20,6 +20,7 @@ struct _FsChart
 
   FsRunController *controller;
   gulong           updated_id;
+  FsCompareSession *session;
   FsChartKind      kind;
   guint            lane_offset;
   double           hover_x;
@@ -148,6 +149,53 @@ fs_chart_set_latency_view (FsChart  *self,
   invalidate (self);
 }
 
+/* Comparing: the runs kept, then the one going, if any. */
+static gboolean
+is_comparing (FsChart *self)
+{
+  return self->session != NULL &&
+         (fs_compare_session_get_runs (self->session)->len > 0 ||
+          fs_compare_session_get_running (self->session));
+}
+
+static void
+draw_comparison (FsChart      *self,
+                 cairo_t      *cr,
+                 FsChartStyle *style,
+                 int           width,
+                 int           height)
+{
+  GPtrArray *saved = fs_compare_session_get_runs (self->session);
+  g_autofree FsChartRun *runs = g_new0 (FsChartRun, saved->len + 1);
+  guint n = 0;
+
+  for (; n < saved->len; n++)
+    {
+      FsSavedRun *run = g_ptr_array_index (saved, n);
+
+      runs[n].aggregator = run->aggregator;
+      runs[n].swimlane = run->swimlane;
+      runs[n].label = run->label;
+      runs[n].color = n;
+    }
+
+  if (fs_compare_session_get_running (self->session) && self->controller != NULL &&
+      fs_run_controller_get_running (self->controller))
+    {
+      runs[n].aggregator = fs_run_controller_get_aggregator (self->controller);
+      runs[n].swimlane = fs_run_controller_get_swimlane (self->controller);
+      runs[n].label = fs_compare_session_get_live_label (self->session);
+      runs[n].color = n;
+      n++;
+    }
+
+  /* Each run on its own time, as long as the longest. */
+  style->t_min_s = style->t_max_s = 0;
+  style->hover_x = -1;
+  if (n > 0)
+    fs_chart_render_compare (cr, self->kind, runs, n, NULL, style, width, height);
+}
+
 /**
  * fs_chart_draw:
  *
@@ -169,9 +217,15 @@ fs_chart_draw (FsChart *self,
   if (self->controller == NULL || width <= 0 || height <= 0)
     return;
 
+  fill_style (self, &style);
+  if (is_comparing (self))
+    {
+      draw_comparison (self, cr, &style, width, height);
+      return;
+    }
+
   data.aggregator = fs_run_controller_get_aggregator (self->controller);
   data.swimlane = fs_run_controller_get_swimlane (self->controller);
-  fill_style (self, &style);
 
   fs_chart_render (cr, self->kind, &data, &style, width, height);
 }
@@ -229,6 +283,7 @@ fs_chart_dispose (GObject *object)
   FsChart *self = (FsChart *) object;
 
   fs_chart_set_controller (self, NULL);
+  fs_chart_set_session (self, NULL);
 
   G_OBJECT_CLASS (fs_chart_parent_class)->dispose (object);
 }
@@ -454,6 +509,9 @@ fs_chart_has_data (FsChart *self)
   if (self->controller == NULL)
     return FALSE;
 
+  if (is_comparing (self))
+    return TRUE;
+
   aggregator = fs_run_controller_get_aggregator (self->controller);
   fs_aggregator_get_summary (aggregator, &summary);
 
@@ -502,4 +560,38 @@ fs_chart_get_draw_stats (FsChart *self,
     *n_draws = self->n_draws;
   if (last_draw_us != NULL)
     *last_draw_us = self->last_draw_us;
+}
+
+static void
+session_changed_cb (FsChart          *self,
+                    FsCompareSession *session)
+{
+  invalidate (self);
+}
+
+/**
+ * fs_chart_set_session:
+ * @session: (nullable): a comparison to overlay while it has runs
+ *
+ * While @session has runs, kept or going, the chart draws them all, each
+ * in its colour, rather than the controller's run alone.
+ */
+void
+fs_chart_set_session (FsChart          *self,
+                      FsCompareSession *session)
+{
+  g_return_if_fail (FS_IS_CHART (self));
+  g_return_if_fail (!session || FS_IS_COMPARE_SESSION (session));
+
+  if (self->session == session)
+    return;
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect_object (session, "changed", G_CALLBACK (session_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+
+  invalidate (self);
 }

@@ -16,6 +16,7 @@
 #include <gtk/gtk.h>
 
 #include "fs-chart-render.h"
+#include "fs-compare-session.h"
 #include "fs-run-controller.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,8 @@ void             fs_chart_set_kind        (FsChart         *self,
 FsRunController *fs_chart_get_controller  (FsChart         *self);
 void             fs_chart_set_controller  (FsChart         *self,
                                            FsRunController *controller);
+void             fs_chart_set_session     (FsChart         *self,
+                                           FsCompareSession *session);
 guint            fs_chart_get_lane_offset (FsChart         *self);
 void             fs_chart_set_lane_offset (FsChart         *self,
                                            guint            lane_offset);

@@ -9,7 +9,9 @@
 #include <glib/gi18n.h>
 
 #include "fs-app-enums.h"
+#include "fs-compare-table.h"
 #include "fs-demo-process.h"
+#include "fs-export-dialog.h"
 #include "fs-run-form.h"
 #include "fs-summary-view.h"
 #include "fs-window.h"
@@ -27,6 +29,7 @@ struct _FsWindow
   GtkLabel             *form_error_label;
   GtkButton            *run_button;
   FsSummaryView        *summary_view;
+  FsCompareTable       *compare_table;
   FsChart              *latency_chart;
   FsChart              *histogram_chart;
   FsChart              *throughput_chart;
@@ -39,6 +42,9 @@ struct _FsWindow
   FsRunController      *controller;
 
   /* Owned */
+  FsCompareSession     *session;
+  char                 *urls_label;        /* the URL set of the run shown */
+  char                 *opened_name;       /* the file the runs shown came from */
   FsDemoProcess        *demo;
   GCancellable         *demo_cancellable;
   GError               *demo_error;
@@ -89,6 +95,14 @@ update_window_title (FsWindow *self)
 
 /* Runs */
 
+/* Whether a run or a comparison is on screen: one ran, or was opened. */
+static gboolean
+has_results (FsWindow *self)
+{
+  return fs_compare_session_get_runs (self->session)->len > 0 ||
+         fs_run_controller_get_state (self->controller) != FS_RUN_STATE_IDLE;
+}
+
 /* What Start and Stop may do, and what the form says is wrong with it,
  * follow the form and the run. */
 static void
@@ -103,6 +117,12 @@ update_actions (FsWindow *self)
                                  !running && fs_run_form_get_ready (self->run_form));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "run.stop",
                                  fs_run_controller_get_state (self->controller) == FS_RUN_STATE_RUNNING);
+
+  /* Files take what is shown once it has stopped changing. */
+  running |= fs_compare_session_get_running (self->session);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "file.open", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "file.save", !running && has_results (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "file.export", !running && has_results (self));
 }
 
 static void
@@ -118,6 +138,27 @@ form_message_cb (FsWindow   *self,
   toast (self, message);
 }
 
+static FsUrlSource *
+comparison_source_cb (gpointer   user_data,
+                      guint64   *expected_total,
+                      char     **label,
+                      GError   **error)
+{
+  FsWindow *self = user_data;
+
+  return fs_run_form_build_source (self->run_form, expected_total, label, error);
+}
+
+static void
+start_failed (FsWindow     *self,
+              const GError *error)
+{
+  g_autofree char *message = g_strdup_printf (_("Could not start: %s"), error->message);
+
+  toast (self, message);
+  fs_summary_view_show_problem (self->summary_view, message);
+}
+
 static void
 run_start_action (GtkWidget  *widget,
                   const char *action_name,
@@ -126,22 +167,38 @@ run_start_action (GtkWidget  *widget,
   FsWindow *self = FS_WINDOW (widget);
   g_autoptr(FsRunConfig) config = NULL;
   g_autoptr(FsUrlSource) source = NULL;
+  g_autoptr(GArray) variants = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *urls_label = NULL;
   g_autofree char *description = NULL;
   guint64 expected_total = 0;
 
-  if (!(config = fs_run_form_build_config (self->run_form, &error)) ||
-      !(source = fs_run_form_build_source (self->run_form, &expected_total, &urls_label, &error)) ||
-      !fs_run_controller_start (self->controller, config, source, expected_total, &error))
+  if (!(config = fs_run_form_build_config (self->run_form, &error)))
     {
-      g_autofree char *message = g_strdup_printf (_("Could not start: %s"), error->message);
-
-      toast (self, message);
-      fs_summary_view_show_problem (self->summary_view, message);
+      start_failed (self, error);
       return;
     }
 
+  g_clear_pointer (&self->opened_name, g_free);
+  variants = fs_run_form_dup_variants (self->run_form);
+  if (variants != NULL)
+    {
+      if (!fs_compare_session_start (self->session, config, (FsVariant *) (gpointer) variants->data,
+                                     variants->len, comparison_source_cb, self, &error))
+        start_failed (self, error);
+      return;
+    }
+
+  if (!(source = fs_run_form_build_source (self->run_form, &expected_total, &urls_label, &error)) ||
+      !fs_run_controller_start (self->controller, config, source, expected_total, &error))
+    {
+      start_failed (self, error);
+      return;
+    }
+
+  fs_compare_session_clear (self->session);
+  g_free (self->urls_label);
+  self->urls_label = g_strdup (urls_label);
   description = fs_run_form_describe_run (self->run_form, config, urls_label);
   fs_summary_view_set_run_description (self->summary_view, description);
 }
@@ -195,6 +252,348 @@ state_changed_cb (FsWindow        *self,
 
   update_run_button (self);
   update_actions (self);
+}
+
+/* Comparisons and files */
+
+static void
+session_changed_cb (FsWindow *self)
+{
+  GPtrArray *runs = fs_compare_session_get_runs (self->session);
+  g_autofree char *description = NULL;
+
+  if (fs_compare_session_get_running (self->session))
+    description = g_strdup_printf (_("Comparing: %u of %u, %s"), runs->len + 1,
+                                   fs_compare_session_get_n_planned (self->session),
+                                   fs_compare_session_get_live_label (self->session));
+  else if (runs->len > 0 && self->opened_name != NULL)
+    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %u run", "%s: %u runs",
+                                                runs->len),
+                                   self->opened_name, runs->len);
+  else if (runs->len > 0)
+    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Compared %u run · %s",
+                                                "Compared %u runs · %s", runs->len),
+                                   runs->len, ((FsSavedRun *) g_ptr_array_index (runs, 0))->urls);
+
+  if (description != NULL)
+    fs_summary_view_set_run_description (self->summary_view, description);
+  update_actions (self);
+}
+
+/* What is on screen as saved runs: the comparison's, or a snapshot of
+ * the last run. */
+static GPtrArray *
+dup_shown_runs (FsWindow *self)
+{
+  GPtrArray *runs = fs_compare_session_get_runs (self->session);
+  FsSavedRun *run;
+
+  if (runs->len > 0)
+    return g_ptr_array_ref (runs);
+
+  runs = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_saved_run_free);
+  if (fs_run_controller_get_config (self->controller) == NULL)
+    return runs;
+
+  run = fs_saved_run_new (NULL, fs_run_controller_get_config (self->controller), self->urls_label);
+  run->complete = fs_run_controller_get_state (self->controller) == FS_RUN_STATE_FINISHED;
+  fs_run_controller_get_summary (self->controller, &run->summary);
+  run->aggregator = fs_aggregator_copy (fs_run_controller_get_aggregator (self->controller));
+  run->swimlane = fs_swimlane_copy (fs_run_controller_get_swimlane (self->controller));
+  g_ptr_array_add (runs, run);
+
+  return runs;
+}
+
+static char *
+chooser_path (GtkFileChooserNative *native)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
+static GtkFileChooserNative *
+new_chooser (FsWindow             *self,
+             const char           *title,
+             GtkFileChooserAction  action,
+             const char           *accept,
+             const char           *pattern,
+             const char           *pattern_name)
+{
+  GtkFileChooserNative *native = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action,
+                                                              accept, _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_filter_set_name (filter, pattern_name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
+
+  return native;
+}
+
+/**
+ * fs_window_save_runs:
+ *
+ * Saves what the window shows — the comparison, or the last run — to
+ * @path (written atomically).
+ */
+gboolean
+fs_window_save_runs (FsWindow    *self,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+
+  g_return_val_if_fail (FS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  runs = dup_shown_runs (self);
+  if (runs->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("There is no run to save yet"));
+      return FALSE;
+    }
+
+  return fs_saved_runs_save (path, (FsSavedRun * const *) runs->pdata, runs->len,
+                             FS_SAVED_RUN_COMPRESS, error);
+}
+
+/**
+ * fs_window_open_runs:
+ *
+ * Shows the runs saved in @path, as they were. A file that cannot be
+ * read changes nothing.
+ */
+gboolean
+fs_window_open_runs (FsWindow    *self,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+
+  g_return_val_if_fail (FS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (fs_run_controller_get_running (self->controller) ||
+      fs_compare_session_get_running (self->session))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("Stop the run first"));
+      return FALSE;
+    }
+
+  if (!(runs = fs_saved_runs_load (path, error)))
+    return FALSE;
+
+  g_free (self->opened_name);
+  self->opened_name = g_filename_display_basename (path);
+  fs_compare_session_set_runs (self->session, runs);
+
+  return TRUE;
+}
+
+static void
+save_response_cb (FsWindow             *self,
+                  int                   response,
+                  GtkFileChooserNative *native)
+{
+  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? chooser_path (native) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (fs_window_save_runs (self, path, &error))
+        message = g_strdup_printf (_("Saved to %s"), path);
+      else
+        message = g_strdup_printf (_("Could not save: %s"), error->message);
+      toast (self, message);
+    }
+
+  g_object_unref (native);
+}
+
+static void
+file_save_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FsWindow *self = FS_WINDOW (widget);
+  GtkFileChooserNative *native = new_chooser (self, _("Save Run"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                              _("_Save"), "*.fetchscope",
+                                              _("Fetchscope runs"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native),
+                                     fs_compare_session_get_runs (self->session)->len > 1
+                                     ? "comparison.fetchscope" : "run.fetchscope");
+  g_signal_connect_object (native, "response", G_CALLBACK (save_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+open_response_cb (FsWindow             *self,
+                  int                   response,
+                  GtkFileChooserNative *native)
+{
+  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? chooser_path (native) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path != NULL && !fs_window_open_runs (self, path, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not open: %s"), error->message);
+
+      toast (self, message);
+    }
+
+  g_object_unref (native);
+}
+
+static void
+file_open_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FsWindow *self = FS_WINDOW (widget);
+  GtkFileChooserNative *native = new_chooser (self, _("Open Saved Run"),
+                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                              "*.fetchscope", _("Fetchscope runs"));
+
+  g_signal_connect_object (native, "response", G_CALLBACK (open_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/**
+ * fs_window_export:
+ * @kind: an FsChartKind, or %FS_EXPORT_DASHBOARD
+ *
+ * Draws what the window shows to @path, with the footer, by the same
+ * renderers as the screen, in the window's light or dark style.
+ */
+gboolean
+fs_window_export (FsWindow        *self,
+                  const char      *path,
+                  FsExportFormat   format,
+                  guint            kind,
+                  int              width,
+                  int              height,
+                  double           scale,
+                  GError         **error)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autofree FsDashboardRun *dashboard_runs = NULL;
+  FsDashboard dashboard;
+  FsChartStyle style;
+
+  g_return_val_if_fail (FS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (kind <= FS_EXPORT_DASHBOARD, FALSE);
+
+  runs = dup_shown_runs (self);
+  if (runs->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("There is no run to export yet"));
+      return FALSE;
+    }
+
+  dashboard_runs = g_new0 (FsDashboardRun, runs->len);
+  for (guint i = 0; i < runs->len; i++)
+    fs_dashboard_run_init (&dashboard_runs[i], g_ptr_array_index (runs, i), i);
+  fs_dashboard_init (&dashboard, dashboard_runs, runs->len,
+                     ((FsSavedRun *) g_ptr_array_index (runs, 0))->urls);
+  if (runs == fs_compare_session_get_runs (self->session))
+    dashboard.baseline = (int) fs_compare_session_get_baseline (self->session);
+
+  fs_chart_style_init (&style);
+  style.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  if (kind == FS_EXPORT_DASHBOARD)
+    return fs_export_dashboard (path, format, &dashboard, &style, width, height, scale, error);
+
+  return fs_export_chart (path, format, kind, &dashboard, &style, width, height, scale, error);
+}
+
+typedef struct
+{
+  FsExportFormat format;
+  guint          kind;
+  int            width;
+  int            height;
+  double         scale;
+} ExportRequest;
+
+static void
+export_file_response_cb (FsWindow             *self,
+                         int                   response,
+                         GtkFileChooserNative *native)
+{
+  ExportRequest *request = g_object_get_data (G_OBJECT (native), "request");
+  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? chooser_path (native) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (fs_window_export (self, path, request->format, request->kind, request->width,
+                            request->height, request->scale, &error))
+        message = g_strdup_printf (_("Exported to %s"), path);
+      else
+        message = g_strdup_printf (_("Could not export: %s"), error->message);
+      toast (self, message);
+    }
+
+  g_object_unref (native);
+}
+
+static void
+export_dialog_response_cb (FsWindow       *self,
+                           const char     *response,
+                           FsExportDialog *dialog)
+{
+  ExportRequest *request;
+  GtkFileChooserNative *native;
+  g_autofree char *name = NULL;
+  g_autofree char *pattern = NULL;
+
+  if (g_strcmp0 (response, "export") != 0)
+    return;
+
+  request = g_new0 (ExportRequest, 1);
+  request->format = fs_export_dialog_get_format (dialog);
+  request->kind = fs_export_dialog_get_kind (dialog);
+  fs_export_dialog_get_size (dialog, &request->width, &request->height, &request->scale);
+
+  name = fs_export_dialog_dup_file_name (dialog);
+  pattern = g_strdup_printf ("*.%s", fs_export_format_to_string (request->format));
+  native = new_chooser (self, _("Export Charts"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                        pattern, fs_export_format_to_string (request->format));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+  g_object_set_data_full (G_OBJECT (native), "request", request, g_free);
+  g_signal_connect_object (native, "response", G_CALLBACK (export_file_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+file_export_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FsWindow *self = FS_WINDOW (widget);
+  GtkWidget *dialog = fs_export_dialog_new (GTK_WINDOW (self));
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (export_dialog_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* The demo server */
@@ -265,7 +664,8 @@ start_demo_server (FsWindow *self)
 }
 
 /* FETCHSCOPE_STRATEGY=NAME, FETCHSCOPE_PRESET=NAME[:COUNT] and
- * FETCHSCOPE_CONCURRENCY=N, FETCHSCOPE_CPU_WORK=none|hash:N|puzzle preselect
+ * FETCHSCOPE_CONCURRENCY=N, FETCHSCOPE_CPU_WORK=none|hash:N|puzzle and
+ * FETCHSCOPE_COMPARE=VARIANT,… (e.g. loop,threads,threads+gil) preselect
  * what FETCHSCOPE_AUTOSTART=1 then runs:
  * aids for demos and screenshots. */
 static void
@@ -275,6 +675,7 @@ apply_environment (FsWindow *self)
   const char *preset_spec = g_getenv ("FETCHSCOPE_PRESET");
   const char *concurrency = g_getenv ("FETCHSCOPE_CONCURRENCY");
   const char *cpu_work = g_getenv ("FETCHSCOPE_CPU_WORK");
+  const char *compare = g_getenv ("FETCHSCOPE_COMPARE");
   guint64 n;
   FsStrategy strategy;
   FsCpuWork work;
@@ -300,6 +701,22 @@ apply_environment (FsWindow *self)
 
   if (cpu_work != NULL && fs_cpu_work_parse (cpu_work, &work, &rounds, NULL))
     fs_run_form_set_cpu_work (self->run_form, work, rounds);
+
+  if (compare != NULL)
+    {
+      g_auto(GStrv) names = g_strsplit (compare, ",", -1);
+      g_autoptr(GArray) variants = g_array_new (FALSE, FALSE, sizeof (FsVariant));
+
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          FsVariant variant;
+
+          if (fs_variant_parse (names[i], &variant, NULL))
+            g_array_append_val (variants, variant);
+        }
+      fs_run_form_set_compare (self->run_form, variants->len > 0,
+                               (FsVariant *) (gpointer) variants->data, variants->len);
+    }
 
   self->autostart = g_strcmp0 (g_getenv ("FETCHSCOPE_AUTOSTART"), "1") == 0;
 }
@@ -355,6 +772,12 @@ fs_window_dispose (GObject *object)
 {
   FsWindow *self = (FsWindow *) object;
 
+  if (self->session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      fs_compare_session_clear (self->session);
+    }
+
   if (self->controller != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->controller, self);
@@ -369,6 +792,7 @@ fs_window_dispose (GObject *object)
   g_clear_object (&self->demo_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FS_TYPE_WINDOW);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (fs_window_parent_class)->dispose (object);
 }
@@ -379,6 +803,8 @@ fs_window_finalize (GObject *object)
   FsWindow *self = (FsWindow *) object;
 
   g_clear_error (&self->demo_error);
+  g_clear_pointer (&self->urls_label, g_free);
+  g_clear_pointer (&self->opened_name, g_free);
 
   G_OBJECT_CLASS (fs_window_parent_class)->finalize (object);
 }
@@ -396,6 +822,7 @@ fs_window_class_init (FsWindowClass *klass)
   g_type_ensure (FS_TYPE_RUN_CONTROLLER);
   g_type_ensure (FS_TYPE_RUN_FORM);
   g_type_ensure (FS_TYPE_SUMMARY_VIEW);
+  g_type_ensure (FS_TYPE_COMPARE_TABLE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fetchscope/Fetchscope/fs-window.ui");
@@ -405,6 +832,7 @@ fs_window_class_init (FsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FsWindow, form_error_label);
   gtk_widget_class_bind_template_child (widget_class, FsWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, FsWindow, summary_view);
+  gtk_widget_class_bind_template_child (widget_class, FsWindow, compare_table);
   gtk_widget_class_bind_template_child (widget_class, FsWindow, latency_chart);
   gtk_widget_class_bind_template_child (widget_class, FsWindow, histogram_chart);
   gtk_widget_class_bind_template_child (widget_class, FsWindow, throughput_chart);
@@ -421,12 +849,18 @@ fs_window_class_init (FsWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "run.start", NULL, run_start_action);
   gtk_widget_class_install_action (widget_class, "run.stop", NULL, run_stop_action);
+  gtk_widget_class_install_action (widget_class, "file.open", NULL, file_open_action);
+  gtk_widget_class_install_action (widget_class, "file.save", NULL, file_save_action);
+  gtk_widget_class_install_action (widget_class, "file.export", NULL, file_export_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "run.start", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
                                        "run.start", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "run.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "file.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "file.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "file.export", NULL);
 }
 
 /* The latency charts' view: points or heatmap, linear or log scale. */
@@ -473,6 +907,13 @@ fs_window_init (FsWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   add_chart_actions (self);
+
+  self->session = fs_compare_session_new (self->controller);
+  fs_compare_table_set_session (self->compare_table, self->session);
+  for (guint kind = 0; kind < FS_N_CHARTS; kind++)
+    fs_chart_set_session (fs_window_get_chart (self, kind), self->session);
+  g_signal_connect_object (self->session, "changed", G_CALLBACK (session_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   if (DEVELOPMENT)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -608,6 +1049,19 @@ fs_window_get_chart (FsWindow    *self,
     default:
       g_return_val_if_reached (NULL);
     }
+}
+
+/**
+ * fs_window_get_session:
+ *
+ * Returns: (transfer none): the runs the window compares
+ */
+FsCompareSession *
+fs_window_get_session (FsWindow *self)
+{
+  g_return_val_if_fail (FS_IS_WINDOW (self), NULL);
+
+  return self->session;
 }
 
 /**

@@ -16,6 +16,8 @@
 
 #include "fs-application.h"
 #include "fs-chart.h"
+#include "fs-compare-session.h"
+#include "fs-export.h"
 #include "fs-run-controller.h"
 
 G_BEGIN_DECLS
@@ -36,5 +38,20 @@ gboolean         fs_window_select_strategy    (FsWindow      *self,
 FsChart         *fs_window_get_chart          (FsWindow      *self,
                                                FsChartKind    kind);
 const char      *fs_window_get_status         (FsWindow      *self);
+FsCompareSession *fs_window_get_session       (FsWindow      *self);
+gboolean         fs_window_save_runs          (FsWindow      *self,
+                                               const char    *path,
+                                               GError       **error);
+gboolean         fs_window_open_runs          (FsWindow      *self,
+                                               const char    *path,
+                                               GError       **error);
+gboolean         fs_window_export             (FsWindow      *self,
+                                               const char    *path,
+                                               FsExportFormat format,
+                                               guint          kind,
+                                               int            width,
+                                               int            height,
+                                               double         scale,
+                                               GError       **error);
 
 G_END_DECLS
