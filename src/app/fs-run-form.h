@@ -62,5 +62,7 @@ void         fs_run_form_set_concurrency  (FsRunForm          *self,
 void         fs_run_form_set_cpu_work     (FsRunForm          *self,
                                            FsCpuWork           work,
                                            guint               hash_rounds);
+void         fs_run_form_bind_settings    (FsRunForm          *self,
+                                           GSettings          *settings);
 
 G_END_DECLS
