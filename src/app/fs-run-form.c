@@ -316,7 +316,7 @@ update_form (FsRunForm *self)
   gtk_widget_set_visible (GTK_WIDGET (self->count_row), preset != NULL);
   if (preset != NULL)
     {
-      set_description (self->urls_group, preset->description);
+      set_description (self->urls_group, _(preset->description));
       if (self->demo_state == FS_DEMO_STARTING)
         {
           urls_subtitle = g_strdup (_("Starting the demo server…"));
@@ -749,7 +749,7 @@ populate_url_sets (FsRunForm *self)
       if (g_str_equal (presets[i].name, "mixed"))
         default_position = i;
       gtk_string_list_append (model, preset_label (presets[i].name));
-      g_ptr_array_add (descriptions, (gpointer) presets[i].description);
+      g_ptr_array_add (descriptions, (gpointer) _(presets[i].description));
     }
 
   gtk_string_list_append (model, _("URL file"));

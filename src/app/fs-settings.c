@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
 #include "fs-locate.h"
 #include "fs-settings.h"
 
@@ -28,6 +31,24 @@ lookup_schema (void)
   return g_settings_schema_source_lookup (own, FS_SETTINGS_SCHEMA_ID, FALSE);
 }
 
+/* dconf writes through the session bus; without one (a bare X server, a
+ * screenshot under Xvfb) every write fails and dconf reverts the key, so a
+ * bound widget jumps back. Then keep the settings in memory for this run. */
+static GSettingsBackend *
+usable_backend (void)
+{
+  GSettingsBackend *backend = g_settings_backend_get_default ();
+  g_autoptr(GDBusConnection) bus = NULL;
+
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (backend), "DConfSettingsBackend") ||
+      (bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL)) != NULL)
+    return backend;
+
+  g_message ("No session bus for dconf: settings are kept for this run only");
+  g_object_unref (backend);
+  return g_memory_settings_backend_new ();
+}
+
 /**
  * fs_settings_get:
  *
@@ -48,7 +69,11 @@ fs_settings_get (void)
 
       looked = TRUE;
       if (schema != NULL)
-        settings = g_settings_new_full (schema, NULL, NULL);
+        {
+          g_autoptr(GSettingsBackend) backend = usable_backend ();
+
+          settings = g_settings_new_full (schema, backend, NULL);
+        }
       else
         g_message ("The GSettings schema %s is not installed; settings will not be kept",
                    FS_SETTINGS_SCHEMA_ID);
