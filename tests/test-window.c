@@ -15,6 +15,7 @@
 #include "fs-compare-table.h"
 #include "fs-export-dialog.h"
 #include "fs-run-form.h"
+#include "fs-settings.h"
 #include "fs-window.h"
 
 /* Bounds on waiting, never expected durations. */
@@ -472,6 +473,72 @@ test_actions (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The memory backend starts every test program from the schema's
+ * defaults; this test puts them back for the tests after it. */
+static const char * const touched_keys[] = {
+  "strategy", "concurrency", "url-set", "url-count", "request-timeout", "max-body",
+  "latency-heatmap", "latency-log-scale", "window-width", "window-height",
+};
+
+static void
+test_settings (void)
+{
+  GSettings *settings = fs_settings_get ();
+  FsWindow *window;
+  FsRunController *controller;
+  const FsRunConfig *config;
+  FsSummary summary;
+  g_autofree char *strategy = NULL;
+  g_autofree char *url_set = NULL;
+  gboolean log_scale;
+
+  g_assert_nonnull (settings);
+
+  /* Restored on start: the last strategy, its settings and the URL set,
+   * and the preferences a run takes. */
+  g_settings_set_string (settings, "strategy", "threads");
+  g_settings_set_uint (settings, "concurrency", 7);
+  g_settings_set_string (settings, "url-set", "demo:regular");
+  g_settings_set_uint (settings, "url-count", 12);
+  g_settings_set_double (settings, "request-timeout", 12.5);
+  g_settings_set_uint64 (settings, "max-body", 4096);
+
+  window = new_window_with_demo ("0.01");
+  controller = fs_window_get_controller (window);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_null (fs_run_controller_get_error (controller));
+
+  config = fs_run_controller_get_config (controller);
+  g_assert_cmpint (config->strategy, ==, FS_STRATEGY_THREADS);
+  g_assert_cmpuint (config->concurrency, ==, 7);
+  g_assert_cmpuint (config->timeout_ms, ==, 12500);
+  g_assert_cmpuint (config->max_body_bytes, ==, 4096);
+  assert_conserved (controller, &summary);
+  g_assert_cmpuint (summary.total, ==, 12);
+
+  /* Kept as they change. */
+  g_assert_true (fs_window_select_strategy (window, FS_STRATEGY_SERIAL));
+  strategy = g_settings_get_string (settings, "strategy");
+  g_assert_cmpstr (strategy, ==, "serial");
+  g_assert_true (fs_window_select_preset (window, "cpu", 5));
+  url_set = g_settings_get_string (settings, "url-set");
+  g_assert_cmpstr (url_set, ==, "demo:cpu");
+  g_assert_cmpuint (g_settings_get_uint (settings, "url-count"), ==, 5);
+  /* The toggle flips the restored state, whatever earlier tests left. */
+  log_scale = g_settings_get_boolean (settings, "latency-log-scale");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "chart.log-scale", NULL));
+  g_assert_cmpint (g_settings_get_boolean (settings, "latency-log-scale"), ==, !log_scale);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (touched_keys); i++)
+    g_settings_reset (settings, touched_keys[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -499,6 +566,8 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Window/close-while-running", test_close_while_running);
   g_test_add_func ("/Fetchscope/Window/actions", test_actions);
   g_test_add_func ("/Fetchscope/Window/compare", test_compare);
+
+  g_test_add_func ("/Fetchscope/Window/settings", test_settings);
 
   ret = g_test_run ();
 

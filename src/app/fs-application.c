@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "fs-application.h"
+#include "fs-preferences-window.h"
+#include "fs-settings.h"
 #include "fs-window.h"
 
 struct _FsApplication
@@ -48,12 +50,15 @@ static void
 fs_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (fs_application_parent_class)->startup (app);
 
   apply_color_scheme_override ();
   gtk_window_set_default_icon_name ("io.github.fetchscope.Fetchscope");
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
 }
 
 static int
@@ -102,6 +107,19 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  FsApplication *self = user_data;
+  FsPreferencesWindow *window;
+
+  window = fs_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                      fs_settings_get ());
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -118,6 +136,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "preferences", preferences_action },
   { "quit", quit_action },
 };
 

@@ -66,10 +66,10 @@ fs_paste_check (const char  *text,
 
   if (n_bad > MAX_NAMED_PROBLEMS)
     g_string_append_printf (problems, g_dngettext (GETTEXT_PACKAGE,
-                                                   "and %" G_GUINT64_FORMAT " more line\n",
-                                                   "and %" G_GUINT64_FORMAT " more lines\n",
+                                                   "and %llu more line\n",
+                                                   "and %llu more lines\n",
                                                    n_bad - MAX_NAMED_PROBLEMS),
-                            n_bad - MAX_NAMED_PROBLEMS);
+                            (unsigned long long) (n_bad - MAX_NAMED_PROBLEMS));
 
   if (n_bad > 0)
     g_string_prepend (problems,
@@ -82,8 +82,8 @@ fs_paste_check (const char  *text,
   if (n_urls == 0 && n_bad == 0)
     *report = g_strdup (_("One http or https URL per line"));
   else if (n_bad == 0)
-    *report = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " URL",
-                                            "%" G_GUINT64_FORMAT " URLs", n_urls), n_urls);
+    *report = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu URL", "%llu URLs", n_urls),
+                               (unsigned long long) n_urls);
   else
     *report = g_string_free (g_steal_pointer (&problems), FALSE);
 

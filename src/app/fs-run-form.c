@@ -104,6 +104,7 @@ struct _FsRunForm
   guint64              pasted_count;
   char                *problem;         /* the first value that cannot be used */
   gboolean             ready;
+  GSettings           *settings;        /* keeps the URL set; NULL until bound */
 };
 
 G_DEFINE_FINAL_TYPE (FsRunForm, fs_run_form, ADW_TYPE_BIN)
@@ -117,6 +118,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void update_form (FsRunForm *self);
+static void save_url_set (FsRunForm *self);
 
 /* Positions in urls_row after the presets */
 static guint
@@ -382,7 +384,7 @@ update_form (FsRunForm *self)
   gtk_widget_set_visible (GTK_WIDGET (self->count_row), preset != NULL);
   if (preset != NULL)
     {
-      set_description (self->urls_group, preset->description);
+      set_description (self->urls_group, _(preset->description));
       if (self->demo_state == FS_DEMO_STARTING)
         {
           urls_subtitle = g_strdup (_("Starting the demo server…"));
@@ -395,8 +397,8 @@ update_form (FsRunForm *self)
           urls_ready = FALSE;
         }
 
-      count_subtitle = g_strdup_printf (_("URLs to fetch (default %" G_GUINT64_FORMAT ")"),
-                                        preset->default_count);
+      count_subtitle = g_strdup_printf (_("URLs to fetch (default %llu)"),
+                                        (unsigned long long) preset->default_count);
     }
   else if (urls_selected == urls_file_position (self))
     {
@@ -423,10 +425,10 @@ update_form (FsRunForm *self)
     {
       set_description (self->urls_group, _("Your own list, pasted"));
       if (self->pasted_urls != NULL && self->pasted_count > 0)
-        urls_subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " pasted URL",
-                                                      "%" G_GUINT64_FORMAT " pasted URLs",
+        urls_subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu pasted URL",
+                                                      "%llu pasted URLs",
                                                       self->pasted_count),
-                                         self->pasted_count);
+                                         (unsigned long long) self->pasted_count);
       else
         {
           urls_error = _("Nothing pasted yet");
@@ -505,6 +507,8 @@ update_form (FsRunForm *self)
   self->ready = self->problem == NULL && urls_ready;
 
   g_signal_emit (self, signals[CHANGED], 0);
+
+  save_url_set (self);
 }
 
 static void
@@ -599,8 +603,8 @@ fs_run_form_build_source (FsRunForm  *self,
       if (source == NULL)
         return NULL;
       *expected_total = count;
-      *label = g_strdup_printf (_("%s, %" G_GUINT64_FORMAT " URLs"),
-                                preset_label (preset->name), count);
+      *label = g_strdup_printf (_("%s, %llu URLs"),
+                                preset_label (preset->name), (unsigned long long) count);
     }
   else if (selected == urls_file_position (self) && self->url_file_path != NULL)
     {
@@ -845,7 +849,7 @@ populate_url_sets (FsRunForm *self)
       if (g_str_equal (presets[i].name, "mixed"))
         default_position = i;
       gtk_string_list_append (model, preset_label (presets[i].name));
-      g_ptr_array_add (descriptions, (gpointer) presets[i].description);
+      g_ptr_array_add (descriptions, (gpointer) _(presets[i].description));
     }
 
   gtk_string_list_append (model, _("URL file"));
@@ -873,6 +877,7 @@ fs_run_form_finalize (GObject *object)
   g_clear_pointer (&self->url_file_error, g_free);
   g_clear_pointer (&self->pasted_urls, g_free);
   g_clear_pointer (&self->problem, g_free);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (fs_run_form_parent_class)->finalize (object);
 }
@@ -1175,5 +1180,160 @@ fs_run_form_set_compare (FsRunForm       *self,
     }
 
   adw_expander_row_set_enable_expansion (self->compare_row, compare);
+  update_form (self);
+}
+
+/* Settings */
+
+static const char * const worker_mode_nicks[] = { "loop", "blocking", NULL };   /* by position */
+static const char * const cpu_work_nicks[] = { "none", "hash", "puzzle", NULL };  /* = FsCpuWork */
+
+static gboolean
+position_from_nick (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char * const *nicks = user_data;
+  const char *nick = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; nicks[i] != NULL; i++)
+    if (g_str_equal (nicks[i], nick))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static GVariant *
+nick_from_position (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  const char * const *nicks = user_data;
+  guint position = g_value_get_uint (value);
+
+  for (guint i = 0; nicks[i] != NULL; i++)
+    if (i == position)
+      return g_variant_new_string (nicks[i]);
+
+  return NULL;
+}
+
+static gboolean
+position_from_strategy (GValue   *value,
+                        GVariant *variant,
+                        gpointer  user_data)
+{
+  FsRunForm *self = user_data;
+  FsStrategy strategy;
+
+  if (!fs_strategy_from_string (g_variant_get_string (variant, NULL), &strategy))
+    return FALSE;
+
+  for (guint i = 0; i < self->strategies->len; i++)
+    if (g_array_index (self->strategies, FsStrategy, i) == strategy)
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static GVariant *
+strategy_from_position (const GValue       *value,
+                        const GVariantType *expected_type,
+                        gpointer            user_data)
+{
+  FsRunForm *self = user_data;
+  guint position = g_value_get_uint (value);
+
+  if (position >= self->strategies->len)
+    return NULL;
+
+  return g_variant_new_string (fs_strategy_to_string (g_array_index (self->strategies,
+                                                                     FsStrategy, position)));
+}
+
+/* The URL set is a choice among presets, a file and pasted text, so it is
+ * kept by hand: demo:NAME with its count, or the file's path. Pasted URLs
+ * are not kept. */
+static void
+save_url_set (FsRunForm *self)
+{
+  const FsUrlPreset *preset = selected_preset (self);
+  guint selected = adw_combo_row_get_selected (self->urls_row);
+  g_autofree char *spec = NULL;
+
+  if (self->settings == NULL)
+    return;
+
+  if (preset != NULL)
+    {
+      spec = g_strconcat ("demo:", preset->name, NULL);
+      g_settings_set_uint (self->settings, "url-count",
+                           (guint) gtk_spin_button_get_value (self->count_spin));
+    }
+  else if (selected == urls_file_position (self) && self->url_file_path != NULL)
+    spec = g_strdup (self->url_file_path);
+  else
+    return;
+
+  g_settings_set_string (self->settings, "url-set", spec);
+}
+
+/**
+ * fs_run_form_bind_settings:
+ *
+ * Restores the last strategy, its settings and the URL set from @settings,
+ * and keeps them there as they change.
+ */
+void
+fs_run_form_bind_settings (FsRunForm *self,
+                           GSettings *settings)
+{
+  const struct { const char *key; gpointer widget; const char *property; } plain[] = {
+    { "concurrency", self->concurrency_spin, "value" },
+    { "workers", self->workers_spin, "value" },
+    { "hash-rounds", self->rounds_spin, "value" },
+    { "gil", self->gil_switch, "active" },
+    { "switch-interval", self->interval_spin, "value" },
+    { "request-timeout", self->timeout_spin, "value" },
+  };
+  g_autofree char *url_set = NULL;
+  guint count;
+
+  g_return_if_fail (FS_IS_RUN_FORM (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (self->settings == NULL);
+
+  url_set = g_settings_get_string (settings, "url-set");
+  count = g_settings_get_uint (settings, "url-count");
+  if (g_str_has_prefix (url_set, "demo:"))
+    fs_run_form_select_preset (self, url_set + strlen ("demo:"), count);
+  else if (g_path_is_absolute (url_set) && g_file_test (url_set, G_FILE_TEST_IS_REGULAR))
+    {
+      g_free (self->url_file_path);
+      self->url_file_path = g_steal_pointer (&url_set);
+      adw_combo_row_set_selected (self->urls_row, urls_file_position (self));
+    }
+
+  g_settings_bind_with_mapping (settings, "strategy", self->strategy_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, position_from_strategy,
+                                strategy_from_position, self, NULL);
+  g_settings_bind_with_mapping (settings, "worker-mode", self->worker_mode_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, position_from_nick, nick_from_position,
+                                (gpointer) worker_mode_nicks, NULL);
+  g_settings_bind_with_mapping (settings, "cpu-work", self->cpu_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, position_from_nick, nick_from_position,
+                                (gpointer) cpu_work_nicks, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+    g_settings_bind (settings, plain[i].key, plain[i].widget, plain[i].property,
+                     G_SETTINGS_BIND_DEFAULT);
+
+  /* From here on, every change of the URL set is kept. */
+  self->settings = g_object_ref (settings);
   update_form (self);
 }

@@ -63,6 +63,8 @@ void         fs_run_form_set_concurrency  (FsRunForm          *self,
 void         fs_run_form_set_cpu_work     (FsRunForm          *self,
                                            FsCpuWork           work,
                                            guint               hash_rounds);
+void         fs_run_form_bind_settings    (FsRunForm          *self,
+                                           GSettings          *settings);
 
 GArray      *fs_run_form_dup_variants     (FsRunForm          *self);
 void         fs_run_form_set_compare      (FsRunForm          *self,

@@ -150,7 +150,7 @@ update_progress (FsSummaryView   *self,
     }
   else
     {
-      progress = g_strdup_printf (_("%" G_GUINT64_FORMAT " / ?"), s->total);
+      progress = g_strdup_printf (_("%llu / ?"), (unsigned long long) s->total);
       if (fs_run_controller_get_running (self->controller))
         gtk_progress_bar_pulse (self->progress_bar);
       else
@@ -224,15 +224,15 @@ describe_problems (FsSummaryView *self,
 
       g_string_append (text, text->len ? "\n" : "");
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%" G_GUINT64_FORMAT " line was skipped",
-                                                 "%" G_GUINT64_FORMAT " lines were skipped",
-                                                 n_bad), n_bad);
+                                                 "%llu line was skipped",
+                                                 "%llu lines were skipped",
+                                                 n_bad), (unsigned long long) n_bad);
       for (guint i = 0; diagnostics != NULL && i < MIN (diagnostics->len, 3); i++)
         {
           FsUrlDiagnostic *d = g_ptr_array_index (diagnostics, i);
 
-          g_string_append_printf (text, _("; line %" G_GUINT64_FORMAT ": %s"),
-                                  d->line, d->message);
+          g_string_append_printf (text, _("; line %llu: %s"),
+                                  (unsigned long long) d->line, d->message);
         }
     }
 

@@ -13,6 +13,7 @@
 #include "fs-demo-process.h"
 #include "fs-export-dialog.h"
 #include "fs-run-form.h"
+#include "fs-settings.h"
 #include "fs-summary-view.h"
 #include "fs-window.h"
 
@@ -173,7 +174,11 @@ run_start_action (GtkWidget  *widget,
   g_autofree char *description = NULL;
   guint64 expected_total = 0;
 
-  if (!(config = fs_run_form_build_config (self->run_form, &error)))
+  if ((config = fs_run_form_build_config (self->run_form, &error)) != NULL &&
+      fs_settings_get () != NULL)
+    config->max_body_bytes = g_settings_get_uint64 (fs_settings_get (), "max-body");
+
+  if (config == NULL)
     {
       start_failed (self, error);
       return;
@@ -629,16 +634,18 @@ demo_started_cb (GObject      *object,
 }
 
 /* FETCHSCOPE_DEMO_TIME_SCALE shrinks the demo server's delays: a testing
- * aid, so a test's run takes a second rather than a minute. */
+ * aid, so a test's run takes a second rather than a minute. Otherwise the
+ * preference says. */
 static double
-demo_time_scale_from_env (void)
+demo_time_scale (void)
 {
   const char *text = g_getenv ("FETCHSCOPE_DEMO_TIME_SCALE");
+  GSettings *settings = fs_settings_get ();
   char *end = NULL;
   double scale;
 
   if (text == NULL || *text == '\0')
-    return 1.0;
+    return settings != NULL ? g_settings_get_double (settings, "demo-time-scale") : 1.0;
 
   scale = g_ascii_strtod (text, &end);
   if (end == text || *end != '\0' || !(scale >= 0.0001 && scale <= 100))
@@ -653,7 +660,7 @@ demo_time_scale_from_env (void)
 static void
 start_demo_server (FsWindow *self)
 {
-  self->demo_time_scale = demo_time_scale_from_env ();
+  self->demo_time_scale = demo_time_scale ();
   self->demo = fs_demo_process_new (self->demo_time_scale, DEMO_SEED);
   self->demo_cancellable = g_cancellable_new ();
   self->demo_state = FS_DEMO_STARTING;
@@ -871,11 +878,19 @@ latency_view_changed_cb (GSimpleAction *action,
 {
   FsWindow *self = user_data;
 
+  GSettings *settings = fs_settings_get ();
+  const char *name = g_action_get_name (G_ACTION (action));
+
   g_simple_action_set_state (action, state);
-  if (g_str_equal (g_action_get_name (G_ACTION (action)), "heatmap"))
+  if (g_str_equal (name, "heatmap"))
     self->latency_heatmap = g_variant_get_boolean (state);
   else
     self->latency_log_scale = g_variant_get_boolean (state);
+
+  if (settings != NULL)
+    g_settings_set_boolean (settings, g_str_equal (name, "heatmap") ? "latency-heatmap"
+                                                                    : "latency-log-scale",
+                            g_variant_get_boolean (state));
 
   fs_chart_set_latency_view (self->latency_chart, self->latency_heatmap, self->latency_log_scale);
   fs_chart_set_latency_view (self->histogram_chart, FALSE, self->latency_log_scale);
@@ -886,6 +901,8 @@ add_chart_actions (FsWindow *self)
 {
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
   const char *names[] = { "heatmap", "log-scale" };
+  const char *keys[] = { "latency-heatmap", "latency-log-scale" };
+  GSettings *settings = fs_settings_get ();
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -895,6 +912,9 @@ add_chart_actions (FsWindow *self)
       g_signal_connect_object (action, "change-state", G_CALLBACK (latency_view_changed_cb),
                                self, 0);
       g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+      /* The last view, restored through the same path a menu click takes. */
+      if (settings != NULL && g_settings_get_boolean (settings, keys[i]))
+        g_action_change_state (G_ACTION (action), g_variant_new_boolean (TRUE));
     }
 
   gtk_widget_insert_action_group (GTK_WIDGET (self), "chart", G_ACTION_GROUP (group));
@@ -927,6 +947,16 @@ fs_window_init (FsWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->controller, "updated", G_CALLBACK (run_updated_cb),
                            self, G_CONNECT_SWAPPED);
+
+  if (fs_settings_get () != NULL)
+    {
+      GSettings *settings = fs_settings_get ();
+
+      g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+      fs_run_form_bind_settings (self->run_form, settings);
+    }
 
   apply_environment (self);
   start_demo_server (self);

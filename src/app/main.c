@@ -6,9 +6,8 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "fs-application.h"
+#include "fs-i18n.h"
 
 int
 main (int   argc,
@@ -16,9 +15,7 @@ main (int   argc,
 {
   g_autoptr(FsApplication) app = NULL;
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  fs_i18n_init ();
 
   app = fs_application_new ();
 

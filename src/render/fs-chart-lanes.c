@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fs-chart-render-private.h"
+#include "fs-i18n.h"
 
 /* Swimlane and CPU rows: the least height that still reads as a row, the
  * most that still looks like a row rather than a bar chart, and the height
@@ -73,9 +74,9 @@ lane_label (const FsLane *lane,
             gsize         size)
 {
   if (lane->pid != app)
-    g_snprintf (buf, size, is_loop ? "worker %u · loop" : "worker %u", lane->index);
+    g_snprintf (buf, size, is_loop ? _("worker %u · loop") : _("worker %u"), lane->index);
   else
-    g_snprintf (buf, size, is_loop ? "loop %u" : "thread %u", lane->index);
+    g_snprintf (buf, size, is_loop ? _("loop %u") : _("thread %u"), lane->index);
 }
 
 /* The app's loops, then its threads, then the workers, each by index. */
@@ -148,9 +149,9 @@ _fs_chart_render_cpu (FsChartContext *c)
   FsAggregator *aggregator = c->aggregator;
   guint n_lanes = fs_aggregator_get_n_lanes (aggregator);
   FsChartLegendItem legend[3] = {
-    { "CPU", &palette->phase[FS_PHASE_CPU], FS_CHART_MARK_BOX },
-    { "GIL wait", &palette->phase[FS_PHASE_GIL], FS_CHART_MARK_BOX },
-    { "transfers", &palette->phase[FS_PHASE_WAITING], FS_CHART_MARK_BOX },
+    { N_("CPU"), &palette->phase[FS_PHASE_CPU], FS_CHART_MARK_BOX },
+    { N_("GIL wait"), &palette->phase[FS_PHASE_GIL], FS_CHART_MARK_BOX },
+    { N_("transfers"), &palette->phase[FS_PHASE_WAITING], FS_CHART_MARK_BOX },
   };
   const FsColor *colors[3] = {
     &palette->phase[FS_PHASE_CPU], &palette->phase[FS_PHASE_GIL], &palette->phase[FS_PHASE_WAITING],
@@ -171,7 +172,7 @@ _fs_chart_render_cpu (FsChartContext *c)
   LabelSpacer spacer = { 0 };
 
   fs_aggregator_get_summary (aggregator, &summary);
-  _fs_chart_draw_header (c, "share of wall time", legend, G_N_ELEMENTS (legend));
+  _fs_chart_draw_header (c, _("share of wall time"), legend, G_N_ELEMENTS (legend));
   wall_us = summary.wall_s * G_USEC_PER_SEC;
   if (n_lanes == 0 || !(wall_us > 0))
     {
@@ -214,7 +215,7 @@ _fs_chart_render_cpu (FsChartContext *c)
   label_w = MIN (label_w, c->width * 0.3);
   if (values)
     {
-      _fs_chart_measure (c, "busy 100 % · CPU 100 % · GIL 100 %", FALSE, &value_w, NULL);
+      _fs_chart_measure (c, _("busy 100 % · CPU 100 % · GIL 100 %"), FALSE, &value_w, NULL);
       value_w += 8;
     }
 
@@ -300,10 +301,10 @@ _fs_chart_render_cpu (FsChartContext *c)
           double busy = share[0] + share[1] + share[2];
 
           if (share[1] >= 0.005)
-            g_snprintf (text, sizeof text, "busy %.0f %% · CPU %.0f %% · GIL %.0f %%",
+            g_snprintf (text, sizeof text, _("busy %.0f %% · CPU %.0f %% · GIL %.0f %%"),
                         busy * 100, share[0] * 100, share[1] * 100);
           else
-            g_snprintf (text, sizeof text, "busy %.0f %% · CPU %.0f %%", busy * 100,
+            g_snprintf (text, sizeof text, _("busy %.0f %% · CPU %.0f %%"), busy * 100,
                         share[0] * 100);
           _fs_chart_draw_text (c, text, c->x + c->w + 8, y + row_h / 2, 0, 0.5, &palette->dim,
                                FALSE);
@@ -408,9 +409,9 @@ swimlane_row_label (const FsSwimlaneRow *row,
                     gsize                size)
 {
   if (row->folded)
-    g_snprintf (buf, size, "more lanes");
+    g_snprintf (buf, size, _("more lanes"));
   else if (row->parent_row != G_MAXUINT)
-    g_snprintf (buf, size, "slot %u", row->lane.slot);
+    g_snprintf (buf, size, _("slot %u"), row->lane.slot);
   else
     lane_label (&row->lane, row->is_loop, app, buf, size);
 }
@@ -762,7 +763,7 @@ swimlane_legend (FsChartContext    *c,
                  FsChartLegendItem  legend[FS_N_PHASES + 1])
 {
   static const char * const labels[FS_N_PHASES] = {
-    "connecting", "waiting", "receiving", "CPU", "GIL wait",
+    N_("connecting"), N_("waiting"), N_("receiving"), N_("CPU"), N_("GIL wait"),
   };
 
   for (guint p = 0; p < FS_N_PHASES; p++)
@@ -771,7 +772,7 @@ swimlane_legend (FsChartContext    *c,
       legend[p].color = &c->palette->phase[p];
       legend[p].mark = FS_CHART_MARK_BOX;
     }
-  g_strlcpy (legend[FS_N_PHASES].label, "idle", sizeof legend[FS_N_PHASES].label);
+  g_strlcpy (legend[FS_N_PHASES].label, N_("idle"), sizeof legend[FS_N_PHASES].label);
   legend[FS_N_PHASES].color = &c->palette->idle;
   legend[FS_N_PHASES].mark = FS_CHART_MARK_BOX;
 }
@@ -840,9 +841,9 @@ _fs_chart_compare_cpu (FsChartContext *c)
 {
   const FsChartPalette *palette = c->palette;
   FsChartLegendItem legend[3] = {
-    { "CPU", &palette->phase[FS_PHASE_CPU], FS_CHART_MARK_BOX },
-    { "GIL wait", &palette->phase[FS_PHASE_GIL], FS_CHART_MARK_BOX },
-    { "transfers", &palette->phase[FS_PHASE_WAITING], FS_CHART_MARK_BOX },
+    { N_("CPU"), &palette->phase[FS_PHASE_CPU], FS_CHART_MARK_BOX },
+    { N_("GIL wait"), &palette->phase[FS_PHASE_GIL], FS_CHART_MARK_BOX },
+    { N_("transfers"), &palette->phase[FS_PHASE_WAITING], FS_CHART_MARK_BOX },
   };
   const FsColor *colors[3] = {
     &palette->phase[FS_PHASE_CPU], &palette->phase[FS_PHASE_GIL], &palette->phase[FS_PHASE_WAITING],

@@ -63,7 +63,7 @@ typedef enum
 
 typedef struct
 {
-  char           label[FS_CHART_LABEL_LEN];
+  char           label[FS_CHART_LABEL_LEN];   /* an N_() msgid, translated when drawn */
   const FsColor *color;
   FsChartLegendMark     mark;
 } FsChartLegendItem;

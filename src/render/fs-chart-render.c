@@ -10,6 +10,7 @@
 
 #include "fs-chart-render-private.h"
 #include "fs-export.h"
+#include "fs-i18n.h"
 
 #define FONT_PX  11.0
 #define TITLE_PX 13.0
@@ -19,8 +20,8 @@ static const char * const kind_names[FS_N_CHARTS] = {
 };
 
 static const char * const kind_titles[FS_N_CHARTS] = {
-  "Latency over time", "Latency histogram", "Throughput", "In flight", "Memory",
-  "CPU per lane", "Swimlanes",
+  N_("Latency over time"), N_("Latency histogram"), N_("Throughput"), N_("In flight"),
+  N_("Memory"), N_("CPU per lane"), N_("Swimlanes"),
 };
 
 const char *
@@ -36,7 +37,7 @@ fs_chart_kind_title (FsChartKind kind)
 {
   g_return_val_if_fail (kind < FS_N_CHARTS, "Unknown");
 
-  return kind_titles[kind];
+  return _(kind_titles[kind]);
 }
 
 gboolean
@@ -357,7 +358,7 @@ legend_item_width (FsChartContext          *c,
 {
   double w;
 
-  _fs_chart_measure (c, item->label, FALSE, &w, NULL);
+  _fs_chart_measure (c, _(item->label), FALSE, &w, NULL);
 
   return 14 + 5 + w;
 }
@@ -393,7 +394,7 @@ draw_legend_item (FsChartContext          *c,
       g_assert_not_reached ();
     }
 
-  _fs_chart_draw_text (c, item->label, x + 19, y, 0, 0, &c->palette->foreground, FALSE);
+  _fs_chart_draw_text (c, _(item->label), x + 19, y, 0, 0, &c->palette->foreground, FALSE);
 }
 
 /* The title, a dim note after it (a unit, a row range), and the legend:
@@ -651,7 +652,7 @@ _fs_chart_draw_no_data (FsChartContext *c)
       cairo_stroke (cr);
     }
 
-  _fs_chart_draw_text (c, "No data yet", c->width / 2, y + MAX (h, 0) / 2, 0.5, 0.5,
+  _fs_chart_draw_text (c, _("No data yet"), c->width / 2, y + MAX (h, 0) / 2, 0.5, 0.5,
                        &c->palette->dim, FALSE);
 }
 

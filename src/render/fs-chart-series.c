@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fs-chart-render-private.h"
+#include "fs-i18n.h"
 
 /* Latency over time */
 
@@ -229,9 +230,9 @@ _fs_chart_render_latency (FsChartContext *c)
 
   if (!heatmap)
     {
-      legend[n_legend++] = (FsChartLegendItem) { "max", &palette->series[FS_SERIES_MAX],
+      legend[n_legend++] = (FsChartLegendItem) { N_("max"), &palette->series[FS_SERIES_MAX],
                                                  FS_CHART_MARK_DOT };
-      legend[n_legend++] = (FsChartLegendItem) { "mean", &palette->series[FS_SERIES_MEAN],
+      legend[n_legend++] = (FsChartLegendItem) { N_("mean"), &palette->series[FS_SERIES_MEAN],
                                                  FS_CHART_MARK_DOT };
     }
   legend[n_legend++] = (FsChartLegendItem) { "p50", &palette->series[FS_SERIES_P50],
@@ -365,15 +366,15 @@ _fs_chart_render_throughput (FsChartContext *c)
   g_autofree double *ok = NULL;
   g_autofree double *ok_or_cancelled = NULL;
   FsChartLegendItem legend[3] = {
-    { "ok", &palette->outcome[FS_OUTCOME_OK], FS_CHART_MARK_BOX },
-    { "errors", &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR], FS_CHART_MARK_BOX },
-    { "cancelled", &palette->outcome[FS_OUTCOME_CANCELLED], FS_CHART_MARK_BOX },
+    { N_("ok"), &palette->outcome[FS_OUTCOME_OK], FS_CHART_MARK_BOX },
+    { N_("errors"), &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR], FS_CHART_MARK_BOX },
+    { N_("cancelled"), &palette->outcome[FS_OUTCOME_CANCELLED], FS_CHART_MARK_BOX },
   };
   FsSummary summary;
   double hi = 0;
 
   fs_aggregator_get_summary (c->aggregator, &summary);
-  _fs_chart_draw_header (c, "requests/s", legend,
+  _fs_chart_draw_header (c, _("requests/s"), legend,
                          summary.outcomes[FS_OUTCOME_CANCELLED] > 0 ? 3 : 2);
   if (summary.total == 0)
     {
@@ -458,7 +459,7 @@ _fs_chart_render_in_flight (FsChartContext *c)
   guint last;
 
   fs_aggregator_get_summary (c->aggregator, &summary);
-  _fs_chart_draw_header (c, "requests", NULL, 0);
+  _fs_chart_draw_header (c, _("requests"), NULL, 0);
   if (summary.started == 0 || !_fs_chart_visible_buckets (c, &first, &last))
     {
       _fs_chart_draw_no_data (c);
@@ -542,11 +543,11 @@ _fs_chart_render_memory (FsChartContext *c)
       legend[p].color = &palette->cycle[p % FS_CHART_N_SERIES_COLORS];
       legend[p].mark = FS_CHART_MARK_BOX;
       if (p == 0)
-        g_strlcpy (legend[p].label, "app", sizeof legend[p].label);
+        g_strlcpy (legend[p].label, N_("app"), sizeof legend[p].label);
       else if (pid == 0)
-        g_strlcpy (legend[p].label, "other workers", sizeof legend[p].label);
+        g_strlcpy (legend[p].label, N_("other workers"), sizeof legend[p].label);
       else
-        g_snprintf (legend[p].label, sizeof legend[p].label, "worker %d", (int) pid);
+        g_snprintf (legend[p].label, sizeof legend[p].label, _("worker %d"), (int) pid);
     }
   _fs_chart_draw_header (c, "RSS", legend, n_processes);
 
@@ -632,7 +633,7 @@ _fs_chart_render_histogram (FsChartContext *c)
   double hi = 0;
   FsColor bar;
 
-  _fs_chart_draw_header (c, "requests", legend, G_N_ELEMENTS (legend));
+  _fs_chart_draw_header (c, _("requests"), legend, G_N_ELEMENTS (legend));
   if (fs_histogram_get_count (histogram) == 0)
     {
       _fs_chart_draw_no_data (c);
