@@ -1164,6 +1164,20 @@ test_usage_errors (Fixture       *f,
       "CPU work must be" },
     { { "run", "--strategy", "", "--urls", "demo:mixed", "--json", "@JSON@" },
       "unknown strategy" },
+    { { "run", "--urls", "demo:mixed", "--png", "@JSON@", "--chart", "pie" }, "unknown chart" },
+    { { "run", "--urls", "demo:mixed", "--chart", "latency", "--json", "@JSON@" },
+      "need --png, --svg or --pdf" },
+    { { "run", "--urls", "demo:mixed", "--png", "@JSON@", "--width", "10" },
+      "--width must be a whole number" },
+    { { "compare", "--urls", "demo:mixed", "--svg", "@JSON@", "--height", "abc" },
+      "--height must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--pdf", "@JSON@", "--scale", "0" },
+      "--scale must be a number" },
+    { { "run", "--urls", "demo:mixed", "--png", "@JSON@", "--width", "16000", "--scale", "4" },
+      "pixels a side" },
+    { { "render" }, "render needs a saved run" },
+    { { "render", "@JSON@" }, "render needs --png, --svg or --pdf" },
+    { { "render", "@JSON@", "--png", "@JSON@", "--chart", "pie" }, "unknown chart" },
   };
   g_autofree char *json_path = tmp_path (f, "summary.json");
 
@@ -1415,6 +1429,9 @@ test_help (Fixture       *f,
     assert_contains (r.out, "--urls");
     assert_contains (r.out, "--json");
     assert_contains (r.out, "--csv");
+    assert_contains (r.out, "--png");
+    assert_contains (r.out, "--chart");
+    assert_contains (r.out, "--save");
     assert_contains (r.out, "demo:");
     assert_contains (r.out, "\n  mixed ");
     assert_contains (r.out, "\n  ping ");
@@ -1428,6 +1445,7 @@ test_help (Fixture       *f,
     assert_contains (r.out, "Usage:");
     assert_contains (r.out, "run");
     assert_contains (r.out, "serve");
+    assert_contains (r.out, "render");
   }
 
   {
@@ -1596,6 +1614,164 @@ test_outputs_atomic_umask (Fixture       *f,
 }
 
 static void
+assert_png (const char *path,
+            guint32     width,
+            guint32     height)
+{
+  const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 33);
+  g_assert_cmpmem (contents, 8, signature, 8);
+  /* IHDR: width and height, big-endian, right after the chunk's header. */
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (gpointer) (contents + 16)), ==, width);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (gpointer) (contents + 20)), ==, height);
+}
+
+static gboolean
+same_file (const char *a,
+           const char *b)
+{
+  g_autofree char *ca = NULL;
+  g_autofree char *cb = NULL;
+  gsize la, lb;
+
+  g_assert_true (g_file_get_contents (a, &ca, &la, NULL));
+  g_assert_true (g_file_get_contents (b, &cb, &lb, NULL));
+
+  return la == lb && memcmp (ca, cb, la) == 0;
+}
+
+/* run draws the dashboard in three formats and saves the run; render
+ * draws the saved run again, the same pixels, without a server. */
+static void
+test_export_and_render (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *png = tmp_path (f, "run.png");
+  g_autofree char *svg = tmp_path (f, "run.svg");
+  g_autofree char *pdf = tmp_path (f, "run.pdf");
+  g_autofree char *saved = tmp_path (f, "run.fetchscope.gz");
+  g_autofree char *again = tmp_path (f, "again.png");
+  g_autofree char *chart = tmp_path (f, "chart.png");
+  const char * const run_args[] = {
+    "run", "--strategy", "threads", "--urls", "demo:cpu", "--count", "12", "--cpu-work",
+    "puzzle", "--demo-time-scale", TIME_SCALE, "--png", png, "--svg", svg, "--pdf", pdf,
+    "--save", saved, NULL
+  };
+  const char * const render_args[] = { "render", saved, "--png", again, NULL };
+  const char * const chart_args[] = {
+    "render", saved, "--png", chart, "--chart", "latency", "--width", "500", "--height", "300",
+    "--scale", "2", "-q", NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  {
+    g_auto(CliResult) r = { 0 };
+    g_autofree char *text = NULL;
+
+    run_cli (f, run_args, &r);
+    g_assert_cmpint (r.status, ==, 0);
+    assert_contains (r.err, "wrote ");
+    assert_contains (r.err, "saved ");
+    assert_png (png, 1600, 1200);
+    g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+    assert_contains (text, "<svg");
+    assert_contains (text, "<desc>Fetchscope " PACKAGE_VERSION " · threads · demo:cpu · 12 requests");
+    g_clear_pointer (&text, g_free);
+    g_assert_true (g_file_get_contents (pdf, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "%PDF-"));
+  }
+
+  {
+    g_auto(CliResult) r = { 0 };
+
+    run_cli (f, render_args, &r);
+    g_assert_cmpint (r.status, ==, 0);
+    assert_contains (r.out, "threads ");
+    assert_contains (r.out, "demo:cpu, 12 requests");
+    assert_png (again, 1600, 1200);
+    g_assert_true (same_file (png, again));
+  }
+
+  {
+    g_auto(CliResult) r = { 0 };
+
+    run_cli (f, chart_args, &r);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    assert_png (chart, 1000, 600);
+  }
+}
+
+/* compare overlays its runs on one chart; the saved comparison draws the
+ * same chart again. */
+static void
+test_compare_export (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *png = tmp_path (f, "compare.png");
+  g_autofree char *saved = tmp_path (f, "compare.fetchscope");
+  g_autofree char *again = tmp_path (f, "again.png");
+  const char * const args[] = {
+    "compare", "--strategies", "loop,threads", "--urls", "demo:cpu", "--count", "8",
+    "--cpu-work", "puzzle", "--demo-time-scale", TIME_SCALE, "--png", png, "--chart",
+    "throughput", "--dark", "--save", saved, "-q", NULL
+  };
+  const char * const render_args[] = {
+    "render", saved, "--png", again, "--chart", "throughput", "--dark", "-q", NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  {
+    g_auto(CliResult) r = { 0 };
+
+    run_cli (f, args, &r);
+    g_assert_cmpint (r.status, ==, 0);
+    assert_png (png, 960, 560);
+  }
+
+  {
+    g_auto(CliResult) r = { 0 };
+
+    run_cli (f, render_args, &r);
+    g_assert_cmpint (r.status, ==, 0);
+    assert_contains (r.out, "loop ");
+    assert_contains (r.out, "threads ");
+    g_assert_true (same_file (png, again));
+  }
+}
+
+/* A damaged saved run: exit 1, a message naming it, no image. */
+static void
+test_render_damaged (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *saved = tmp_path (f, "damaged.fetchscope");
+  g_autofree char *png = tmp_path (f, "out.png");
+  const char * const args[] = { "render", saved, "--png", png, NULL };
+  g_auto(CliResult) r = { 0 };
+
+  if (!require_cli ())
+    return;
+
+  g_assert_true (g_file_set_contents (saved, "{\"format\": \"fetchscope-saved-run\", \"vers",
+                                      -1, NULL));
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 1);
+  assert_contains (r.err, saved);
+  assert_contains (r.err, "cut short");
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_dir_entries (f->tmpdir), ==, 1);
+}
+
+static void
 add_test (const char    *path,
           gconstpointer  data,
           void         (*func) (Fixture *, gconstpointer))
@@ -1632,6 +1808,9 @@ main (int   argc,
   add_test ("/Fetchscope/Cli/serve", NULL, test_serve);
   add_test ("/Fetchscope/Cli/help", NULL, test_help);
   add_test ("/Fetchscope/Cli/unwritable-json", NULL, test_unwritable_json);
+  add_test ("/Fetchscope/Cli/export-and-render", NULL, test_export_and_render);
+  add_test ("/Fetchscope/Cli/compare-export", NULL, test_compare_export);
+  add_test ("/Fetchscope/Cli/render-damaged", NULL, test_render_damaged);
 
   return g_test_run ();
 }
