@@ -253,6 +253,18 @@ check_run (FsTestCollector *c,
 }
 
 static void
+run_and_check (const FsTestRunSpec *spec,
+               GPtrArray           *paths)
+{
+  g_autoptr(FsTestCollector) c = run_paths (spec, paths);
+
+  check_run (c, paths);
+  g_clear_pointer (&c, fs_test_collector_free);
+
+  assert_fds_back_to_baseline ();
+}
+
+static void
 test_paths_covered (void)
 {
   const FsFaultPath *paths;
@@ -271,18 +283,13 @@ test_each_fault (gconstpointer data)
   FsTestRunSpec spec = FS_TEST_VARIANT_SPEC (variant, .timeout_ms = TIMEOUT_MS,
                                              .max_body_bytes = BODY_CAP);
   g_autoptr(GPtrArray) paths = g_ptr_array_new ();
-  g_autoptr(FsTestCollector) c = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (expectations); i++)
     g_ptr_array_add (paths, (gpointer) expectations[i].path);
   /* Every fault at once, so the stalls overlap. */
   spec.concurrency = paths->len;
 
-  c = run_paths (&spec, paths);
-  check_run (c, paths);
-  g_clear_pointer (&c, fs_test_collector_free);
-
-  assert_fds_back_to_baseline ();
+  run_and_check (&spec, paths);
 }
 
 /* Many of every fault, shuffled, on fewer slots than jobs, so the faults
@@ -295,7 +302,6 @@ test_mixed (gconstpointer data)
                                              .max_body_bytes = BODY_CAP, .concurrency = 8);
   g_autoptr(GRand) rand = g_rand_new_with_seed (8);
   g_autoptr(GPtrArray) paths = g_ptr_array_new ();
-  g_autoptr(FsTestCollector) c = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (expectations); i++)
     {
@@ -314,11 +320,7 @@ test_mixed (gconstpointer data)
       paths->pdata[j] = tmp;
     }
 
-  c = run_paths (&spec, paths);
-  check_run (c, paths);
-  g_clear_pointer (&c, fs_test_collector_free);
-
-  assert_fds_back_to_baseline ();
+  run_and_check (&spec, paths);
 }
 
 /* Cancel a run while transfers hang on the server, start the next: 100

@@ -16,7 +16,7 @@
 #include <gio/gunixinputstream.h>
 
 #include "fs-error.h"
-#include "fs-url-source.h"
+#include "fs-url-source-private.h"
 
 #define BASE_URL "http://127.0.0.1:4321"
 
@@ -705,6 +705,63 @@ test_million_lines (void)
   g_assert_cmpuint (((FsUrlDiagnostic *) g_ptr_array_index (diagnostics, 0))->line, ==, 1000);
 }
 
+/* The fuzzer's entry point parses like the reader thread does, however
+ * the input is split into reads. */
+static void
+test_parse_buffer_chunks (void)
+{
+  static const char contents[] =
+    "\xef\xbb\xbfhttp://example.com/1 regular\r\n"
+    "# comment\n"
+    "ftp://example.com/\n"
+    "   http://example.com/2#top   # comment\n"
+    "http://exa\0mple.com/\n"
+    "http://example.com/\xff\n"
+    "http://example.com/3 a b\n"
+    "https://example.com/4";
+  static const gsize chunk_sizes[] = { 0, 1, 2, 3, 7, 64, 1000 };
+  g_autoptr(FsUrlSource) threaded = source_for_data (contents, sizeof contents - 1);
+  g_autoptr(GPtrArray) expected_jobs = run_to_end (threaded, 0);
+  g_autoptr(GPtrArray) expected_diagnostics = fs_url_source_dup_diagnostics (threaded);
+
+  g_assert_cmpuint (expected_jobs->len, ==, 3);
+  g_assert_cmpuint (expected_diagnostics->len, ==, 4);
+
+  for (guint c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
+    {
+      g_autoptr(GInputStream) unused = g_memory_input_stream_new ();
+      g_autoptr(FsUrlSource) source = fs_url_source_new_for_stream (unused, "buffer");
+      g_autoptr(FsJobQueue) queue = fs_job_queue_new (0);
+      g_autoptr(GPtrArray) diagnostics = NULL;
+      FsJob *job;
+      guint n = 0;
+
+      _fs_url_source_parse_buffer (source, queue, contents, sizeof contents - 1, chunk_sizes[c]);
+      g_assert_true (fs_url_source_is_done (source));
+
+      while (fs_job_queue_try_pop (queue, &job) == FS_JOB_QUEUE_READY)
+        {
+          g_autoptr(FsJob) owned = job;
+          FsJob *expected = g_ptr_array_index (expected_jobs, n++);
+
+          g_assert_cmpstr (job->url, ==, expected->url);
+          g_assert_true (job->url_class == expected->url_class);
+        }
+      g_assert_cmpuint (n, ==, expected_jobs->len);
+
+      diagnostics = fs_url_source_dup_diagnostics (source);
+      g_assert_cmpuint (diagnostics->len, ==, expected_diagnostics->len);
+      for (guint i = 0; i < diagnostics->len; i++)
+        {
+          FsUrlDiagnostic *d = g_ptr_array_index (diagnostics, i);
+          FsUrlDiagnostic *e = g_ptr_array_index (expected_diagnostics, i);
+
+          g_assert_cmpuint (d->line, ==, e->line);
+          g_assert_cmpstr (d->message, ==, e->message);
+        }
+    }
+}
+
 static void
 test_empty (void)
 {
@@ -1182,6 +1239,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/UrlSource/too-many-diagnostics", test_too_many_diagnostics);
   g_test_add_func ("/Fetchscope/UrlSource/empty", test_empty);
   g_test_add_func ("/Fetchscope/UrlSource/million-lines", test_million_lines);
+  g_test_add_func ("/Fetchscope/UrlSource/parse-buffer-chunks", test_parse_buffer_chunks);
   g_test_add_func ("/Fetchscope/UrlSource/missing-path", test_missing_path);
   g_test_add_func ("/Fetchscope/UrlSource/streaming", test_streaming);
   g_test_add_func ("/Fetchscope/UrlSource/limit", test_limit);

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "fs-test-bytes.h"
 #include "fs-worker-protocol.h"
 
 /* Feeds @bytes and expects exactly one frame back. */
@@ -52,26 +53,6 @@ assert_refused (const guint8 *bytes,
   /* Broken for good: a stream cannot be resynchronised. */
   g_assert_cmpint (fs_frame_reader_pop (reader, &frame, &again), ==, FS_FRAME_STATUS_INVALID);
   g_assert_error (again, FS_FRAME_ERROR, code);
-}
-
-static void
-set_u32 (GByteArray *bytes,
-         gsize       offset,
-         guint32     value)
-{
-  guint32 le = GUINT32_TO_LE (value);
-
-  memcpy (bytes->data + offset, &le, sizeof le);
-}
-
-static void
-set_u16 (GByteArray *bytes,
-         gsize       offset,
-         guint16     value)
-{
-  guint16 le = GUINT16_TO_LE (value);
-
-  memcpy (bytes->data + offset, &le, sizeof le);
 }
 
 static void
@@ -436,14 +417,14 @@ test_reject_header (void)
   bytes->data[0] = 'F';
 
   /* Version 2 */
-  set_u16 (bytes, 4, 2);
+  fs_test_set_u16 (bytes, 4, 2);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_BAD_VERSION, "version 2");
-  set_u16 (bytes, 4, FS_WORKER_PROTOCOL_VERSION);
+  fs_test_set_u16 (bytes, 4, FS_WORKER_PROTOCOL_VERSION);
 
   /* Unknown types, on both sides of the known ones */
-  set_u16 (bytes, 6, 0);
+  fs_test_set_u16 (bytes, 6, 0);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_UNKNOWN_TYPE, "type 0");
-  set_u16 (bytes, 6, 99);
+  fs_test_set_u16 (bytes, 6, 99);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_UNKNOWN_TYPE, "type 99");
 }
 
@@ -457,9 +438,9 @@ test_reject_oversized (void)
   fs_frame_append_close (bytes);
   g_assert_cmpuint (bytes->len, ==, FS_FRAME_HEADER_SIZE);
 
-  set_u32 (bytes, 8, FS_FRAME_MAX_PAYLOAD + 1);
+  fs_test_set_u32 (bytes, 8, FS_FRAME_MAX_PAYLOAD + 1);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_TOO_LARGE, "65537");
-  set_u32 (bytes, 8, G_MAXUINT32);
+  fs_test_set_u32 (bytes, 8, G_MAXUINT32);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_TOO_LARGE, NULL);
 
   /* Exactly the limit is a header like any other: it waits for more. */
@@ -468,8 +449,8 @@ test_reject_oversized (void)
     g_autoptr(GError) error = NULL;
     FsFrame frame;
 
-    set_u16 (bytes, 6, FS_FRAME_EVENT);
-    set_u32 (bytes, 8, FS_FRAME_MAX_PAYLOAD);
+    fs_test_set_u16 (bytes, 6, FS_FRAME_EVENT);
+    fs_test_set_u32 (bytes, 8, FS_FRAME_MAX_PAYLOAD);
     fs_frame_reader_feed (reader, bytes->data, bytes->len);
     g_assert_cmpint (fs_frame_reader_pop (reader, &frame, &error), ==, FS_FRAME_STATUS_NEED_MORE);
     g_assert_no_error (error);
@@ -502,7 +483,7 @@ test_reject_payload (void)
   /* ...while a header whose length is too short for its fields is refused. */
   bytes = g_byte_array_new ();
   g_byte_array_append (bytes, good->data, FS_FRAME_HEADER_SIZE + 20);
-  set_u32 (bytes, 8, 20);
+  fs_test_set_u32 (bytes, 8, 20);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "truncated JOB");
   g_clear_pointer (&bytes, g_byte_array_unref);
 
@@ -520,9 +501,9 @@ test_reject_payload (void)
   /* A string length beyond the payload */
   bytes = g_byte_array_new ();
   g_byte_array_append (bytes, good->data, good->len);
-  set_u32 (bytes, url_len_at, 1000);
+  fs_test_set_u32 (bytes, url_len_at, 1000);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "past the payload");
-  set_u32 (bytes, url_len_at, G_MAXUINT32);
+  fs_test_set_u32 (bytes, url_len_at, G_MAXUINT32);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "past the payload");
   g_clear_pointer (&bytes, g_byte_array_unref);
 
@@ -530,7 +511,7 @@ test_reject_payload (void)
   bytes = g_byte_array_new ();
   g_byte_array_append (bytes, good->data, good->len);
   g_byte_array_append (bytes, (const guint8 *) "!", 1);
-  set_u32 (bytes, 8, good->len - FS_FRAME_HEADER_SIZE + 1);
+  fs_test_set_u32 (bytes, 8, good->len - FS_FRAME_HEADER_SIZE + 1);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "stray");
   g_clear_pointer (&bytes, g_byte_array_unref);
 
@@ -538,7 +519,7 @@ test_reject_payload (void)
   bytes = g_byte_array_new ();
   fs_frame_append_close (bytes);
   g_byte_array_append (bytes, (const guint8 *) "!", 1);
-  set_u32 (bytes, 8, 1);
+  fs_test_set_u32 (bytes, 8, 1);
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "stray");
 }
 
@@ -606,7 +587,7 @@ test_reject_long_error (void)
     g_byte_array_append (forged, (const guint8 *) &le, 4);
   }
   g_byte_array_append (forged, (const guint8 *) text, long_len);
-  set_u32 (forged, 8, forged->len - FS_FRAME_HEADER_SIZE);
+  fs_test_set_u32 (forged, 8, forged->len - FS_FRAME_HEADER_SIZE);
   assert_refused (forged->data, forged->len, FS_FRAME_ERROR_MALFORMED, "limit");
 }
 

@@ -18,6 +18,7 @@
 #include "fs-demo-process.h"
 #include "fs-fault-server.h"
 #include "fs-locate.h"
+#include "fs-test-bytes.h"
 #include "fs-worker-protocol.h"
 
 typedef struct
@@ -128,26 +129,6 @@ decode_all (GByteArray *out)
 }
 
 static void
-set_u16 (GByteArray *bytes,
-         gsize       offset,
-         guint16     value)
-{
-  guint16 le = GUINT16_TO_LE (value);
-
-  memcpy (bytes->data + offset, &le, sizeof le);
-}
-
-static void
-set_u32 (GByteArray *bytes,
-         gsize       offset,
-         guint32     value)
-{
-  guint32 le = GUINT32_TO_LE (value);
-
-  memcpy (bytes->data + offset, &le, sizeof le);
-}
-
-static void
 append_config (GByteArray   *bytes,
                FsWorkerMode  mode)
 {
@@ -187,7 +168,7 @@ test_reject_version (void)
   g_autoptr(GByteArray) input = g_byte_array_new ();
 
   append_config (input, FS_WORKER_MODE_LOOP);
-  set_u16 (input, 4, FS_WORKER_PROTOCOL_VERSION + 1);
+  fs_test_set_u16 (input, 4, FS_WORKER_PROTOCOL_VERSION + 1);
   assert_refused (input, "protocol version 2 (expected 1)");
 }
 
@@ -208,7 +189,7 @@ test_reject_too_large (void)
   g_autoptr(GByteArray) input = g_byte_array_new ();
 
   fs_frame_append_close (input);
-  set_u32 (input, 8, G_MAXUINT32);
+  fs_test_set_u32 (input, 8, G_MAXUINT32);
   assert_refused (input, "payload of 4294967295 bytes (limit 65536)");
 }
 

@@ -81,7 +81,7 @@ flush (Loop *loop)
 {
   if (loop->pending->len > 0)
     {
-      fs_event_sink_push_many (loop->sink, (const FsEvent *) loop->pending->data,
+      fs_event_sink_push_many (loop->sink, &g_array_index (loop->pending, FsEvent, 0),
                                loop->pending->len);
       g_array_set_size (loop->pending, 0);
     }

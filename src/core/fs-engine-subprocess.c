@@ -164,7 +164,7 @@ flush_records (Run *run)
 {
   if (run->records->len > 0)
     {
-      fs_event_sink_push_many (run->sink, (const FsEvent *) run->records->data,
+      fs_event_sink_push_many (run->sink, &g_array_index (run->records, FsEvent, 0),
                                run->records->len);
       g_array_set_size (run->records, 0);
     }

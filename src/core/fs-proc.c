@@ -25,7 +25,6 @@ read_proc_file (const char  *path,
                 gsize        size,
                 GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   gssize n;
   int fd;
 

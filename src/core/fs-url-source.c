@@ -10,7 +10,7 @@
 
 #include "fs-i18n.h"
 #include "fs-error.h"
-#include "fs-url-source.h"
+#include "fs-url-source-private.h"
 
 /* The reader never holds more than one chunk and one line of at most
  * FS_URL_MAX_LENGTH bytes: a 10 MB line is skipped, not buffered, which is why
@@ -736,6 +736,48 @@ line_reset (LineBuffer *line)
   line->too_long = FALSE;
 }
 
+/* Splits @len bytes of input at newlines and handles every line completed;
+ * the rest stays in @line for the next chunk. Returns FALSE when the reader
+ * must stop. */
+static gboolean
+feed_chunk (FsUrlSource *self,
+            LineBuffer  *line,
+            const char  *data,
+            gsize        len)
+{
+  const char *p = data;
+  const char *end = data + len;
+
+  while (p < end)
+    {
+      const char *newline = memchr (p, '\n', end - p);
+
+      line_append (line, p, (newline != NULL ? newline : end) - p);
+      if (newline == NULL)
+        break;
+
+      line->number++;
+      if (!handle_line (self, line))
+        return FALSE;
+      line_reset (line);
+      p = newline + 1;
+    }
+
+  return TRUE;
+}
+
+/* The last line may lack its newline. */
+static void
+feed_end (FsUrlSource *self,
+          LineBuffer  *line)
+{
+  if (line->len > 0 || line->too_long)
+    {
+      line->number++;
+      handle_line (self, line);
+    }
+}
+
 /* Returns FALSE with @error set on a read error; a cancelled read counts as
  * one. Stopping early (limit, closed queue) is a success. */
 static gboolean
@@ -749,8 +791,6 @@ read_stream (FsUrlSource  *self,
 
   for (;;)
     {
-      const char *p;
-      const char *end;
       gssize n_read;
 
       /* Not every stream checks its cancellable (GMemoryInputStream does not),
@@ -767,33 +807,54 @@ read_stream (FsUrlSource  *self,
       if (n_read == 0)
         break;
 
-      p = chunk;
-      end = chunk + n_read;
-
-      while (p < end)
-        {
-          const char *newline = memchr (p, '\n', end - p);
-
-          line_append (line, p, (newline != NULL ? newline : end) - p);
-          if (newline == NULL)
-            break;
-
-          line->number++;
-          if (!handle_line (self, line))
-            return TRUE;
-          line_reset (line);
-          p = newline + 1;
-        }
+      if (!feed_chunk (self, line, chunk, n_read))
+        return TRUE;
     }
 
-  /* The last line may lack its newline. */
-  if (line->len > 0 || line->too_long)
-    {
-      line->number++;
-      handle_line (self, line);
-    }
+  feed_end (self, line);
 
   return TRUE;
+}
+
+/**
+ * _fs_url_source_parse_buffer:
+ * @queue: the queue to fill; unbounded, or it may block; closed at the end
+ * @data: (array length=len): a whole URL list
+ * @chunk_size: feed @data in pieces of this many bytes, as reads would; 0 for one piece
+ *
+ * The reader's line parsing on the calling thread, with no stream and no
+ * thread: for the fuzzer. Use instead of fs_url_source_start(), on a source
+ * that was never started; the counters and diagnostics are then final.
+ */
+void
+_fs_url_source_parse_buffer (FsUrlSource *self,
+                             FsJobQueue  *queue,
+                             const char  *data,
+                             gsize        len,
+                             gsize        chunk_size)
+{
+  g_autofree LineBuffer *line = g_new0 (LineBuffer, 1);
+  gboolean go_on = TRUE;
+
+  g_return_if_fail (FS_IS_URL_SOURCE (self));
+  g_return_if_fail (queue != NULL);
+  g_return_if_fail (!self->started);
+
+  self->started = TRUE;
+  self->queue = fs_job_queue_ref (queue);
+
+  if (chunk_size == 0)
+    chunk_size = MAX (len, 1);
+  for (gsize offset = 0; go_on && offset < len; offset += chunk_size)
+    go_on = feed_chunk (self, line, data + offset, MIN (chunk_size, len - offset));
+  if (go_on)
+    feed_end (self, line);
+
+  g_mutex_lock (&self->mutex);
+  self->done = TRUE;
+  g_mutex_unlock (&self->mutex);
+
+  fs_job_queue_close (queue);
 }
 
 static const char *
