@@ -1008,8 +1008,9 @@ test_compare_stdin (Fixture       *f,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *json_path = tmp_path (f, "compare.json");
   g_autofree char *input = NULL;
-  const char * const args[] = { "compare", "--strategies", "loop,serial", "--urls", "-",
-                                "--json", json_path, "-q", NULL };
+  const char * const args[] = { "compare", "--strategies", "loop,threads+gil,processes+blocking",
+                                "--urls", "-", "--json", json_path, "-q", NULL };
+  const char * const labels[] = { "loop", "threads + GIL", "processes, blocking" };
   JsonArray *runs;
 
   if (!require_cli ())
@@ -1023,14 +1024,19 @@ test_compare_stdin (Fixture       *f,
 
   root = load_json (json_path);
   runs = json_object_get_array_member (json_node_get_object (root), "runs");
-  g_assert_cmpuint (json_array_get_length (runs), ==, 2);
-  for (guint i = 0; i < 2; i++)
+  g_assert_cmpuint (json_array_get_length (runs), ==, 3);
+  for (guint i = 0; i < 3; i++)
     {
       JsonObject *run = json_array_get_object_element (runs, i);
 
       assert_outcomes_add_up (run, 3);
       g_assert_cmpint (json_int (run, "http_errors"), ==, 1);
+      /* Each run is the variant it was asked for. */
+      g_assert_cmpstr (json_string (run, "label"), ==, labels[i]);
+      g_assert_cmpint (json_bool (run, "gil"), ==, i == 1);
     }
+  g_assert_cmpstr (json_string (json_array_get_object_element (runs, 2), "worker_mode"), ==,
+                   "blocking");
 
   demo_server_stop (server);
 }
@@ -1042,8 +1048,11 @@ test_compare_usage (Fixture       *f,
   const char * const unknown[] = { "compare", "--strategies", "loop,fibers", "--urls",
                                    "demo:ping", NULL };
   const char * const empty[] = { "compare", "--strategies", "", "--urls", "demo:ping", NULL };
+  const char * const variant[] = { "compare", "--strategies", "loop,threads+blocking", "--urls",
+                                   "demo:ping", NULL };
   g_auto(CliResult) r1 = { 0 };
   g_auto(CliResult) r2 = { 0 };
+  g_auto(CliResult) r3 = { 0 };
 
   if (!require_cli ())
     return;
@@ -1053,6 +1062,9 @@ test_compare_usage (Fixture       *f,
   assert_contains (r1.err, "unknown strategy");
   run_cli (f, empty, &r2);
   g_assert_cmpint (r2.status, ==, 2);
+  run_cli (f, variant, &r3);
+  g_assert_cmpint (r3.status, ==, 2);
+  assert_contains (r3.err, "“blocking” in “threads+blocking” is not a variant");
 }
 
 static void

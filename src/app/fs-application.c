@@ -32,6 +32,36 @@ fs_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* `fetchscope FILE…`: each saved run or comparison in a window of its own,
+ * as it was; one that cannot be read says why in its window. */
+static void
+fs_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      FsWindow *window = fs_window_new (FS_APPLICATION (app));
+      g_autofree char *path = g_file_get_path (files[i]);
+      g_autoptr(GError) error = NULL;
+
+      gtk_window_present (GTK_WINDOW (window));
+      if (path == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("Only local files can be opened"));
+      else
+        fs_window_open_runs (window, path, &error);
+
+      if (error != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not open: %s"), error->message);
+
+          fs_window_show_problem (window, message);
+        }
+    }
+}
+
 /* FETCHSCOPE_COLOR_SCHEME=dark|light forces a style, for screenshots and
  * tests: libadwaita 1.2 has no debug variable of its own for it. */
 static void
@@ -80,6 +110,7 @@ fs_application_class_init (FsApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   app_class->activate = fs_application_activate;
+  app_class->open = fs_application_open;
   app_class->startup = fs_application_startup;
   app_class->handle_local_options = fs_application_handle_local_options;
 }
@@ -159,7 +190,7 @@ fs_application_new (void)
   /* The base path does not follow a .Devel id: the resources stay where they are. */
   return g_object_new (FS_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/fetchscope/Fetchscope",
                        NULL);
 }

@@ -156,8 +156,7 @@ start_failed (FsWindow     *self,
 {
   g_autofree char *message = g_strdup_printf (_("Could not start: %s"), error->message);
 
-  toast (self, message);
-  fs_summary_view_show_problem (self->summary_view, message);
+  fs_window_show_problem (self, message);
 }
 
 static void
@@ -455,7 +454,7 @@ open_response_cb (FsWindow             *self,
     {
       g_autofree char *message = g_strdup_printf (_("Could not open: %s"), error->message);
 
-      toast (self, message);
+      fs_window_show_problem (self, message);
     }
 
   g_object_unref (native);
@@ -1079,6 +1078,22 @@ fs_window_get_chart (FsWindow    *self,
     default:
       g_return_val_if_reached (NULL);
     }
+}
+
+/**
+ * fs_window_show_problem:
+ *
+ * Says @message in a toast and under the summary's progress bar.
+ */
+void
+fs_window_show_problem (FsWindow   *self,
+                        const char *message)
+{
+  g_return_if_fail (FS_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  toast (self, message);
+  fs_summary_view_show_problem (self->summary_view, message);
 }
 
 /**

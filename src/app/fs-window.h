@@ -39,6 +39,8 @@ FsChart         *fs_window_get_chart          (FsWindow      *self,
                                                FsChartKind    kind);
 const char      *fs_window_get_status         (FsWindow      *self);
 FsCompareSession *fs_window_get_session       (FsWindow      *self);
+void             fs_window_show_problem       (FsWindow      *self,
+                                               const char    *message);
 gboolean         fs_window_save_runs          (FsWindow      *self,
                                                const char    *path,
                                                GError       **error);

@@ -19,6 +19,7 @@
 #include "fs-demo-process.h"
 #include "fs-engine.h"
 #include "fs-chart-style.h"
+#include "fs-comparison.h"
 #include "fs-export.h"
 #include "fs-headless-run.h"
 #include "fs-i18n.h"
@@ -871,20 +872,21 @@ print_ranking (GPtrArray  *runs,
   g_ptr_array_sort (ranked, compare_by_wall);
 
   fprintf (out, _("\nURL FETCHING PERFORMANCE COMPARISON: %s, concurrency %u\n"), urls, concurrency);
-  fprintf (out, "%-4s  %-10s  %9s  %8s  %9s  %9s  %9s  %10s  %7s  %7s\n",
+  fprintf (out, "%-4s  %-18s  %9s  %8s  %9s  %9s  %9s  %10s  %7s  %7s\n",
            /* Translators: the comparison table's column heads: keep them short. */
            _("rank"), _("strategy"), _("wall s"), _("speedup"), _("req/s"), _("p50 ms"),
            _("p99 ms"), _("peak RSS"), _("CPU s"), _("errors"));
   for (guint i = 0; i < ranked->len; i++)
     {
       FsHeadlessRun *run = g_ptr_array_index (ranked, i);
+      g_autofree char *label = fs_run_config_dup_label (fs_headless_run_get_config (run));
       g_autofree char *rss = NULL;
       FsSummary s;
 
       fs_headless_run_get_summary (run, &s);
       rss = g_format_size_full (s.peak_rss_bytes, G_FORMAT_SIZE_IEC_UNITS);
-      fprintf (out, "%-4u  %-10s  %9.3f  %7.2fx  %9.1f  %9.2f  %9.2f  %10s  %7.2f  %7" G_GUINT64_FORMAT "%s\n",
-               i + 1, fs_strategy_to_string (fs_headless_run_get_config (run)->strategy),
+      fprintf (out, "%-4u  %-18s  %9.3f  %7.2fx  %9.1f  %9.2f  %9.2f  %10s  %7.2f  %7" G_GUINT64_FORMAT "%s\n",
+               i + 1, label,
                s.wall_s, s.wall_s > 0 ? baseline_wall / s.wall_s : 0.0, s.rps,
                s.latency_ms_p50, s.latency_ms_p99, rss, s.cpu_s,
                s.total - s.outcomes[FS_OUTCOME_OK],
@@ -905,13 +907,16 @@ cmd_compare (int    argc,
   g_autoptr(FsRunConfig) config = fs_run_config_new ();
   g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_headless_run_free);
-  g_autoptr(GArray) strategies = g_array_new (FALSE, FALSE, sizeof (FsStrategy));
+  g_autoptr(GArray) variants = g_array_new (FALSE, FALSE, sizeof (FsVariant));
+  g_autoptr(GArray) modes_named = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = NULL;
   g_autofree char *available = strategy_list (",");
   g_autofree char *strategies_desc = g_strdup_printf (_("Strategies to run one after another, "
-                                                        "comma-separated (default %s)"), available);
+                                                        "comma-separated, each optionally with "
+                                                        "+gil, and processes with +blocking or "
+                                                        "+loop (default %s)"), available);
   const GOptionEntry entries[] = {
     { "strategies", 's', 0, G_OPTION_ARG_STRING, &o.strategies, strategies_desc, "LIST" },
     { NULL }
@@ -930,13 +935,19 @@ cmd_compare (int    argc,
   names = g_strsplit (o.strategies ? o.strategies : available, ",", -1);
   for (guint i = 0; names[i] != NULL; i++)
     {
+      const char *name = g_strstrip (names[i]);
+      g_auto(GStrv) parts = g_strsplit (name, "+", 2);
+      gboolean mode_named = strstr (name, "+blocking") != NULL || strstr (name, "+loop") != NULL;
       FsStrategy strategy;
+      FsVariant variant;
 
-      if (!parse_strategy (g_strstrip (names[i]), &strategy, &error))
+      if (!parse_strategy (parts[0] ? parts[0] : "", &strategy, &error) ||
+          !fs_variant_parse (name, &variant, &error))
         return usage_error ("%s", error->message);
-      g_array_append_val (strategies, strategy);
+      g_array_append_val (variants, variant);
+      g_array_append_val (modes_named, mode_named);
     }
-  if (strategies->len == 0)
+  if (variants->len == 0)
     return usage_error (_("--strategies names no strategy"));
 
   if (!parse_options (&o, config, &input, &error) || !parse_export (&export, &error))
@@ -950,21 +961,27 @@ cmd_compare (int    argc,
       return EXIT_FAILURE;
     }
 
-  for (guint i = 0; i < strategies->len && !g_cancellable_is_cancelled (cancellable); i++)
+  for (guint i = 0; i < variants->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
+      g_autoptr(FsRunConfig) run_config = fs_run_config_copy (config);
+      FsVariant variant = g_array_index (variants, FsVariant, i);
+      g_autofree char *label = NULL;
       FsHeadlessRun *run;
 
-      config->strategy = g_array_index (strategies, FsStrategy, i);
+      /* --gil and --worker-mode hold for every run that does not say otherwise. */
+      variant.gil |= config->gil;
+      if (!g_array_index (modes_named, gboolean, i))
+        variant.worker_mode = config->worker_mode;
+      fs_variant_apply (&variant, run_config);
+      label = fs_run_config_dup_label (run_config);
       if (!o.quiet)
-        g_printerr (_("fetchscope-cli: %s (%u of %u)\n"),
-                    fs_strategy_to_string (config->strategy), i + 1, strategies->len);
+        g_printerr (_("fetchscope-cli: %s (%u of %u)\n"), label, i + 1, variants->len);
 
-      if (!(run = run_one (config, &input, NULL, export.save_path != NULL,
+      if (!(run = run_one (run_config, &input, NULL, export.save_path != NULL,
                            !o.quiet && isatty (STDERR_FILENO), i == 0,
                            cancellable, &error)))
         {
-          g_printerr ("fetchscope-cli: %s: %s\n",
-                      fs_strategy_to_string (config->strategy), error->message);
+          g_printerr ("fetchscope-cli: %s: %s\n", label, error->message);
           return EXIT_FAILURE;
         }
 

@@ -470,16 +470,22 @@ fs_headless_run_to_json (FsHeadlessRun *self)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *started_at = NULL;
+  g_autofree char *label = NULL;
   FsSummary s;
 
   g_return_val_if_fail (self != NULL, NULL);
 
   fs_headless_run_get_summary (self, &s);
   started_at = self->started_at ? g_date_time_format_iso8601 (self->started_at) : NULL;
+  label = fs_run_config_dup_label (self->config);
 
   json_builder_begin_object (b);
   add_string (b, "fetchscope_version", PACKAGE_VERSION);
   add_string (b, "strategy", fs_strategy_to_string (self->config->strategy));
+  add_string (b, "label", label);
+  add_boolean (b, "gil", self->config->gil);
+  if (self->config->strategy == FS_STRATEGY_PROCESSES)
+    add_string (b, "worker_mode", fs_worker_mode_to_string (self->config->worker_mode));
   add_string (b, "urls", self->urls_label);
   add_string (b, "started_at", started_at);
   add_int (b, "concurrency", self->config->concurrency);
