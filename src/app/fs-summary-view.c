@@ -55,6 +55,7 @@ struct _FsSummaryView
   GtkLabel        *stat_details[N_STATS];
   FsRunController *controller;
   char            *run_description;
+  char            *headline;          /* instead of the run's state */
   guint            refresh_id;
 };
 
@@ -262,7 +263,7 @@ fs_summary_view_update (FsSummaryView *self)
   state = fs_run_controller_get_state (self->controller);
   fs_run_controller_get_summary (self->controller, &s);
 
-  gtk_label_set_label (self->status_label, describe_state (state));
+  gtk_label_set_label (self->status_label, self->headline ? self->headline : describe_state (state));
   gtk_label_set_label (self->run_label,
                        self->run_description ? self->run_description
                                              : _("Pick a strategy and a URL set, then start"));
@@ -358,6 +359,7 @@ fs_summary_view_finalize (GObject *object)
   FsSummaryView *self = (FsSummaryView *) object;
 
   g_clear_pointer (&self->run_description, g_free);
+  g_clear_pointer (&self->headline, g_free);
 
   G_OBJECT_CLASS (fs_summary_view_parent_class)->finalize (object);
 }
@@ -517,4 +519,26 @@ fs_summary_view_get_status (FsSummaryView *self)
   g_return_val_if_fail (FS_IS_SUMMARY_VIEW (self), NULL);
 
   return gtk_label_get_label (self->status_label);
+}
+
+/**
+ * fs_summary_view_show_opened:
+ * @headline: (nullable): what the card says instead of the run's state
+ *   ("Opened"), with no progress or figures of a run of its own; %NULL to
+ *   show the controller's run again
+ *
+ * For runs opened from a file, whose figures the comparison table shows.
+ */
+void
+fs_summary_view_show_opened (FsSummaryView *self,
+                             const char    *headline)
+{
+  g_return_if_fail (FS_IS_SUMMARY_VIEW (self));
+
+  g_free (self->headline);
+  self->headline = g_strdup (headline);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), headline == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_label), headline == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->stats_box), headline == NULL);
+  fs_summary_view_update (self);
 }

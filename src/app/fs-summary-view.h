@@ -32,6 +32,8 @@ void             fs_summary_view_set_run_description (FsSummaryView   *self,
                                                       const char      *description);
 void             fs_summary_view_show_problem        (FsSummaryView   *self,
                                                       const char      *message);
+void             fs_summary_view_show_opened         (FsSummaryView   *self,
+                                                      const char      *headline);
 const char      *fs_summary_view_get_status          (FsSummaryView   *self);
 void             fs_summary_view_update              (FsSummaryView   *self);
 

@@ -279,6 +279,8 @@ session_changed_cb (FsWindow *self)
                                                 "Compared %u runs · %s", runs->len),
                                    runs->len, ((FsSavedRun *) g_ptr_array_index (runs, 0))->urls);
 
+  fs_summary_view_show_opened (self->summary_view,
+                               runs->len > 0 && self->opened_name != NULL ? _("Opened") : NULL);
   if (description != NULL)
     fs_summary_view_set_run_description (self->summary_view, description);
   update_actions (self);
