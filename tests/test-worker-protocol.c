@@ -280,6 +280,7 @@ test_round_trip_config (void)
 static GPtrArray *
 decode_links (GByteArray *bytes,
               guint64     job_id,
+              const char *final_url,
               gboolean    malformed,
               guint      *n_frames)
 {
@@ -308,6 +309,7 @@ decode_links (GByteArray *bytes,
       g_assert_cmpint (frame.type, ==, FS_FRAME_LINKS);
       g_assert_cmpuint (frame.job_id, ==, job_id);
       g_assert_cmpint (frame.malformed, ==, malformed);
+      g_assert_cmpstr (frame.url, ==, final_url);
       g_assert_nonnull (frame.links);
       for (guint i = 0; i < frame.links->len; i++)
         g_ptr_array_add (links, g_strdup (g_ptr_array_index (frame.links, i)));
@@ -331,15 +333,15 @@ test_round_trip_links (void)
   guint n_frames;
 
   /* None: still one frame, which carries the flag. */
-  fs_frame_append_links (bytes, 7, NULL, 0, TRUE);
-  got = decode_links (bytes, 7, TRUE, &n_frames);
+  fs_frame_append_links (bytes, 7, "http://127.0.0.1:1/final", NULL, 0, TRUE);
+  got = decode_links (bytes, 7, "http://127.0.0.1:1/final", TRUE, &n_frames);
   g_assert_cmpuint (n_frames, ==, 1);
   g_assert_cmpuint (got->len, ==, 0);
   g_clear_pointer (&got, g_ptr_array_unref);
   g_byte_array_set_size (bytes, 0);
 
-  fs_frame_append_links (bytes, G_MAXUINT64, few, G_N_ELEMENTS (few), FALSE);
-  got = decode_links (bytes, G_MAXUINT64, FALSE, &n_frames);
+  fs_frame_append_links (bytes, G_MAXUINT64, NULL, few, G_N_ELEMENTS (few), FALSE);
+  got = decode_links (bytes, G_MAXUINT64, NULL, FALSE, &n_frames);
   g_assert_cmpuint (n_frames, ==, 1);
   g_assert_cmpuint (got->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (got, 0), ==, few[0]);
@@ -353,8 +355,8 @@ test_round_trip_links (void)
   g_ptr_array_insert (sent, 10, g_strdup (too_long));
   g_ptr_array_insert (sent, 20, g_strdup ("http://bad/\xff"));
   ((char *) g_ptr_array_index (sent, 20))[11] = (char) 0xff;
-  fs_frame_append_links (bytes, 42, (const char * const *) sent->pdata, sent->len, FALSE);
-  got = decode_links (bytes, 42, FALSE, &n_frames);
+  fs_frame_append_links (bytes, 42, "https://exämple.org/", (const char * const *) sent->pdata, sent->len, FALSE);
+  got = decode_links (bytes, 42, "https://exämple.org/", FALSE, &n_frames);
   g_assert_cmpuint (n_frames, >=, 4000 * 100 / FS_FRAME_MAX_PAYLOAD);
   g_assert_cmpuint (got->len, ==, 4000);
   g_ptr_array_remove_index (sent, 20);
@@ -370,10 +372,10 @@ test_reject_links (void)
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   const char *one[] = { "http://127.0.0.1/x" };
   const gsize flags_at = FS_FRAME_HEADER_SIZE + 8;
-  const gsize count_at = flags_at + 1;
+  const gsize count_at = flags_at + 1 + 4;   /* past an empty final URL */
   const gsize first_at = count_at + 4;
 
-  fs_frame_append_links (bytes, 1, one, 1, FALSE);
+  fs_frame_append_links (bytes, 1, NULL, one, 1, FALSE);
 
   /* Unknown flags */
   bytes->data[flags_at] = 2;
@@ -398,7 +400,7 @@ test_reject_links (void)
   g_byte_array_set_size (bytes, 0);
 
   /* An empty link */
-  fs_frame_append_links (bytes, 1, NULL, 0, FALSE);
+  fs_frame_append_links (bytes, 1, NULL, NULL, 0, FALSE);
   g_byte_array_append (bytes, (const guint8 *) "\0\0\0\0", 4);
   set_u32 (bytes, count_at, 1);
   set_u32 (bytes, 8, bytes->len - FS_FRAME_HEADER_SIZE);

@@ -476,10 +476,12 @@ fs_headless_run_print_summary (FsHeadlessRun *self,
                c.visited, c.duplicates, c.frontier, c.max_depth,
                s.wall_s > 0 ? c.done / s.wall_s : 0.0,
                c.finished ? "" : "  (not finished)");
-      fprintf (out, "  links       %" G_GUINT64_FORMAT " found  offsite %" G_GUINT64_FORMAT
-               "  too deep %" G_GUINT64_FORMAT "  over --max-pages %" G_GUINT64_FORMAT
-               "  invalid %" G_GUINT64_FORMAT "  parse errors %" G_GUINT64_FORMAT "\n",
-               c.links, c.offsite, c.too_deep, c.over_limit, c.invalid, c.parse_errors);
+      fprintf (out, "  links       %" G_GUINT64_FORMAT " found  to visited pages %"
+               G_GUINT64_FORMAT "  offsite %" G_GUINT64_FORMAT "  too deep %" G_GUINT64_FORMAT
+               "  over --max-pages %" G_GUINT64_FORMAT "  invalid %" G_GUINT64_FORMAT
+               "  parse errors %" G_GUINT64_FORMAT "\n",
+               c.links, c.known_links, c.offsite, c.too_deep, c.over_limit, c.invalid,
+               c.parse_errors);
     }
 }
 
@@ -595,6 +597,7 @@ fs_headless_run_to_json (FsHeadlessRun *self)
       add_int (b, "in_flight", c.in_flight);
       add_int (b, "duplicates", c.duplicates);
       add_int (b, "links", c.links);
+      add_int (b, "links_to_visited", c.known_links);
       add_int (b, "offsite", c.offsite);
       add_int (b, "too_deep", c.too_deep);
       add_int (b, "over_limit", c.over_limit);

@@ -61,7 +61,8 @@ struct _FsCrawler
   GCancellable *cancellable;
   gulong        cancelled_id;
   GArray       *pages;         /* Page, indexed by URL index */
-  GHashTable   *visited;       /* URL (owned by its Page) → index + 1 */
+  GHashTable   *visited;       /* URL (owned by its Page, or @aliases) → index + 1 */
+  GPtrArray    *aliases;       /* final URLs of redirected pages */
   GPtrArray    *hosts;         /* Host */
   GHashTable   *host_index;    /* name (owned by its Host) → index + 1 */
   FsCrawlStats  stats;
@@ -105,6 +106,7 @@ fs_crawler_finalize (GObject *object)
   FsCrawler *self = (FsCrawler *) object;
 
   g_clear_pointer (&self->visited, g_hash_table_unref);
+  g_clear_pointer (&self->aliases, g_ptr_array_unref);
   g_clear_pointer (&self->host_index, g_hash_table_unref);
   g_clear_pointer (&self->hosts, g_ptr_array_unref);
   g_clear_pointer (&self->pages, g_array_unref);
@@ -135,6 +137,7 @@ fs_crawler_init (FsCrawler *self)
   self->pages = g_array_new (FALSE, TRUE, sizeof (Page));
   g_array_set_clear_func (self->pages, (GDestroyNotify) page_clear);
   self->visited = g_hash_table_new (g_str_hash, g_str_equal);
+  self->aliases = g_ptr_array_new_with_free_func (g_free);
   self->hosts = g_ptr_array_new_with_free_func ((GDestroyNotify) host_free);
   self->host_index = g_hash_table_new (g_str_hash, g_str_equal);
 }
@@ -356,6 +359,13 @@ accept_locked (FsCrawler  *self,
   Host *host;
   guint64 index;
 
+  /* Cancelled: nothing new is fetched, so nothing new is visited. */
+  if (self->closed)
+    {
+      g_free (url);
+      return;
+    }
+
   if (!host_allowed (self, host_name))
     {
       self->stats.offsite++;
@@ -365,7 +375,7 @@ accept_locked (FsCrawler  *self,
 
   if (g_hash_table_contains (self->visited, url))
     {
-      self->stats.duplicates++;
+      self->stats.known_links++;
       g_free (url);
       return;
     }
@@ -414,6 +424,7 @@ close_locked (FsCrawler *self)
 /* On an engine thread, before @job's terminal record is pushed. */
 static void
 links_cb (const FsJob        *job,
+          const char         *final_url,
           const char * const *links,
           guint               n_links,
           gboolean            malformed,
@@ -422,8 +433,13 @@ links_cb (const FsJob        *job,
   FsCrawler *self = user_data;
   g_autoptr(GPtrArray) urls = g_ptr_array_new_full (n_links, g_free);
   g_autoptr(GPtrArray) hosts = g_ptr_array_new_full (n_links, g_free);
+  g_autofree char *final = NULL;
+  g_autofree char *final_host = NULL;
   Page *parent;
   guint n_invalid = 0;
+
+  if (final_url != NULL)
+    final = fs_url_normalize (NULL, final_url, &final_host, NULL);
 
   /* From a worker process too: checked like any link. */
   for (guint i = 0; i < n_links; i++)
@@ -458,6 +474,15 @@ links_cb (const FsJob        *job,
     {
       parent->malformed = TRUE;
       self->stats.parse_errors++;
+    }
+
+  /* A redirect's target is as good as fetched. */
+  if (final != NULL && !g_str_equal (final, parent->url) && host_allowed (self, final_host) &&
+      !g_hash_table_contains (self->visited, final))
+    {
+      g_hash_table_insert (self->visited, final, GSIZE_TO_POINTER (job->url_index + 1));
+      g_ptr_array_add (self->aliases, g_steal_pointer (&final));
+      self->stats.redirects++;
     }
 
   for (guint i = 0; i < urls->len; i++)
@@ -499,8 +524,11 @@ records_cb (const FsEvent *events,
           self->stats.frontier--;
           self->stats.in_flight++;
         }
-      else if (event->kind == FS_EVENT_TERMINAL && page->state != PAGE_ENDED &&
-               page->state != PAGE_HELD)
+      else if (event->kind == FS_EVENT_TERMINAL && page->state == PAGE_ENDED)
+        {
+          self->stats.duplicates++;
+        }
+      else if (event->kind == FS_EVENT_TERMINAL && page->state != PAGE_HELD)
         {
           Host *host = g_ptr_array_index (self->hosts, page->host);
 

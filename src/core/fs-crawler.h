@@ -11,7 +11,8 @@
  *
  * The rules:
  * - A URL is marked visited when it is accepted, before it is fetched, so
- *   no URL is ever fetched twice; a link to a visited URL is a duplicate.
+ *   no URL is ever fetched twice. Where a URL led after redirects is marked
+ *   visited too, once known, so a later link there is not fetched again.
  * - Links are kept only on the start URL's host or a host added with
  *   fs_crawler_add_allowed_host() (host names compare without port), and
  *   only up to the maximum depth (the start URL is depth 0) and until the
@@ -52,12 +53,15 @@ typedef struct
   guint64  frontier;      /* accepted, not started: held by the per-host cap or queued */
   guint64  in_flight;     /* started, not ended */
   guint64  done;          /* ended, whatever the outcome */
+  guint64  duplicates;    /* fetches of a page that had already ended: 0, by the
+                           * rules above, and counted from the records */
   guint64  links;         /* links reported by fetched pages */
-  guint64  duplicates;    /* links to a URL already visited */
+  guint64  known_links;   /* links to a URL already visited */
   guint64  offsite;       /* links to a host not allowed */
   guint64  too_deep;      /* links past the maximum depth */
   guint64  over_limit;    /* new URLs left out once the maximum of pages was reached */
   guint64  invalid;       /* links that are no http or https URL */
+  guint64  redirects;     /* pages that led elsewhere: their final URLs, marked visited */
   guint64  parse_errors;  /* pages whose HTML or JSON did not parse */
   guint    max_depth;     /* the deepest level accepted */
   gboolean finished;      /* frontier empty and nothing in flight */

@@ -329,12 +329,13 @@ static GSourceFuncs waker_funcs = { .dispatch = waker_dispatch };
  * kept its id and URL index on the way through the router. */
 static void
 forward_links (const FsJob        *job,
+               const char         *final_url,
                const char * const *links,
                guint               n_links,
                gboolean            malformed,
                gpointer            user_data)
 {
-  fs_job_queue_report_links (user_data, job, links, n_links, malformed);
+  fs_job_queue_report_links (user_data, job, final_url, links, n_links, malformed);
 }
 
 static gboolean

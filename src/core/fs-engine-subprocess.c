@@ -574,7 +574,8 @@ handle_links (Child    *child,
       return FALSE;
     }
 
-  fs_job_queue_report_links (run->queue, p->job, (const char * const *) frame->links->pdata,
+  fs_job_queue_report_links (run->queue, p->job, frame->url,
+                             (const char * const *) frame->links->pdata,
                              frame->links->len, frame->malformed);
 
   return TRUE;

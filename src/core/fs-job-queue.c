@@ -361,6 +361,7 @@ fs_job_queue_wants_links (FsJobQueue *self)
 /**
  * fs_job_queue_report_links:
  * @job: the job whose page held the links
+ * @final_url: (nullable): the page's URL after redirects
  * @links: (array length=n_links): normalised URLs
  * @malformed: the page's HTML or JSON did not parse
  *
@@ -370,6 +371,7 @@ fs_job_queue_wants_links (FsJobQueue *self)
 void
 fs_job_queue_report_links (FsJobQueue         *self,
                            const FsJob        *job,
+                           const char         *final_url,
                            const char * const *links,
                            guint               n_links,
                            gboolean            malformed)
@@ -379,5 +381,5 @@ fs_job_queue_report_links (FsJobQueue         *self,
   g_return_if_fail (links != NULL || n_links == 0);
 
   if (self->links_func != NULL)
-    self->links_func (job, links, n_links, malformed, self->links_data);
+    self->links_func (job, final_url, links, n_links, malformed, self->links_data);
 }

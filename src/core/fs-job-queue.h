@@ -34,8 +34,10 @@ struct _FsJob
   guint8      route_reason;/* FsRouteReason */
 };
 
-/* Called on an engine thread; possibly several times for one job. */
+/* Called on an engine thread; possibly several times for one job.
+ * @final_url is where the job's URL led after redirects, or NULL. */
 typedef void (*FsJobLinksFunc) (const FsJob        *job,
+                                const char         *final_url,
                                 const char * const *links,
                                 guint               n_links,
                                 gboolean            malformed,
@@ -79,6 +81,7 @@ void              fs_job_queue_set_links_func (FsJobQueue     *self,
 gboolean          fs_job_queue_wants_links (FsJobQueue       *self);
 void              fs_job_queue_report_links(FsJobQueue       *self,
                                             const FsJob      *job,
+                                            const char       *final_url,
                                             const char * const *links,
                                             guint             n_links,
                                             gboolean          malformed);

@@ -186,7 +186,7 @@ report_links (FsTransfer *self)
 
   links = fs_link_extract (content_type, final_url, self->body->data, self->body->len,
                            &malformed);
-  fs_job_queue_report_links (self->links_queue, self->job,
+  fs_job_queue_report_links (self->links_queue, self->job, final_url,
                              (const char * const *) links->pdata, links->len, malformed);
 }
 

@@ -289,10 +289,9 @@ fs_frame_append_event (GByteArray    *out,
   frame_end (out, start);
 }
 
-#define LINKS_HEADER_SIZE (8 + 1 + 4)
-
 /**
  * fs_frame_append_links:
+ * @final_url: (nullable): where the job's URL led after redirects
  * @links: (array length=n_links): the page's links
  * @malformed: the page's body did not parse
  *
@@ -302,14 +301,19 @@ fs_frame_append_event (GByteArray    *out,
 void
 fs_frame_append_links (GByteArray         *out,
                        guint64             job_id,
+                       const char         *final_url,
                        const char * const *links,
                        guint               n_links,
                        gboolean            malformed)
 {
+  gsize final_len = final_url != NULL ? strlen (final_url) : 0;
   guint next = 0;
 
   g_return_if_fail (out != NULL);
   g_return_if_fail (links != NULL || n_links == 0);
+
+  if (final_len > FS_FRAME_MAX_URL || !g_utf8_validate_len (final_url, final_len, NULL))
+    final_len = 0;
 
   do
     {
@@ -319,6 +323,7 @@ fs_frame_append_links (GByteArray         *out,
 
       put_u64 (out, job_id);
       put_u8 (out, malformed ? 1 : 0);
+      put_bytes (out, final_url, final_len);
       count_at = out->len;
       put_u32 (out, 0);
 
@@ -689,6 +694,9 @@ decode_links (Cursor   *c,
 
   frame->job_id = get_u64 (c, "job id");
   flags = get_u8 (c, "flags");
+  if (c->field != NULL ||
+      !get_string (c, "final URL", FS_FRAME_MAX_URL, TRUE, &frame->url, error))
+    return FALSE;
   count = get_u32 (c, "count");
   if (c->field != NULL)
     return FALSE;

@@ -38,8 +38,9 @@
  *                                   sample CPU µs i64, sample loop lag µs i64,
  *                                   class string, error string
  *   LINKS  (child → parent)         job id u64, flags u8 (bit 0: the page
- *                                   did not parse), count u32, that many
- *                                   URL strings
+ *                                   did not parse), final URL string (""
+ *                                   = none), count u32, that many URL
+ *                                   strings
  *
  * Version 2 added LINKS and the CONFIG flags (crawl mode): a child told to
  * report links sends a page's links in one or more LINKS frames, each
@@ -120,7 +121,7 @@ typedef struct
   FsRunConfig *config;
   guint32      worker_index;
 
-  /* JOB */
+  /* JOB (LINKS: job_id, and in url the page's final URL, NULL if none) */
   guint64      job_id;
   guint64      url_index;
   gint64       t_queued;
@@ -157,6 +158,7 @@ void           fs_frame_append_event    (GByteArray        *out,
                                          const FsEvent     *event);
 void           fs_frame_append_links    (GByteArray        *out,
                                          guint64            job_id,
+                                         const char        *final_url,
                                          const char * const *links,
                                          guint              n_links,
                                          gboolean           malformed);

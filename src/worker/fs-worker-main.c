@@ -56,6 +56,7 @@ typedef struct
 /* A page's links, from the engine thread, until its terminal record. */
 typedef struct
 {
+  char      *final_url;
   GPtrArray *links;
   gboolean   malformed;
 } PageLinks;
@@ -153,6 +154,7 @@ sample_cb (gpointer user_data)
 static void
 page_links_free (PageLinks *page)
 {
+  g_free (page->final_url);
   g_ptr_array_unref (page->links);
   g_free (page);
 }
@@ -160,6 +162,7 @@ page_links_free (PageLinks *page)
 /* On the engine thread, before the job's terminal record is pushed. */
 static void
 links_cb (const FsJob        *job,
+          const char         *final_url,
           const char * const *links,
           guint               n_links,
           gboolean            malformed,
@@ -177,6 +180,8 @@ links_cb (const FsJob        *job,
       page->links = g_ptr_array_new_with_free_func (g_free);
       g_hash_table_insert (w->links, key, page);
     }
+  if (page->final_url == NULL)
+    page->final_url = g_strdup (final_url);
   for (guint i = 0; i < n_links; i++)
     g_ptr_array_add (page->links, g_strdup (links[i]));
   page->malformed |= malformed;
@@ -199,7 +204,8 @@ append_links (Worker  *w,
 
   if (page != NULL)
     {
-      fs_frame_append_links (w->out, job_id, (const char * const *) page->links->pdata,
+      fs_frame_append_links (w->out, job_id, page->final_url,
+                             (const char * const *) page->links->pdata,
                              page->links->len, page->malformed);
       page_links_free (page);
     }
