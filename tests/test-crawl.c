@@ -103,6 +103,38 @@ test_normalize (void)
     }
 }
 
+static void
+test_host_normalize (void)
+{
+  static const struct {
+    const char *host;
+    const char *expected;   /* NULL: refused */
+  } cases[] = {
+    { "Example.ORG", "example.org" },
+    { "127.0.0.1", "127.0.0.1" },
+    { "[::1]", "::1" },
+    { "localhost", "localhost" },
+    { "", NULL },
+    { "example.org:80", NULL },
+    { "::1", NULL },
+    { "example.org/path", NULL },
+    { "user@example.org", NULL },
+    { "two words", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *host = fs_crawl_host_normalize (cases[i].host, &error);
+
+      g_assert_cmpstr (host, ==, cases[i].expected);
+      if (cases[i].expected == NULL)
+        g_assert_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT);
+      else
+        g_assert_no_error (error);
+    }
+}
+
 /* Link extraction */
 
 static GPtrArray *
@@ -922,6 +954,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Fetchscope/Crawl/normalize", test_normalize);
+  g_test_add_func ("/Fetchscope/Crawl/host-normalize", test_host_normalize);
   g_test_add_func ("/Fetchscope/Crawl/extract/json", test_extract_json);
   g_test_add_func ("/Fetchscope/Crawl/extract/html", test_extract_html);
   g_test_add_func ("/Fetchscope/Crawl/frontier/termination", test_frontier_termination);

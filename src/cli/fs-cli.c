@@ -355,8 +355,6 @@ parse_options (const Options  *o,
 
   if (input->crawl)
     {
-      g_autoptr(FsCrawler) check = NULL;
-
       if (o->count != NULL)
         {
           g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -377,13 +375,16 @@ parse_options (const Options  *o,
         return FALSE;
 
       /* The hosts are checked now, so a typo is a usage error. */
-      check = fs_crawler_new ("http://127.0.0.1/", NULL);
       for (guint i = 0; o->allow_hosts != NULL && o->allow_hosts[i] != NULL; i++)
-        if (!fs_crawler_add_allowed_host (check, o->allow_hosts[i], error))
-          {
-            g_prefix_error (error, "--allow-host: ");
-            return FALSE;
-          }
+        {
+          g_autofree char *host = fs_crawl_host_normalize (o->allow_hosts[i], error);
+
+          if (host == NULL)
+            {
+              g_prefix_error (error, "--allow-host: ");
+              return FALSE;
+            }
+        }
       input->allow_hosts = g_strdupv (o->allow_hosts);
     }
 

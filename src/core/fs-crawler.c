@@ -250,8 +250,41 @@ fs_crawler_set_per_host (FsCrawler *self,
 }
 
 /**
+ * fs_crawl_host_normalize:
+ * @host: a host name or address, no port ("Example.org", "[::1]")
+ *
+ * Returns: (transfer full): @host as links' hosts are compared (lower
+ *   case, no brackets), or %NULL with @error set when it is not a host
+ */
+char *
+fs_crawl_host_normalize (const char  *host,
+                         GError     **error)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *normal = NULL;
+  char *name = NULL;
+
+  g_return_val_if_fail (host != NULL, NULL);
+
+  /* No port, path or user; a colon only inside an IPv6 address's brackets.
+   * GUri then checks it as it would any host of a link, and lowers its case. */
+  if (*host != '\0' && strpbrk (host, "/?#@ \t") == NULL &&
+      (strchr (host, ':') == NULL || (host[0] == '[' && g_str_has_suffix (host, "]"))))
+    {
+      url = g_strconcat ("http://", host, "/", NULL);
+      normal = fs_url_normalize (NULL, url, &name, NULL);
+    }
+
+  if (normal == NULL)
+    g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
+                 "“%s” is not a host name (e.g. example.org, 127.0.0.1 or [::1])", host);
+
+  return name;
+}
+
+/**
  * fs_crawler_add_allowed_host:
- * @host: a host name or address, any port ("example.org", "[::1]")
+ * @host: a host name or address, any port; see fs_crawl_host_normalize()
  *
  * Follows links to @host too, not only to the start URL's host.
  */
@@ -260,33 +293,16 @@ fs_crawler_add_allowed_host (FsCrawler   *self,
                              const char  *host,
                              GError     **error)
 {
-  g_autofree char *url = NULL;
-  g_autofree char *normal = NULL;
-  g_autofree char *name = NULL;
-  gboolean ok;
+  char *name;
 
   g_return_val_if_fail (FS_IS_CRAWLER (self), FALSE);
   g_return_val_if_fail (host != NULL, FALSE);
   g_return_val_if_fail (self->queue == NULL, FALSE);
 
-  /* No port, path or user; a colon only inside an IPv6 address's brackets.
-   * GUri then checks it as it would any host of a link, and lowers its case. */
-  ok = *host != '\0' && strpbrk (host, "/?#@ \t") == NULL &&
-       (strchr (host, ':') == NULL || (host[0] == '[' && g_str_has_suffix (host, "]")));
-  if (ok)
-    {
-      url = g_strconcat ("http://", host, "/", NULL);
-      normal = fs_url_normalize (NULL, url, &name, NULL);
-    }
+  if (!(name = fs_crawl_host_normalize (host, error)))
+    return FALSE;
 
-  if (normal == NULL)
-    {
-      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a host name (e.g. example.org, 127.0.0.1 or [::1])", host);
-      return FALSE;
-    }
-
-  g_hash_table_add (self->allowed, g_steal_pointer (&name));
+  g_hash_table_add (self->allowed, name);
 
   return TRUE;
 }

@@ -74,6 +74,8 @@ G_DECLARE_FINAL_TYPE (FsCrawler, fs_crawler, FS, CRAWLER, GObject)
 gboolean    fs_crawl_spec_parse           (const char    *spec,
                                            char         **start_url,
                                            GError       **error);
+char       *fs_crawl_host_normalize       (const char    *host,
+                                           GError       **error);
 FsCrawler  *fs_crawler_new                (const char    *start_url,
                                            GError       **error);
 const char *fs_crawler_get_start_url      (FsCrawler     *self);
