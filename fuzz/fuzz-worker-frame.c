@@ -67,6 +67,12 @@ check_round_trip (const FsFrame *frame)
       }
       break;
 
+    case FS_FRAME_LINKS:
+      fs_frame_append_links (bytes, frame->job_id, frame->url,
+                             (const char * const *) frame->links->pdata, frame->links->len,
+                             frame->malformed);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -84,6 +90,13 @@ check_round_trip (const FsFrame *frame)
   g_assert_cmpuint (again.event.job_id, ==, frame->event.job_id);
   g_assert_cmpuint (again.event.bytes, ==, frame->event.bytes);
   g_assert_cmpstr (again.event.error, ==, frame->event.error);
+  if (frame->type == FS_FRAME_LINKS)
+    {
+      g_assert_cmpuint (again.links->len, ==, frame->links->len);
+      g_assert_cmpint (again.malformed, ==, frame->malformed);
+      for (guint i = 0; i < frame->links->len; i++)
+        g_assert_cmpstr (g_ptr_array_index (again.links, i), ==, g_ptr_array_index (frame->links, i));
+    }
   if (frame->type == FS_FRAME_CONFIG)
     {
       g_assert_cmpuint (again.config->concurrency, ==, frame->config->concurrency);

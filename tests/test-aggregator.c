@@ -665,6 +665,41 @@ test_memory_series (void)
   g_assert_cmpuint (summary.peak_rss_bytes, ==, 500);
 }
 
+/* Crawl progress over time: the highest levels in each bucket, carried
+ * into buckets with no reading, kept when buckets merge. */
+static void
+test_crawl_series (void)
+{
+  g_autoptr(FsAggregator) aggregator = fs_aggregator_new (1000, 4);
+  const FsBucket *bucket;
+
+  fs_aggregator_add_crawl (aggregator, T0, 1, 1);
+  fs_aggregator_add_crawl (aggregator, T0 + 400, 5, 4);
+  fs_aggregator_add_crawl (aggregator, T0 + 800, 6, 2);
+  fs_aggregator_add_crawl (aggregator, T0 + 2500, 9, 0);
+
+  g_assert_cmpuint (fs_aggregator_get_n_buckets (aggregator), ==, 3);
+  bucket = fs_aggregator_get_bucket (aggregator, 0);
+  g_assert_cmpuint (bucket->crawl_visited, ==, 6);
+  g_assert_cmpuint (bucket->crawl_frontier, ==, 4);
+  bucket = fs_aggregator_get_bucket (aggregator, 1);
+  g_assert_cmpuint (bucket->crawl_visited, ==, 6);
+  g_assert_cmpuint (bucket->crawl_frontier, ==, 2);
+  bucket = fs_aggregator_get_bucket (aggregator, 2);
+  g_assert_cmpuint (bucket->crawl_visited, ==, 9);
+  g_assert_cmpuint (bucket->crawl_frontier, ==, 2);
+
+  /* Past the ring: pairs merge, keeping the higher levels. */
+  add_job (aggregator, 1, NULL, FS_OUTCOME_OK, T0 + 4100, T0 + 4200);
+  g_assert_cmpint (fs_aggregator_get_bucket_us (aggregator), ==, 2000);
+  bucket = fs_aggregator_get_bucket (aggregator, 0);
+  g_assert_cmpuint (bucket->crawl_visited, ==, 6);
+  g_assert_cmpuint (bucket->crawl_frontier, ==, 4);
+  bucket = fs_aggregator_get_bucket (aggregator, 2);
+  g_assert_cmpuint (bucket->crawl_visited, ==, 9);
+  g_assert_cmpuint (bucket->crawl_frontier, ==, 0);
+}
+
 static void
 test_memory_cap_and_merge (void)
 {
@@ -742,6 +777,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Aggregator/latency-bins-merge", test_latency_bins_merge);
   g_test_add_func ("/Fetchscope/Aggregator/memory-series", test_memory_series);
   g_test_add_func ("/Fetchscope/Aggregator/memory-cap-and-merge", test_memory_cap_and_merge);
+  g_test_add_func ("/Fetchscope/Aggregator/crawl-series", test_crawl_series);
   g_test_add_func ("/Fetchscope/Aggregator/lane-cpu", test_lane_cpu);
 
   return g_test_run ();

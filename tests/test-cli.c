@@ -1190,6 +1190,21 @@ test_usage_errors (Fixture       *f,
     { { "render" }, "render needs a saved run" },
     { { "render", "@JSON@" }, "render needs --png, --svg or --pdf" },
     { { "render", "@JSON@", "--png", "@JSON@", "--chart", "pie" }, "unknown chart" },
+    { { "run", "--urls", "demo:mixed", "--max-pages", "5", "--json", "@JSON@" },
+      "are for crawls" },
+    { { "run", "--urls", "crawl:ftp://127.0.0.1/", "--json", "@JSON@" },
+      "A crawl starts from an http or https URL" },
+    { { "run", "--urls", "crawl:/api/0", "--json", "@JSON@" },
+      "A crawl starts from an http or https URL" },
+    { { "run", "--urls", "crawl:http://127.0.0.1:1/", "--count", "5", "--json", "@JSON@" },
+      "not --count" },
+    { { "run", "--urls", "crawl:http://127.0.0.1:1/", "--max-pages", "0", "--json", "@JSON@" },
+      "--max-pages must be a whole number" },
+    { { "run", "--urls", "crawl:http://127.0.0.1:1/", "--per-host", "0", "--json", "@JSON@" },
+      "--per-host must be a whole number" },
+    { { "run", "--urls", "crawl:http://127.0.0.1:1/", "--allow-host", "a/b", "--json",
+        "@JSON@" },
+      "--allow-host: “a/b” is not a host name" },
   };
   g_autofree char *json_path = tmp_path (f, "summary.json");
 
@@ -1384,6 +1399,116 @@ http_get (const char *base_url,
   g_assert_no_error (error);
 
   return g_string_free (g_steal_pointer (&reply), FALSE);
+}
+
+/* The body of @path, which must answer 200. */
+static char *
+http_get_body (const char *base_url,
+               const char *path)
+{
+  g_autofree char *reply = http_get (base_url, path);
+  const char *body = strstr (reply, "\r\n\r\n");
+
+  assert_contains (reply, " 200 ");
+  g_assert_nonnull (body);
+
+  return g_strdup (body + 4);
+}
+
+/* The issue's "Must show": each strategy crawls the graph from /api/0 and
+ * reports exactly the pages the server says are reachable, none twice. */
+static void
+test_crawl_graph (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *strategy = data;
+  g_autoptr(DemoServer) server = NULL;
+  g_autoptr(JsonNode) truth = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *reachable = NULL;
+  g_autofree char *urls = NULL;
+  g_autofree char *json_path = tmp_path (f, "crawl.json");
+  g_autofree char *expected_line = NULL;
+  g_auto(CliResult) r = { 0 };
+  JsonObject *summary, *crawl;
+  gint64 count;
+
+  if (!require_cli ())
+    return;
+
+  server = demo_server_start (f);
+  reachable = http_get_body (server->base_url, "/api/reachable?from=0");
+  truth = json_from_string (reachable, NULL);
+  g_assert_nonnull (truth);
+  count = json_object_get_int_member (json_node_get_object (truth), "count");
+  g_assert_cmpint (count, >, 100);
+
+  urls = g_strdup_printf ("crawl:%s/api/0", server->base_url);
+  {
+    const char * const args[] = {
+      "run", "--strategy", strategy, "--urls", urls, "--json", json_path,
+      "--concurrency", "20", "--workers", "2", NULL
+    };
+
+    run_cli (f, args, &r);
+  }
+  demo_server_stop (server);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_null (strstr (r.err, "worker"));
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  g_assert_cmpstr (json_string (summary, "urls"), ==, urls);
+  g_assert_true (json_bool (summary, "complete"));
+  assert_outcomes_add_up (summary, count);
+  g_assert_cmpint (json_int (summary, "ok") + json_int (summary, "http_errors"), ==, count);
+
+  crawl = json_node_get_object (member (summary, "crawl"));
+  g_assert_true (json_bool (crawl, "finished"));
+  g_assert_cmpint (json_int (crawl, "visited"), ==, count);
+  g_assert_cmpint (json_int (crawl, "pages_done"), ==, count);
+  g_assert_cmpint (json_int (crawl, "duplicates"), ==, 0);
+  g_assert_cmpint (json_int (crawl, "frontier"), ==, 0);
+  g_assert_cmpint (json_int (crawl, "in_flight"), ==, 0);
+  g_assert_cmpint (json_int (crawl, "links_to_visited"), >, 0);
+  g_assert_cmpint (json_int (crawl, "parse_errors"), ==, 0);
+  g_assert_cmpfloat (json_double (crawl, "pages_per_s"), >, 0);
+
+  expected_line = g_strdup_printf ("  crawl       %" G_GINT64_FORMAT " pages visited  0 duplicates"
+                                   "  frontier 0  ", count);
+  assert_contains (r.out, expected_line);
+}
+
+/* crawl:demo starts the demo server itself; --max-pages bounds it. */
+static void
+test_crawl_demo_bounded (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *json_path = tmp_path (f, "crawl.json");
+  g_autoptr(JsonNode) root = NULL;
+  g_auto(CliResult) r = { 0 };
+  JsonObject *summary, *crawl;
+  const char * const args[] = {
+    "run", "--urls", "crawl:demo", "--max-pages", "40", "--per-host", "3", "--json", json_path,
+    "--demo-time-scale", TIME_SCALE, NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  assert_outcomes_add_up (summary, 40);
+  crawl = json_node_get_object (member (summary, "crawl"));
+  g_assert_true (g_str_has_suffix (json_string (crawl, "start_url"), "/api/0"));
+  g_assert_true (json_bool (crawl, "finished"));
+  g_assert_cmpint (json_int (crawl, "visited"), ==, 40);
+  g_assert_cmpint (json_int (crawl, "over_limit"), >, 0);
+  g_assert_cmpint (json_int (crawl, "duplicates"), ==, 0);
 }
 
 static void
@@ -1818,6 +1943,10 @@ main (int   argc,
   add_test ("/Fetchscope/Cli/sigint", GINT_TO_POINTER (SIGINT), test_interrupt);
   add_test ("/Fetchscope/Cli/sigterm", GINT_TO_POINTER (SIGTERM), test_interrupt);
   add_test ("/Fetchscope/Cli/serve", NULL, test_serve);
+  add_test ("/Fetchscope/Cli/crawl-loop", "loop", test_crawl_graph);
+  add_test ("/Fetchscope/Cli/crawl-threads", "threads", test_crawl_graph);
+  add_test ("/Fetchscope/Cli/crawl-processes", "processes", test_crawl_graph);
+  add_test ("/Fetchscope/Cli/crawl-demo-bounded", NULL, test_crawl_demo_bounded);
   add_test ("/Fetchscope/Cli/help", NULL, test_help);
   add_test ("/Fetchscope/Cli/unwritable-json", NULL, test_unwritable_json);
   add_test ("/Fetchscope/Cli/export-and-render", NULL, test_export_and_render);

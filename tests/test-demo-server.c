@@ -712,6 +712,47 @@ test_graph_determinism (void)
   g_assert_cmpstr (puzzle_one, !=, puzzle_other);
 }
 
+/* A failing graph page's error body still lists the page's links, the
+ * same as when it succeeds, so a crawl reaches what /api/reachable names. */
+static void
+test_graph_failing_links (void)
+{
+  g_autoptr(FsTestServer) server = fs_test_server_new (0.0, 1);
+  g_autoptr(SoupSession) session = new_session ();
+  g_autofree char *ok_page = NULL;
+  g_autoptr(GArray) ok_links = NULL;
+  g_autofree char *path = NULL;
+  guint id = 1;
+  gboolean failed = FALSE;
+
+  while (!g_str_equal (fs_demo_page_type_for_id (1, id), "failing"))
+    id++;
+  path = g_strdup_printf ("/api/%u", id);
+  ok_page = fetch_graph_page (session, server, id, NULL);
+  ok_links = parse_links (ok_page);
+  g_assert_nonnull (ok_links);
+
+  for (guint attempt = 0; attempt < MAX_RETRIES && !failed; attempt++)
+    {
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(SoupMessage) msg = fetch (session, server, path, &body, NULL);
+      g_autofree char *json = bytes_to_string (body);
+      g_autoptr(GArray) links = NULL;
+
+      if (soup_message_get_status (msg) < 500)
+        continue;
+
+      failed = TRUE;
+      g_assert_nonnull (strstr (json, "\"error\":\"simulated failure\""));
+      links = parse_links (json);
+      g_assert_nonnull (links);
+      g_assert_cmpuint (links->len, ==, ok_links->len);
+      g_assert_cmpmem (links->data, links->len * sizeof (guint),
+                       ok_links->data, ok_links->len * sizeof (guint));
+    }
+  g_assert_true (failed);
+}
+
 static void
 test_graph_reachable (void)
 {
@@ -1251,6 +1292,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/DemoServer/graph-reachable", test_graph_reachable);
   g_test_add_func ("/Fetchscope/DemoServer/puzzle", test_puzzle);
   g_test_add_func ("/Fetchscope/DemoServer/disconnect-during-delay", test_disconnect_during_delay);
+  g_test_add_func ("/Fetchscope/DemoServer/graph-failing-links", test_graph_failing_links);
   g_test_add_func ("/Fetchscope/DemoServer/free-during-delay", test_free_during_delay);
   g_test_add_func ("/Fetchscope/DemoServer/idle-connections-closed", test_idle_connections_closed);
   g_test_add_func ("/Fetchscope/DemoServer/executable", test_executable);

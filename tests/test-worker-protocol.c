@@ -232,6 +232,7 @@ test_round_trip_config (void)
   config->hash_rounds = 5000;
   config->gil = TRUE;
   config->switch_interval_us = 2500;
+  config->extract_links = TRUE;
   g_free (config->user_agent);
   config->user_agent = g_strdup ("Fetchscope/test (ünïcode)");
 
@@ -252,7 +253,139 @@ test_round_trip_config (void)
   g_assert_cmpuint (frame.config->hash_rounds, ==, 5000);
   g_assert_true (frame.config->gil);
   g_assert_cmpuint (frame.config->switch_interval_us, ==, 2500);
+  g_assert_true (frame.config->extract_links);
   g_assert_cmpstr (frame.config->user_agent, ==, "Fetchscope/test (ünïcode)");
+}
+
+/* Pops every frame of @bytes: all LINKS of @job_id, each within the limit. */
+static GPtrArray *
+decode_links (GByteArray *bytes,
+              guint64     job_id,
+              const char *final_url,
+              gboolean    malformed,
+              guint      *n_frames)
+{
+  g_autoptr(FsFrameReader) reader = fs_frame_reader_new ();
+  GPtrArray *links = g_ptr_array_new_with_free_func (g_free);
+  gsize offset = 0;
+
+  *n_frames = 0;
+  fs_frame_reader_feed (reader, bytes->data, bytes->len);
+
+  for (;;)
+    {
+      g_auto(FsFrame) frame = { 0 };
+      g_autoptr(GError) error = NULL;
+      FsFrameType type;
+      guint32 payload_len;
+
+      if (fs_frame_reader_pop (reader, &frame, &error) == FS_FRAME_STATUS_NEED_MORE)
+        break;
+      g_assert_no_error (error);
+
+      g_assert_true (fs_frame_parse_header (bytes->data + offset, &type, &payload_len, NULL));
+      g_assert_cmpuint (payload_len, <=, FS_FRAME_MAX_PAYLOAD);
+      offset += FS_FRAME_HEADER_SIZE + payload_len;
+
+      g_assert_cmpint (frame.type, ==, FS_FRAME_LINKS);
+      g_assert_cmpuint (frame.job_id, ==, job_id);
+      g_assert_cmpint (frame.malformed, ==, malformed);
+      g_assert_cmpstr (frame.url, ==, final_url);
+      g_assert_nonnull (frame.links);
+      for (guint i = 0; i < frame.links->len; i++)
+        g_ptr_array_add (links, g_strdup (g_ptr_array_index (frame.links, i)));
+      (*n_frames)++;
+    }
+
+  g_assert_cmpuint (offset, ==, bytes->len);
+
+  return links;
+}
+
+/* A page's links, in as many frames as the limit needs, in order. */
+static void
+test_round_trip_links (void)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) got = NULL;
+  g_autofree char *too_long = g_strnfill (FS_FRAME_MAX_URL + 1, 'x');
+  const char *few[] = { "http://127.0.0.1:1/a", "https://exämple.org/ü?q=1" };
+  guint n_frames;
+
+  /* None: still one frame, which carries the flag. */
+  fs_frame_append_links (bytes, 7, "http://127.0.0.1:1/final", NULL, 0, TRUE);
+  got = decode_links (bytes, 7, "http://127.0.0.1:1/final", TRUE, &n_frames);
+  g_assert_cmpuint (n_frames, ==, 1);
+  g_assert_cmpuint (got->len, ==, 0);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  g_byte_array_set_size (bytes, 0);
+
+  fs_frame_append_links (bytes, G_MAXUINT64, NULL, few, G_N_ELEMENTS (few), FALSE);
+  got = decode_links (bytes, G_MAXUINT64, NULL, FALSE, &n_frames);
+  g_assert_cmpuint (n_frames, ==, 1);
+  g_assert_cmpuint (got->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (got, 0), ==, few[0]);
+  g_assert_cmpstr (g_ptr_array_index (got, 1), ==, few[1]);
+  g_clear_pointer (&got, g_ptr_array_unref);
+  g_byte_array_set_size (bytes, 0);
+
+  /* 400 kB of links, and two no worker could be sent, which are left out. */
+  for (guint i = 0; i < 4000; i++)
+    g_ptr_array_add (sent, g_strdup_printf ("http://127.0.0.1:8080/%096u", i));
+  g_ptr_array_insert (sent, 10, g_strdup (too_long));
+  g_ptr_array_insert (sent, 20, g_strdup ("http://bad/\xff"));
+  ((char *) g_ptr_array_index (sent, 20))[11] = (char) 0xff;
+  fs_frame_append_links (bytes, 42, "https://exämple.org/", (const char * const *) sent->pdata, sent->len, FALSE);
+  got = decode_links (bytes, 42, "https://exämple.org/", FALSE, &n_frames);
+  g_assert_cmpuint (n_frames, >=, 4000 * 100 / FS_FRAME_MAX_PAYLOAD);
+  g_assert_cmpuint (got->len, ==, 4000);
+  g_ptr_array_remove_index (sent, 20);
+  g_ptr_array_remove_index (sent, 10);
+  for (guint i = 0; i < 4000; i++)
+    g_assert_cmpstr (g_ptr_array_index (got, i), ==, g_ptr_array_index (sent, i));
+}
+
+/* What a child may not send in a LINKS frame. */
+static void
+test_reject_links (void)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  const char *one[] = { "http://127.0.0.1/x" };
+  const gsize flags_at = FS_FRAME_HEADER_SIZE + 8;
+  const gsize count_at = flags_at + 1 + 4;   /* past an empty final URL */
+  const gsize first_at = count_at + 4;
+
+  fs_frame_append_links (bytes, 1, NULL, one, 1, FALSE);
+
+  /* Unknown flags */
+  bytes->data[flags_at] = 2;
+  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "flags");
+  bytes->data[flags_at] = 0;
+
+  /* A count the payload cannot hold, refused before anything is allocated */
+  fs_test_set_u32 (bytes, count_at, G_MAXUINT32);
+  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "count");
+  fs_test_set_u32 (bytes, count_at, 2);
+  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "truncated");
+  fs_test_set_u32 (bytes, count_at, 0);
+  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "stray");
+  fs_test_set_u32 (bytes, count_at, 1);
+
+  /* A link longer than the payload, and one that is not UTF-8 */
+  fs_test_set_u32 (bytes, first_at, 100000);
+  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "past the payload");
+  fs_test_set_u32 (bytes, first_at, strlen (one[0]));
+  bytes->data[first_at + 4] = 0xc3;
+  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "UTF-8");
+  g_byte_array_set_size (bytes, 0);
+
+  /* An empty link */
+  fs_frame_append_links (bytes, 1, NULL, NULL, 0, FALSE);
+  g_byte_array_append (bytes, (const guint8 *) "\0\0\0\0", 4);
+  fs_test_set_u32 (bytes, count_at, 1);
+  fs_test_set_u32 (bytes, 8, bytes->len - FS_FRAME_HEADER_SIZE);
+  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_MALFORMED, "empty link");
 }
 
 static void
@@ -416,9 +549,11 @@ test_reject_header (void)
   assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_BAD_MAGIC, "bad magic");
   bytes->data[0] = 'F';
 
-  /* Version 2 */
-  fs_test_set_u16 (bytes, 4, 2);
-  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_BAD_VERSION, "version 2");
+  /* Version 1, from before LINKS frames, and one from the future */
+  fs_test_set_u16 (bytes, 4, 1);
+  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_BAD_VERSION, "version 1");
+  fs_test_set_u16 (bytes, 4, FS_WORKER_PROTOCOL_VERSION + 1);
+  assert_refused (bytes->data, bytes->len, FS_FRAME_ERROR_BAD_VERSION, "version 3");
   fs_test_set_u16 (bytes, 4, FS_WORKER_PROTOCOL_VERSION);
 
   /* Unknown types, on both sides of the known ones */
@@ -603,6 +738,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/WorkerProtocol/round-trip/control", test_round_trip_control);
   g_test_add_func ("/Fetchscope/WorkerProtocol/round-trip/config", test_round_trip_config);
   g_test_add_func ("/Fetchscope/WorkerProtocol/round-trip/job", test_round_trip_job);
+  g_test_add_func ("/Fetchscope/WorkerProtocol/round-trip/links", test_round_trip_links);
   g_test_add_func ("/Fetchscope/WorkerProtocol/encoder-refuses-job", test_job_refused_by_encoder);
   g_test_add_func ("/Fetchscope/WorkerProtocol/split-delivery", test_split_delivery);
   g_test_add_func ("/Fetchscope/WorkerProtocol/many-in-one-chunk", test_many_in_one_chunk);
@@ -611,6 +747,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/WorkerProtocol/reject/payload", test_reject_payload);
   g_test_add_func ("/Fetchscope/WorkerProtocol/reject/counts", test_reject_counts);
   g_test_add_func ("/Fetchscope/WorkerProtocol/reject/long-error", test_reject_long_error);
+  g_test_add_func ("/Fetchscope/WorkerProtocol/reject/links", test_reject_links);
 
   return g_test_run ();
 }

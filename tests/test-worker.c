@@ -168,8 +168,14 @@ test_reject_version (void)
   g_autoptr(GByteArray) input = g_byte_array_new ();
 
   append_config (input, FS_WORKER_MODE_LOOP);
-  fs_test_set_u16 (input, 4, FS_WORKER_PROTOCOL_VERSION + 1);
-  assert_refused (input, "protocol version 2 (expected 1)");
+  {
+    g_autofree char *expected = g_strdup_printf ("protocol version %u (expected %u)",
+                                                 FS_WORKER_PROTOCOL_VERSION + 1,
+                                                 FS_WORKER_PROTOCOL_VERSION);
+
+    fs_test_set_u16 (input, 4, FS_WORKER_PROTOCOL_VERSION + 1);
+    assert_refused (input, expected);
+  }
 }
 
 static void

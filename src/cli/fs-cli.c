@@ -16,6 +16,7 @@
 #include <glib-unix.h>
 #include <gio/gunixinputstream.h>
 
+#include "fs-crawler.h"
 #include "fs-demo-process.h"
 #include "fs-engine.h"
 #include "fs-chart-style.h"
@@ -28,6 +29,10 @@
 #include "fs-url-source.h"
 
 #define EXIT_USAGE 2
+
+/* crawl:demo crawls the built-in demo server's link graph from here. */
+#define CRAWL_DEMO_SPEC  "crawl:demo"
+#define CRAWL_DEMO_START "/api/0"
 
 /* The options run and compare share, as typed. Parsed into an FsRunConfig
  * and a UrlInput by parse_options(). */
@@ -49,6 +54,10 @@ typedef struct
   char    *demo_seed;
   char    *cpu_work;
   char    *switch_interval;
+  char    *max_pages;
+  char    *max_depth;
+  char    *per_host;
+  char   **allow_hosts;
   gboolean gil;
   gboolean quiet;
 } Options;
@@ -72,6 +81,10 @@ options_clear (Options *o)
   g_free (o->demo_seed);
   g_free (o->cpu_work);
   g_free (o->switch_interval);
+  g_free (o->max_pages);
+  g_free (o->max_depth);
+  g_free (o->per_host);
+  g_strfreev (o->allow_hosts);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -81,6 +94,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 typedef struct
 {
   char          *spec;
+  char          *crawl_url;      /* crawl mode; NULL for crawl:demo until the server runs */
+  gboolean       crawl;
+  guint64        max_pages;
+  guint64        max_depth;
+  guint64        per_host;
+  char         **allow_hosts;
   guint64        count;
   double         demo_time_scale;
   guint32        demo_seed;
@@ -92,6 +111,8 @@ static void
 url_input_clear (UrlInput *input)
 {
   g_free (input->spec);
+  g_free (input->crawl_url);
+  g_strfreev (input->allow_hosts);
   if (input->demo != NULL)
     fs_demo_process_stop (input->demo);
   g_clear_object (&input->demo);
@@ -264,7 +285,8 @@ new_option_context (const char        *command,
   GOptionContext *context;
   const GOptionEntry entries[] = {
     { "urls", 'u', 0, G_OPTION_ARG_STRING, &o->urls,
-      N_("URL set: demo:PRESET, a file with one URL per line, or - for stdin"), "SPEC" },
+      N_("URL set: demo:PRESET, crawl:URL (or crawl:demo, the demo server's link graph), "
+         "a file with one URL per line, or - for stdin"), "SPEC" },
     { "count", 'n', 0, G_OPTION_ARG_STRING, &o->count,
       N_("Number of URLs (presets: default per preset; files: at most N)"), "N" },
     { "concurrency", 'c', 0, G_OPTION_ARG_STRING, &o->concurrency,
@@ -293,6 +315,14 @@ new_option_context (const char        *command,
       N_("Multiply the demo server's delays (default 1)"), "X" },
     { "demo-seed", 0, 0, G_OPTION_ARG_STRING, &o->demo_seed,
       N_("Seed of the demo server's link graph (default 1)"), "N" },
+    { "max-pages", 0, 0, G_OPTION_ARG_STRING, &o->max_pages,
+      N_("Crawl: most pages fetched (default 10000)"), "N" },
+    { "max-depth", 0, 0, G_OPTION_ARG_STRING, &o->max_depth,
+      N_("Crawl: most links followed from the start URL (default no limit)"), "N" },
+    { "per-host", 0, 0, G_OPTION_ARG_STRING, &o->per_host,
+      N_("Crawl: most requests to one host at once (default no cap but the concurrency)"), "N" },
+    { "allow-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->allow_hosts,
+      N_("Crawl: follow links to HOST too, not only to the start URL's host (repeatable)"), "HOST" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("No progress line"), NULL },
     { NULL }
   };
@@ -362,6 +392,52 @@ parse_options (const Options  *o,
       return FALSE;
     }
 
+  input->crawl = g_str_has_prefix (o->urls, FS_CRAWL_SPEC_PREFIX);
+  if (!input->crawl &&
+      (o->max_pages != NULL || o->max_depth != NULL || o->per_host != NULL ||
+       o->allow_hosts != NULL))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--max-pages, --max-depth, --per-host and --allow-host are for "
+                           "crawls (--urls crawl:URL)");
+      return FALSE;
+    }
+
+  if (input->crawl)
+    {
+      if (o->count != NULL)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               "a crawl is bounded by --max-pages, not --count");
+          return FALSE;
+        }
+
+      input->max_pages = FS_CRAWL_DEFAULT_MAX_PAGES;
+      input->max_depth = G_MAXUINT;
+      if (!parse_uint ("--max-pages", o->max_pages, 1, G_MAXINT32, &input->max_pages, error) ||
+          !parse_uint ("--max-depth", o->max_depth, 0, G_MAXUINT, &input->max_depth, error) ||
+          !parse_uint ("--per-host", o->per_host, 1, FS_RUN_CONFIG_MAX_CONCURRENCY,
+                       &input->per_host, error))
+        return FALSE;
+
+      if (!g_str_equal (o->urls, CRAWL_DEMO_SPEC) &&
+          !fs_crawl_spec_parse (o->urls, &input->crawl_url, error))
+        return FALSE;
+
+      /* The hosts are checked now, so a typo is a usage error. */
+      for (guint i = 0; o->allow_hosts != NULL && o->allow_hosts[i] != NULL; i++)
+        {
+          g_autofree char *host = fs_crawl_host_normalize (o->allow_hosts[i], error);
+
+          if (host == NULL)
+            {
+              g_prefix_error (error, "--allow-host: ");
+              return FALSE;
+            }
+        }
+      input->allow_hosts = g_strdupv (o->allow_hosts);
+    }
+
   if (g_str_has_prefix (o->urls, "demo:") &&
       fs_url_preset_lookup (o->urls + strlen ("demo:")) == NULL)
     {
@@ -394,7 +470,7 @@ url_input_prepare (UrlInput      *input,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  if (g_str_has_prefix (input->spec, "demo:"))
+  if (g_str_has_prefix (input->spec, "demo:") || g_str_equal (input->spec, CRAWL_DEMO_SPEC))
     {
       input->demo = fs_demo_process_new (input->demo_time_scale, input->demo_seed);
       if (!fs_demo_process_start (input->demo, cancellable, error))
@@ -402,6 +478,9 @@ url_input_prepare (UrlInput      *input,
           g_prefix_error (error, _("could not start the demo server: "));
           return FALSE;
         }
+      if (input->crawl)
+        input->crawl_url = g_strconcat (fs_demo_process_get_base_url (input->demo),
+                                        CRAWL_DEMO_START, NULL);
     }
   else if (replay && g_str_equal (input->spec, "-"))
     {
@@ -652,6 +731,25 @@ saved_runs_of (GPtrArray *runs)
   return saved;
 }
 
+static FsCrawler *
+crawler_open (UrlInput  *input,
+              GError   **error)
+{
+  g_autoptr(FsCrawler) crawler = NULL;
+
+  if (!(crawler = fs_crawler_new (input->crawl_url, error)))
+    return NULL;
+
+  fs_crawler_set_max_pages (crawler, input->max_pages);
+  fs_crawler_set_max_depth (crawler, (guint) input->max_depth);
+  fs_crawler_set_per_host (crawler, (guint) input->per_host);
+  for (guint i = 0; input->allow_hosts != NULL && input->allow_hosts[i] != NULL; i++)
+    if (!fs_crawler_add_allowed_host (crawler, input->allow_hosts[i], error))
+      return NULL;
+
+  return g_steal_pointer (&crawler);
+}
+
 static GCancellable *the_cancellable;
 
 static gboolean
@@ -748,19 +846,29 @@ run_one (const FsRunConfig  *config,
          GError            **error)
 {
   g_autoptr(FsUrlSource) source = NULL;
+  g_autoptr(FsCrawler) crawler = NULL;
   g_autoptr(FsHeadlessRun) run = NULL;
   gboolean ok;
 
-  if (!(source = url_input_open (input, error)))
-    return NULL;
+  if (input->crawl)
+    {
+      if (!(crawler = crawler_open (input, error)))
+        return NULL;
+      run = fs_headless_run_new_for_crawl (config, crawler, input->spec);
+    }
+  else
+    {
+      if (!(source = url_input_open (input, error)))
+        return NULL;
+      run = fs_headless_run_new (config, source, input->spec);
+    }
 
-  run = fs_headless_run_new (config, source, input->spec);
   fs_headless_run_set_csv_path (run, csv_path);
   fs_headless_run_set_progress (run, progress);
   fs_headless_run_set_keep_records (run, keep_records);
 
   ok = fs_headless_run_execute (run, cancellable, error);
-  if (diagnostics)
+  if (diagnostics && source != NULL)
     print_diagnostics (source);
   print_worker_failures (run);
 

@@ -23,7 +23,8 @@
 struct _FsHeadlessRun
 {
   FsRunConfig   *config;
-  FsUrlSource   *source;
+  FsUrlSource   *source;       /* one of these two */
+  FsCrawler     *crawler;
   char          *urls_label;
   char          *csv_path;
   gboolean       progress;
@@ -44,6 +45,21 @@ struct _FsHeadlessRun
   gsize          progress_width;
 };
 
+static FsHeadlessRun *
+headless_run_new (const FsRunConfig *config,
+                  const char        *urls_label)
+{
+  FsHeadlessRun *self = g_new0 (FsHeadlessRun, 1);
+
+  self->config = fs_run_config_copy (config);
+  self->urls_label = g_strdup (urls_label);
+  self->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
+                                        FS_AGGREGATOR_DEFAULT_N_BUCKETS);
+  self->swimlane = fs_swimlane_new (FS_SWIMLANE_DEFAULT_BIN_US, FS_SWIMLANE_DEFAULT_N_BINS);
+
+  return self;
+}
+
 FsHeadlessRun *
 fs_headless_run_new (const FsRunConfig *config,
                      FsUrlSource       *source,
@@ -54,13 +70,30 @@ fs_headless_run_new (const FsRunConfig *config,
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (FS_IS_URL_SOURCE (source), NULL);
 
-  self = g_new0 (FsHeadlessRun, 1);
-  self->config = fs_run_config_copy (config);
+  self = headless_run_new (config, urls_label);
   self->source = g_object_ref (source);
-  self->urls_label = g_strdup (urls_label);
-  self->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
-                                        FS_AGGREGATOR_DEFAULT_N_BUCKETS);
-  self->swimlane = fs_swimlane_new (FS_SWIMLANE_DEFAULT_BIN_US, FS_SWIMLANE_DEFAULT_N_BINS);
+
+  return self;
+}
+
+/**
+ * fs_headless_run_new_for_crawl:
+ * @crawler: a crawler not started yet; the run starts it
+ *
+ * Returns: (transfer full): a run that crawls from @crawler's start URL
+ */
+FsHeadlessRun *
+fs_headless_run_new_for_crawl (const FsRunConfig *config,
+                               FsCrawler         *crawler,
+                               const char        *urls_label)
+{
+  FsHeadlessRun *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (FS_IS_CRAWLER (crawler), NULL);
+
+  self = headless_run_new (config, urls_label);
+  self->crawler = g_object_ref (crawler);
 
   return self;
 }
@@ -73,6 +106,7 @@ fs_headless_run_free (FsHeadlessRun *self)
 
   g_clear_pointer (&self->config, fs_run_config_free);
   g_clear_object (&self->source);
+  g_clear_object (&self->crawler);
   g_clear_pointer (&self->urls_label, g_free);
   g_clear_pointer (&self->csv_path, g_free);
   g_clear_pointer (&self->aggregator, fs_aggregator_free);
@@ -148,6 +182,15 @@ sample_self (FsHeadlessRun *self)
       fs_proc_sample_event (&event, &sample);
       fs_aggregator_add (self->aggregator, &event);
     }
+
+  if (self->crawler != NULL)
+    {
+      FsCrawlStats stats;
+
+      fs_crawler_get_stats (self->crawler, &stats);
+      fs_aggregator_add_crawl (self->aggregator, g_get_monotonic_time (), stats.visited,
+                               stats.frontier);
+    }
 }
 
 static gboolean
@@ -170,7 +213,15 @@ print_progress (FsHeadlessRun *self,
   fs_aggregator_get_summary (self->aggregator, &s);
   errors = s.total - s.outcomes[FS_OUTCOME_OK];
 
-  if (fs_url_source_is_done (self->source))
+  if (self->crawler != NULL)
+    {
+      FsCrawlStats stats;
+
+      fs_crawler_get_stats (self->crawler, &stats);
+      total = g_strdup_printf ("%" G_GUINT64_FORMAT "%s", stats.visited,
+                               stats.finished ? "" : "+");
+    }
+  else if (fs_url_source_is_done (self->source))
     total = g_strdup_printf ("%" G_GUINT64_FORMAT, fs_url_source_get_n_urls (self->source));
   else
     total = g_strdup ("?");
@@ -238,8 +289,9 @@ fs_headless_run_execute (FsHeadlessRun  *self,
       !(self->csv = fs_csv_writer_new (self->csv_path, self->t_begin, error)))
     return FALSE;
 
-  /* Bounded, so a huge URL file is read only as fast as it is fetched. */
-  queue = fs_job_queue_new (MAX (1024, self->config->concurrency * 4));
+  /* Bounded, so a huge URL file is read only as fast as it is fetched. A
+   * crawl's must not be: links are queued from the engine's own threads. */
+  queue = fs_job_queue_new (self->crawler ? 0 : MAX (1024, self->config->concurrency * 4));
   sink = fs_event_sink_new (context, 0, on_events, self, NULL);
 
   sample_self (self);
@@ -247,13 +299,17 @@ fs_headless_run_execute (FsHeadlessRun  *self,
   if (self->progress)
     progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, progress_cb, self);
 
-  fs_url_source_start (self->source, queue, cancellable);
+  if (self->crawler != NULL)
+    fs_crawler_start (self->crawler, queue, sink, cancellable);
+  else
+    fs_url_source_start (self->source, queue, cancellable);
   fs_engine_run_async (engine, queue, sink, cancellable, run_cb, self);
 
   while (!self->finished)
     g_main_context_iteration (context, TRUE);
 
-  fs_url_source_join (self->source);
+  if (self->source != NULL)
+    fs_url_source_join (self->source);
   fs_event_sink_drain (sink);
   self->t_end = g_get_monotonic_time ();
   self->jobs_pushed = fs_job_queue_get_pushed (queue);
@@ -273,7 +329,8 @@ fs_headless_run_execute (FsHeadlessRun  *self,
       return FALSE;
     }
 
-  if ((source_error = fs_url_source_dup_error (self->source)) && !self->cancelled)
+  if (self->source != NULL &&
+      (source_error = fs_url_source_dup_error (self->source)) && !self->cancelled)
     g_printerr (_("fetchscope-cli: reading %s stopped early: %s\n"),
                 self->urls_label, source_error->message);
 
@@ -349,6 +406,25 @@ fs_headless_run_get_config (FsHeadlessRun *self)
 }
 
 /**
+ * fs_headless_run_get_crawler:
+ *
+ * Returns: (transfer none) (nullable): the crawler of a crawl run
+ */
+FsCrawler *
+fs_headless_run_get_crawler (FsHeadlessRun *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->crawler;
+}
+
+static guint64
+n_bad_lines (FsHeadlessRun *self)
+{
+  return self->source != NULL ? fs_url_source_get_n_bad_lines (self->source) : 0;
+}
+
+/**
  * fs_headless_run_dup_worker_failures:
  *
  * Returns: (transfer full) (element-type utf8): what went wrong with the
@@ -419,9 +495,25 @@ fs_headless_run_print_summary (FsHeadlessRun *self,
     fprintf (out, _("  routed      loop %llu  pool %llu\n"),
              (unsigned long long) s.routed[FS_ROUTE_LOOP],
              (unsigned long long) s.routed[FS_ROUTE_POOL]);
-  if (fs_url_source_get_n_bad_lines (self->source) > 0)
-    fprintf (out, _("  bad lines   %llu skipped\n"),
-             (unsigned long long) fs_url_source_get_n_bad_lines (self->source));
+  if (n_bad_lines (self) > 0)
+    fprintf (out, _("  bad lines   %llu skipped\n"), (unsigned long long) n_bad_lines (self));
+  if (self->crawler != NULL)
+    {
+      FsCrawlStats c;
+
+      fs_crawler_get_stats (self->crawler, &c);
+      fprintf (out, "  crawl       %" G_GUINT64_FORMAT " pages visited  %" G_GUINT64_FORMAT
+               " duplicates  frontier %" G_GUINT64_FORMAT "  depth %u  %.1f pages/s%s\n",
+               c.visited, c.duplicates, c.frontier, c.max_depth,
+               s.wall_s > 0 ? c.done / s.wall_s : 0.0,
+               c.finished ? "" : "  (not finished)");
+      fprintf (out, "  links       %" G_GUINT64_FORMAT " found  to visited pages %"
+               G_GUINT64_FORMAT "  offsite %" G_GUINT64_FORMAT "  too deep %" G_GUINT64_FORMAT
+               "  over --max-pages %" G_GUINT64_FORMAT "  invalid %" G_GUINT64_FORMAT
+               "  parse errors %" G_GUINT64_FORMAT "\n",
+               c.links, c.known_links, c.offsite, c.too_deep, c.over_limit, c.invalid,
+               c.parse_errors);
+    }
 }
 
 static void
@@ -499,7 +591,7 @@ fs_headless_run_to_json (FsHeadlessRun *self)
   add_int (b, "timeouts", s.outcomes[FS_OUTCOME_TIMEOUT]);
   add_int (b, "cancelled", s.outcomes[FS_OUTCOME_CANCELLED]);
   add_int (b, "worker_lost", s.outcomes[FS_OUTCOME_WORKER_LOST]);
-  add_int (b, "bad_lines", fs_url_source_get_n_bad_lines (self->source));
+  add_int (b, "bad_lines", n_bad_lines (self));
 
   add_double (b, "wall_s", s.wall_s);
   add_double (b, "rps", s.rps);
@@ -525,6 +617,31 @@ fs_headless_run_to_json (FsHeadlessRun *self)
       json_builder_begin_object (b);
       add_int (b, "loop", s.routed[FS_ROUTE_LOOP]);
       add_int (b, "pool", s.routed[FS_ROUTE_POOL]);
+      json_builder_end_object (b);
+    }
+  if (self->crawler != NULL)
+    {
+      FsCrawlStats c;
+
+      fs_crawler_get_stats (self->crawler, &c);
+      json_builder_set_member_name (b, "crawl");
+      json_builder_begin_object (b);
+      add_string (b, "start_url", fs_crawler_get_start_url (self->crawler));
+      add_boolean (b, "finished", c.finished);
+      add_int (b, "visited", c.visited);
+      add_int (b, "pages_done", c.done);
+      add_int (b, "frontier", c.frontier);
+      add_int (b, "in_flight", c.in_flight);
+      add_int (b, "duplicates", c.duplicates);
+      add_int (b, "links", c.links);
+      add_int (b, "links_to_visited", c.known_links);
+      add_int (b, "offsite", c.offsite);
+      add_int (b, "too_deep", c.too_deep);
+      add_int (b, "over_limit", c.over_limit);
+      add_int (b, "invalid", c.invalid);
+      add_int (b, "parse_errors", c.parse_errors);
+      add_int (b, "max_depth", c.max_depth);
+      add_double (b, "pages_per_s", s.wall_s > 0 ? c.done / s.wall_s : 0.0);
       json_builder_end_object (b);
     }
   json_builder_set_member_name (b, "loop_lag_max_ms");

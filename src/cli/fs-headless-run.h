@@ -3,7 +3,7 @@
  * Copyright 2026 The Fetchscope authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One run without a display: a URL source feeds an engine, whose records
+ * One run without a display: a URL source or a crawler feeds an engine, whose records
  * go through a sink into an aggregator (and, if asked, a CSV file), while
  * this process samples its own memory and CPU time.
  *
@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "fs-aggregator.h"
+#include "fs-crawler.h"
 #include "fs-run-config.h"
 #include "fs-saved-run.h"
 #include "fs-url-source.h"
@@ -28,6 +29,9 @@ typedef struct _FsHeadlessRun FsHeadlessRun;
 
 FsHeadlessRun *fs_headless_run_new           (const FsRunConfig  *config,
                                               FsUrlSource        *source,
+                                              const char         *urls_label);
+FsHeadlessRun *fs_headless_run_new_for_crawl (const FsRunConfig  *config,
+                                              FsCrawler          *crawler,
                                               const char         *urls_label);
 void           fs_headless_run_free          (FsHeadlessRun      *self);
 void           fs_headless_run_set_csv_path  (FsHeadlessRun      *self,
@@ -43,6 +47,7 @@ void           fs_headless_run_get_summary   (FsHeadlessRun      *self,
                                               FsSummary          *summary);
 gboolean       fs_headless_run_was_cancelled (FsHeadlessRun      *self);
 const FsRunConfig *fs_headless_run_get_config (FsHeadlessRun     *self);
+FsCrawler     *fs_headless_run_get_crawler   (FsHeadlessRun      *self);
 GPtrArray     *fs_headless_run_dup_worker_failures (FsHeadlessRun *self);
 void           fs_headless_run_print_summary (FsHeadlessRun      *self,
                                               FILE               *out);

@@ -75,6 +75,10 @@ struct _FsAggregator
   guint64      peak_rss_bytes;
   gint64       cpu_sum_us;
   gint64       loop_lag_max_us;
+
+  /* Crawl mode: the latest levels */
+  guint64      crawl_visited;
+  guint64      crawl_frontier;
 };
 
 static guint
@@ -154,6 +158,8 @@ bucket_merge (FsBucket       *into,
     into->latency_bins[i] += from->latency_bins[i];
   for (guint i = 0; i < FS_AGGREGATOR_MAX_PROCESSES; i++)
     into->rss_bytes[i] = MAX (into->rss_bytes[i], from->rss_bytes[i]);
+  into->crawl_visited = MAX (into->crawl_visited, from->crawl_visited);
+  into->crawl_frontier = MAX (into->crawl_frontier, from->crawl_frontier);
 }
 
 /* The run outlived the ring: fold neighbours together so the same number of
@@ -209,6 +215,8 @@ get_bucket_for_time (FsAggregator *self,
       bucket->t_start = self->t0 + (gint64) self->n_used * self->bucket_us;
       bucket->in_flight_max = (guint32) MIN (self->in_flight, G_MAXUINT32);
       memcpy (bucket->rss_bytes, self->slot_rss, sizeof bucket->rss_bytes);
+      bucket->crawl_visited = self->crawl_visited;
+      bucket->crawl_frontier = self->crawl_frontier;
     }
 
   return &self->buckets[index];
@@ -455,6 +463,33 @@ fs_aggregator_add_many (FsAggregator  *self,
 
   for (guint i = 0; i < n_events; i++)
     fs_aggregator_add (self, &events[i]);
+}
+
+/**
+ * fs_aggregator_add_crawl:
+ * @t: monotonic µs of the reading
+ * @visited: URLs the crawl has accepted so far
+ * @frontier: accepted URLs not started yet
+ *
+ * One reading of a crawl's progress (crawl mode), for the charts.
+ */
+void
+fs_aggregator_add_crawl (FsAggregator *self,
+                         gint64        t,
+                         guint64       visited,
+                         guint64       frontier)
+{
+  FsBucket *bucket;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (t > 0);
+
+  /* The bucket first: buckets it opens in between keep the old levels. */
+  bucket = get_bucket_for_time (self, t);
+  self->crawl_visited = visited;
+  self->crawl_frontier = frontier;
+  bucket->crawl_visited = MAX (bucket->crawl_visited, visited);
+  bucket->crawl_frontier = MAX (bucket->crawl_frontier, frontier);
 }
 
 void

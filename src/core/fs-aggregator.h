@@ -42,6 +42,11 @@
  * Merging buckets keeps the higher value. fs_aggregator_get_process_pid()
  * gives a slot's pid, or 0 for the last slot once it holds several.
  *
+ * Crawl over time: fs_aggregator_add_crawl() records the crawl's visited
+ * count and frontier size at a moment; a bucket keeps the highest of each
+ * during it, and a bucket first touched starts at the current levels, as
+ * memory does. Merging keeps the higher values.
+ *
  * Bucket i covers [t0 + i × width, t0 + (i + 1) × width), where t0 is the
  * first time placed in a bucket; earlier times go in bucket 0. There are at
  * most n_buckets (>= 2) of them: past the last, pairs merge and width doubles,
@@ -77,6 +82,8 @@ typedef struct
   guint32 in_flight_max;
   guint32 latency_bins[FS_BUCKET_LATENCY_BINS];
   guint64 rss_bytes[FS_AGGREGATOR_MAX_PROCESSES];
+  guint64 crawl_visited;             /* crawl mode: URLs accepted so far */
+  guint64 crawl_frontier;            /* crawl mode: highest frontier size */
 } FsBucket;
 
 typedef struct
@@ -124,6 +131,10 @@ void               fs_aggregator_add           (FsAggregator       *self,
 void               fs_aggregator_add_many      (FsAggregator       *self,
                                                 const FsEvent      *events,
                                                 guint               n_events);
+void               fs_aggregator_add_crawl     (FsAggregator       *self,
+                                                gint64              t,
+                                                guint64             visited,
+                                                guint64             frontier);
 void               fs_aggregator_get_summary   (FsAggregator       *self,
                                                 FsSummary          *summary);
 const FsHistogram *fs_aggregator_get_latency   (FsAggregator       *self);

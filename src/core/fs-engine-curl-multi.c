@@ -480,6 +480,7 @@ loop_init (Loop               *loop,
 
       lane.slot = i;
       loop->transfers[i].lane = lane;
+      _fs_transfer_set_links_queue (&loop->transfers[i], loop->queue);
       /* Like a coroutine doing CPU work: one seed after another, on this thread. */
       _fs_transfer_set_cpu_stage (&loop->transfers[i], _fs_engine_get_gil (loop->engine), 1);
       /* Pop slots in order 0, 1, 2, … so sub-lanes fill from the top. */

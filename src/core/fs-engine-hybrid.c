@@ -325,6 +325,19 @@ waker_dispatch (GSource     *source,
 
 static GSourceFuncs waker_funcs = { .dispatch = waker_dispatch };
 
+/* Crawl mode: the sides' pages' links belong to the run's queue. The job
+ * kept its id and URL index on the way through the router. */
+static void
+forward_links (const FsJob        *job,
+               const char         *final_url,
+               const char * const *links,
+               guint               n_links,
+               gboolean            malformed,
+               gpointer            user_data)
+{
+  fs_job_queue_report_links (user_data, job, final_url, links, n_links, malformed);
+}
+
 static gboolean
 fs_engine_hybrid_run (FsEngine      *engine,
                       FsJobQueue    *queue,
@@ -360,6 +373,9 @@ fs_engine_hybrid_run (FsEngine      *engine,
   for (guint i = 0; i < 2; i++)
     {
       h.queues[i] = fs_job_queue_new (0);
+      if (fs_job_queue_wants_links (queue))
+        fs_job_queue_set_links_func (h.queues[i], forward_links, fs_job_queue_ref (queue),
+                                     (GDestroyNotify) fs_job_queue_unref);
       h.engines[i] = fs_engine_new (i == 0 ? loop_config : pool_config, error);
       if (h.engines[i] == NULL)
         {

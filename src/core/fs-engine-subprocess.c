@@ -552,6 +552,36 @@ handle_event (Child    *child,
   return TRUE;
 }
 
+/* Crawl mode: a page's links, extracted in the child, before its end. */
+static gboolean
+handle_links (Child    *child,
+              FsFrame  *frame,
+              GError  **error)
+{
+  Run *run = child->run;
+  Pending *p;
+
+  if (!fs_job_queue_wants_links (run->queue))
+    {
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, "links it was not asked for");
+      return FALSE;
+    }
+
+  p = g_hash_table_lookup (child->pending, &frame->job_id);
+  if (p == NULL || p->t_started == 0)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_FAILED,
+                   "links for job %" G_GUINT64_FORMAT ", not one it is running", frame->job_id);
+      return FALSE;
+    }
+
+  fs_job_queue_report_links (run->queue, p->job, frame->url,
+                             (const char * const *) frame->links->pdata,
+                             frame->links->len, frame->malformed);
+
+  return TRUE;
+}
+
 static gboolean
 handle_frame (Child    *child,
               FsFrame  *frame,
@@ -571,6 +601,9 @@ handle_frame (Child    *child,
 
   if (frame->type == FS_FRAME_EVENT)
     return handle_event (child, frame, error);
+
+  if (frame->type == FS_FRAME_LINKS)
+    return handle_links (child, frame, error);
 
   g_set_error (error, FS_ERROR, FS_ERROR_FAILED, "unexpected %s frame",
                fs_frame_type_to_string (frame->type));
@@ -961,6 +994,7 @@ run_start (Run      *run,
       run->n_unfinished++;
     }
 
+  child_config->extract_links = fs_job_queue_wants_links (run->queue);
   if (config->worker_mode == FS_WORKER_MODE_LOOP)
     child_config->concurrency = share;
   else

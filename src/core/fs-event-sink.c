@@ -25,6 +25,10 @@ struct _FsEventSink
   gint64           next_swap;   /* earliest time the consumer takes a batch */
   gint64           interval_us;
 
+  /* Set before any producer runs, then read-only */
+  FsEventSinkFunc  observer;
+  gpointer         observer_data;
+
   /* Consumer context only */
   GArray          *draining;
   guint            drain_pos;
@@ -192,6 +196,9 @@ fs_event_sink_push_many (FsEventSink   *self,
   if (n_events == 0)
     return;
 
+  if (self->observer != NULL)
+    self->observer (events, n_events, self->observer_data);
+
   g_mutex_lock (&self->mutex);
   was_empty = self->incoming->len == 0;
   g_array_append_vals (self->incoming, events, n_events);
@@ -274,4 +281,22 @@ fs_event_sink_set_priority (FsEventSink *self,
   g_return_if_fail (self != NULL);
 
   g_source_set_priority (self->source, priority);
+}
+
+/**
+ * fs_event_sink_set_observer:
+ * @func: (nullable): called on each producer's thread with every batch it
+ *   pushes, before the batch is queued; it must not push to this sink
+ *
+ * Set it before any producer runs.
+ */
+void
+fs_event_sink_set_observer (FsEventSink     *self,
+                            FsEventSinkFunc  func,
+                            gpointer         user_data)
+{
+  g_return_if_fail (self != NULL);
+
+  self->observer = func;
+  self->observer_data = user_data;
 }

@@ -9,8 +9,13 @@
  * by ready-time. Nothing is ever dropped, and records from one producer
  * arrive in the order it pushed them.
  *
+ * An observer, if set, sees every batch on the producer's thread as it is
+ * pushed: crawl mode counts terminal records there, so it learns that a job
+ * ended without waiting for the consumer.
+ *
  * Threading: fs_event_sink_push() from any thread; everything else from the
- * thread that owns the consumer context.
+ * thread that owns the consumer context. Set the observer before any
+ * producer runs; it is called from every producer thread.
  */
 
 #pragma once
@@ -47,6 +52,9 @@ void         fs_event_sink_set_interval (FsEventSink    *self,
                                          gint64          interval_us);
 void         fs_event_sink_set_priority (FsEventSink    *self,
                                          int             priority);
+void         fs_event_sink_set_observer (FsEventSink    *self,
+                                         FsEventSinkFunc func,
+                                         gpointer        user_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsEventSink, fs_event_sink_unref)
 

@@ -25,6 +25,11 @@ struct _FsJobQueue
   guint64          next_id;
   guint64          pushed;
   guint            closed : 1;
+
+  /* Set before any engine runs, then read-only */
+  FsJobLinksFunc   links_func;
+  gpointer         links_data;
+  GDestroyNotify   links_destroy;
 };
 
 FsJob *
@@ -89,6 +94,8 @@ static void
 fs_job_queue_clear (FsJobQueue *self)
 {
   g_queue_clear_full (&self->jobs, (GDestroyNotify) fs_job_free);
+  if (self->links_destroy != NULL)
+    self->links_destroy (self->links_data);
   g_ptr_array_unref (self->wakers);
   g_cond_clear (&self->not_empty);
   g_cond_clear (&self->not_full);
@@ -320,4 +327,59 @@ fs_job_queue_get_length (FsJobQueue *self)
   g_mutex_unlock (&self->mutex);
 
   return length;
+}
+
+/**
+ * fs_job_queue_set_links_func:
+ * @func: (nullable): called with each fetched page's links
+ *
+ * Asks engines for the links of every page they fetch (crawl mode). Set it
+ * before the queue is given to an engine, and only once.
+ */
+void
+fs_job_queue_set_links_func (FsJobQueue     *self,
+                             FsJobLinksFunc  func,
+                             gpointer        user_data,
+                             GDestroyNotify  destroy)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->links_func == NULL);
+
+  self->links_func = func;
+  self->links_data = user_data;
+  self->links_destroy = destroy;
+}
+
+gboolean
+fs_job_queue_wants_links (FsJobQueue *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->links_func != NULL;
+}
+
+/**
+ * fs_job_queue_report_links:
+ * @job: the job whose page held the links
+ * @final_url: (nullable): the page's URL after redirects
+ * @links: (array length=n_links): normalised URLs
+ * @malformed: the page's HTML or JSON did not parse
+ *
+ * Hands a fetched page's links to whoever fills the queue; does nothing
+ * when nobody asked. Call it before the job's terminal record is pushed.
+ */
+void
+fs_job_queue_report_links (FsJobQueue         *self,
+                           const FsJob        *job,
+                           const char         *final_url,
+                           const char * const *links,
+                           guint               n_links,
+                           gboolean            malformed)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (job != NULL);
+  g_return_if_fail (links != NULL || n_links == 0);
+
+  if (self->links_func != NULL)
+    self->links_func (job, final_url, links, n_links, malformed, self->links_data);
 }

@@ -7,6 +7,12 @@
  * any thread may pop. It may still grow while an engine runs (crawl mode);
  * it is finished only once closed and drained. With a capacity, push blocks
  * while full, so a 1,000,000-line file is read as fast as it is fetched.
+ *
+ * Crawl mode: whoever fills the queue may also want each fetched page's
+ * links. An engine that sees fs_job_queue_wants_links() keeps bodies, and
+ * reports a page's links with fs_job_queue_report_links() on whatever thread
+ * fetched it, before it pushes that job's terminal record, so the filler
+ * knows of every new job before it learns that the page is done.
  */
 
 #pragma once
@@ -27,6 +33,15 @@ struct _FsJob
   guint8      route;       /* FsRoute: set by the hybrid's router */
   guint8      route_reason;/* FsRouteReason */
 };
+
+/* Called on an engine thread; possibly several times for one job.
+ * @final_url is where the job's URL led after redirects, or NULL. */
+typedef void (*FsJobLinksFunc) (const FsJob        *job,
+                                const char         *final_url,
+                                const char * const *links,
+                                guint               n_links,
+                                gboolean            malformed,
+                                gpointer            user_data);
 
 typedef enum
 {
@@ -59,6 +74,17 @@ void              fs_job_queue_remove_waker(FsJobQueue       *self,
                                             GSource          *source);
 guint64           fs_job_queue_get_pushed  (FsJobQueue       *self);
 guint             fs_job_queue_get_length  (FsJobQueue       *self);
+void              fs_job_queue_set_links_func (FsJobQueue     *self,
+                                               FsJobLinksFunc  func,
+                                               gpointer        user_data,
+                                               GDestroyNotify  destroy);
+gboolean          fs_job_queue_wants_links (FsJobQueue       *self);
+void              fs_job_queue_report_links(FsJobQueue       *self,
+                                            const FsJob      *job,
+                                            const char       *final_url,
+                                            const char * const *links,
+                                            guint             n_links,
+                                            gboolean          malformed);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsJob, fs_job_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsJobQueue, fs_job_queue_unref)

@@ -33,6 +33,10 @@ struct _FsRunConfig
   guint        hash_rounds;       /* FS_CPU_WORK_HASH */
   gboolean     gil;               /* every CPU stage holds one process-wide lock */
   guint        switch_interval_us;
+
+  /* Processes only: the children report each page's links (crawl mode).
+   * The engine sets it from its job queue; in-process engines ask the queue. */
+  gboolean     extract_links;
 };
 
 FsRunConfig *fs_run_config_new      (void);

@@ -33,7 +33,8 @@ typedef struct
   guint64        bytes;
   guint64        max_body_bytes;
   GCancellable  *cancellable;    /* borrowed; checked by blocking engines */
-  GByteArray    *body;           /* kept only when there is a CPU stage */
+  GByteArray    *body;           /* kept only for a CPU stage or a crawl */
+  FsJobQueue    *links_queue;    /* borrowed; set when crawling: pages' links go there */
   FsCpuWork      cpu_work;
   guint          hash_rounds;
   guint          cpu_parallel;   /* threads a multi-core page may be solved on */
@@ -50,6 +51,8 @@ gboolean _fs_transfer_init    (FsTransfer       *self,
 void     _fs_transfer_set_cpu_stage (FsTransfer *self,
                                      FsGil      *gil,
                                      guint       parallel);
+void     _fs_transfer_set_links_queue (FsTransfer *self,
+                                      FsJobQueue *queue);
 void     _fs_transfer_clear   (FsTransfer       *self);
 void     _fs_transfer_begin   (FsTransfer       *self,
                                FsJob            *job,

@@ -11,6 +11,7 @@
 #include "fs-i18n.h"
 #include "fs-cpu-stage.h"
 #include "fs-error.h"
+#include "fs-link-extract.h"
 #include "fs-transfer-private.h"
 
 static CURLcode global_init_code = CURLE_OK;
@@ -149,6 +150,47 @@ _fs_transfer_set_cpu_stage (FsTransfer *self,
   self->cpu_parallel = MAX (1, parallel);
 }
 
+/**
+ * _fs_transfer_set_links_queue:
+ * @queue: the queue the jobs come from
+ *
+ * When @queue wants links (a crawl), keeps every body and reports its
+ * links to @queue before the job's terminal record is made. Otherwise
+ * nothing changes: bodies are still only counted.
+ */
+void
+_fs_transfer_set_links_queue (FsTransfer *self,
+                              FsJobQueue *queue)
+{
+  if (!fs_job_queue_wants_links (queue))
+    return;
+
+  self->links_queue = queue;
+  if (self->body == NULL)
+    self->body = g_byte_array_new ();
+}
+
+/* Before the terminal record exists, so the crawl has the new jobs before
+ * it can see this one end. */
+static void
+report_links (FsTransfer *self)
+{
+  g_autoptr(GPtrArray) links = NULL;
+  const char *content_type = NULL;
+  const char *final_url = NULL;
+  gboolean malformed = FALSE;
+
+  curl_easy_getinfo (self->easy, CURLINFO_CONTENT_TYPE, &content_type);
+  if (curl_easy_getinfo (self->easy, CURLINFO_EFFECTIVE_URL, &final_url) != CURLE_OK ||
+      final_url == NULL)
+    final_url = self->job->url;
+
+  links = fs_link_extract (content_type, final_url, self->body->data, self->body->len,
+                           &malformed);
+  fs_job_queue_report_links (self->links_queue, self->job, final_url,
+                             (const char * const *) links->pdata, links->len, malformed);
+}
+
 void
 _fs_transfer_clear (FsTransfer *self)
 {
@@ -260,6 +302,12 @@ _fs_transfer_end (FsTransfer *self,
     fs_event_set_error (event, "%s",
                         self->errbuf[0] ? self->errbuf : curl_easy_strerror (code));
 
+  /* An error page is still a page: its links count (a failing demo page
+   * lists them too). A body cut off at the cap is not parsed. */
+  if (self->links_queue != NULL &&
+      (event->outcome == FS_OUTCOME_OK || event->outcome == FS_OUTCOME_HTTP_ERROR))
+    report_links (self);
+
   /* The CPU stage runs here, on whatever thread ran the transfer: on the
    * loop's thread it stalls every other transfer of the loop, as it must. */
   if (event->outcome == FS_OUTCOME_OK && self->cpu_work != FS_CPU_WORK_NONE)
@@ -305,6 +353,8 @@ _fs_transfer_fetch_all (FsTransfer   *self,
                         GCancellable *cancellable)
 {
   FsJob *job;
+
+  _fs_transfer_set_links_queue (self, queue);
 
   while (!g_cancellable_is_cancelled (cancellable) &&
          fs_job_queue_pop (queue, cancellable, &job) == FS_JOB_QUEUE_READY)

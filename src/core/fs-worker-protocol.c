@@ -36,6 +36,8 @@ fs_frame_type_to_string (FsFrameType type)
       return "CANCEL";
     case FS_FRAME_EVENT:
       return "EVENT";
+    case FS_FRAME_LINKS:
+      return "LINKS";
     default:
       return "unknown";
     }
@@ -173,7 +175,7 @@ fs_frame_append_config (GByteArray        *out,
   put_u8 (out, (guint8) config->worker_mode);
   put_u8 (out, (guint8) config->cpu_work);
   put_u8 (out, config->gil ? 1 : 0);
-  put_u8 (out, 0);
+  put_u8 (out, config->extract_links ? 1 : 0);
   put_u32 (out, config->hash_rounds);
   put_u32 (out, config->switch_interval_us);
   put_u32 (out, config->timeout_ms);
@@ -285,6 +287,64 @@ fs_frame_append_event (GByteArray    *out,
   put_string_prefix (out, event->url_class, FS_FRAME_MAX_CLASS);
   put_string_prefix (out, event->error, FS_FRAME_MAX_ERROR);
   frame_end (out, start);
+}
+
+/**
+ * fs_frame_append_links:
+ * @final_url: (nullable): where the job's URL led after redirects
+ * @links: (array length=n_links): the page's links
+ * @malformed: the page's body did not parse
+ *
+ * Appends as many LINKS frames as the payload limit needs, at least one.
+ * A link no worker could be sent (see fs_frame_append_job()) is left out.
+ */
+void
+fs_frame_append_links (GByteArray         *out,
+                       guint64             job_id,
+                       const char         *final_url,
+                       const char * const *links,
+                       guint               n_links,
+                       gboolean            malformed)
+{
+  gsize final_len = final_url != NULL ? strlen (final_url) : 0;
+  guint next = 0;
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (links != NULL || n_links == 0);
+
+  if (final_len > FS_FRAME_MAX_URL || !g_utf8_validate_len (final_url, final_len, NULL))
+    final_len = 0;
+
+  do
+    {
+      gsize start = frame_begin (out, FS_FRAME_LINKS);
+      gsize count_at;
+      guint32 count = 0, le;
+
+      put_u64 (out, job_id);
+      put_u8 (out, malformed ? 1 : 0);
+      put_bytes (out, final_url, final_len);
+      count_at = out->len;
+      put_u32 (out, 0);
+
+      for (; next < n_links; next++)
+        {
+          gsize len = strlen (links[next]);
+
+          if (len == 0 || len > FS_FRAME_MAX_URL || !g_utf8_validate_len (links[next], len, NULL))
+            continue;
+          if (out->len - start - FS_FRAME_HEADER_SIZE + 4 + len > FS_FRAME_MAX_PAYLOAD)
+            break;
+
+          put_bytes (out, links[next], len);
+          count++;
+        }
+
+      le = GUINT32_TO_LE (count);
+      memcpy (out->data + count_at, &le, sizeof le);
+      frame_end (out, start);
+    }
+  while (next < n_links);
 }
 
 /* Decoding */
@@ -462,7 +522,7 @@ fs_frame_parse_header (const guint8  *header,
       return FALSE;
     }
 
-  if (raw_type < FS_FRAME_HELLO || raw_type > FS_FRAME_EVENT)
+  if (raw_type < FS_FRAME_HELLO || raw_type > FS_FRAME_LINKS)
     {
       g_set_error (error, FS_FRAME_ERROR, FS_FRAME_ERROR_UNKNOWN_TYPE,
                    "unknown frame type %u", raw_type);
@@ -509,7 +569,7 @@ decode_config (Cursor   *c,
 {
   g_autoptr(FsRunConfig) config = fs_run_config_new ();
   g_autoptr(GError) local_error = NULL;
-  guint8 worker_mode, cpu_work, gil, reserved;
+  guint8 worker_mode, cpu_work, gil, flags;
 
   frame->worker_index = get_u32 (c, "worker index");
   config->strategy = FS_STRATEGY_PROCESSES;
@@ -517,7 +577,7 @@ decode_config (Cursor   *c,
   worker_mode = get_u8 (c, "worker mode");
   cpu_work = get_u8 (c, "CPU work");
   gil = get_u8 (c, "GIL");
-  reserved = get_u8 (c, "reserved");
+  flags = get_u8 (c, "flags");
   config->hash_rounds = get_u32 (c, "hash rounds");
   config->switch_interval_us = get_u32 (c, "switch interval");
   config->timeout_ms = get_u32 (c, "timeout");
@@ -535,12 +595,13 @@ decode_config (Cursor   *c,
     return malformed (error, "unknown worker mode %u", worker_mode);
   if (cpu_work > FS_CPU_WORK_PUZZLE)
     return malformed (error, "unknown CPU work %u", cpu_work);
-  if (gil > 1 || reserved != 0)
+  if (gil > 1 || flags > 1)
     return malformed (error, "bad CONFIG flags");
 
   config->worker_mode = worker_mode;
   config->cpu_work = cpu_work;
   config->gil = gil;
+  config->extract_links = flags & 1;
 
   if (!fs_run_config_validate (config, &local_error))
     return malformed (error, "CONFIG: %s", local_error->message);
@@ -623,6 +684,47 @@ decode_event (Cursor   *c,
   return TRUE;
 }
 
+static gboolean
+decode_links (Cursor   *c,
+              FsFrame  *frame,
+              GError  **error)
+{
+  guint8 flags;
+  guint32 count;
+
+  frame->job_id = get_u64 (c, "job id");
+  flags = get_u8 (c, "flags");
+  if (c->field != NULL ||
+      !get_string (c, "final URL", FS_FRAME_MAX_URL, TRUE, &frame->url, error))
+    return FALSE;
+  count = get_u32 (c, "count");
+  if (c->field != NULL)
+    return FALSE;
+
+  if (flags > 1)
+    return malformed (error, "bad LINKS flags %u", flags);
+  /* Every string takes at least its 4-byte length: refuse a count the
+   * payload cannot hold before allocating for it. */
+  if (count > c->left / 4)
+    return malformed (error, "LINKS count %u runs past the payload", count);
+
+  frame->malformed = flags & 1;
+  frame->links = g_ptr_array_new_full (count, g_free);
+
+  for (guint32 i = 0; i < count; i++)
+    {
+      char *url;
+
+      if (!get_string (c, "link", FS_FRAME_MAX_URL, TRUE, &url, error))
+        return FALSE;
+      if (url == NULL)
+        return malformed (error, "empty link");
+      g_ptr_array_add (frame->links, url);
+    }
+
+  return TRUE;
+}
+
 /**
  * fs_frame_decode:
  * @payload: exactly @payload_len bytes
@@ -674,6 +776,10 @@ fs_frame_decode (FsFrameType    type,
       ok = decode_event (&c, frame, error);
       break;
 
+    case FS_FRAME_LINKS:
+      ok = decode_links (&c, frame, error);
+      break;
+
     case FS_FRAME_CLOSE:
     case FS_FRAME_CANCEL:
       ok = TRUE;
@@ -706,6 +812,7 @@ fs_frame_clear (FsFrame *frame)
   g_clear_pointer (&frame->config, fs_run_config_free);
   g_clear_pointer (&frame->url, g_free);
   g_clear_pointer (&frame->url_class, g_free);
+  g_clear_pointer (&frame->links, g_ptr_array_unref);
 }
 
 /* The reader */

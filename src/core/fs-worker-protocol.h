@@ -8,7 +8,7 @@
  *
  * A frame is a 12-byte header and a payload, all little-endian:
  *
- *   magic "FSWK" (4 bytes) | version u16 (= 1) | type u16 | payload length u32
+ *   magic "FSWK" (4 bytes) | version u16 (= 2) | type u16 | payload length u32
  *
  * Payload lengths above FS_FRAME_MAX_PAYLOAD are refused as soon as the
  * header is seen, before anything is allocated for them. A string is a u32
@@ -17,7 +17,8 @@
  *
  *   HELLO  (child → parent, first)  pid i32, protocol version u16
  *   CONFIG (parent → child, once)   worker index u32, concurrency u32,
- *                                   worker mode u8, CPU work u8, GIL u8, 0 u8,
+ *                                   worker mode u8, CPU work u8, GIL u8,
+ *                                   flags u8 (bit 0: report links),
  *                                   hash rounds u32, switch interval µs u32,
  *                                   timeout ms u32, connect timeout ms u32,
  *                                   max body bytes u64, max redirects u32,
@@ -36,6 +37,15 @@
  *                                   bytes u64, sample pid i32, sample RSS u64,
  *                                   sample CPU µs i64, sample loop lag µs i64,
  *                                   class string, error string
+ *   LINKS  (child → parent)         job id u64, flags u8 (bit 0: the page
+ *                                   did not parse), final URL string (""
+ *                                   = none), count u32, that many URL
+ *                                   strings
+ *
+ * Version 2 added LINKS and the CONFIG flags (crawl mode): a child told to
+ * report links sends a page's links in one or more LINKS frames, each
+ * within the payload limit, before that job's terminal EVENT, so the parent
+ * has the new jobs before it sees the page end.
  *
  * A child's memory and CPU samples are EVENT frames of kind sample: there is
  * no separate frame type for them.
@@ -57,7 +67,7 @@
 
 G_BEGIN_DECLS
 
-#define FS_WORKER_PROTOCOL_VERSION 1
+#define FS_WORKER_PROTOCOL_VERSION 2
 #define FS_FRAME_HEADER_SIZE       12
 #define FS_FRAME_MAX_PAYLOAD       (64 * 1024)
 
@@ -87,6 +97,7 @@ typedef enum
   FS_FRAME_CLOSE,
   FS_FRAME_CANCEL,
   FS_FRAME_EVENT,
+  FS_FRAME_LINKS,
 } FsFrameType;
 
 typedef enum
@@ -110,7 +121,7 @@ typedef struct
   FsRunConfig *config;
   guint32      worker_index;
 
-  /* JOB */
+  /* JOB (LINKS: job_id, and in url the page's final URL, NULL if none) */
   guint64      job_id;
   guint64      url_index;
   gint64       t_queued;
@@ -118,6 +129,10 @@ typedef struct
 
   /* JOB and EVENT: NULL when there is none */
   char        *url_class;
+
+  /* LINKS (also job_id) */
+  GPtrArray   *links;       /* element-type utf8 */
+  gboolean     malformed;
 
   /* EVENT: event.url_class is always NULL, since a pointer means nothing in
    * another process; the class is in @url_class. */
@@ -141,6 +156,12 @@ void           fs_frame_append_close    (GByteArray        *out);
 void           fs_frame_append_cancel   (GByteArray        *out);
 void           fs_frame_append_event    (GByteArray        *out,
                                          const FsEvent     *event);
+void           fs_frame_append_links    (GByteArray        *out,
+                                         guint64            job_id,
+                                         const char        *final_url,
+                                         const char * const *links,
+                                         guint              n_links,
+                                         gboolean           malformed);
 
 gboolean       fs_frame_parse_header    (const guint8      *header,
                                          FsFrameType       *type,

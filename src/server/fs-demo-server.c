@@ -451,21 +451,19 @@ respond_page (FsDemoServer      *self,
 
   g_string_append_printf (json, "{\"id\":%u,\"type\":\"%s\"", id, page_types[type].name);
   if (status != SOUP_STATUS_OK)
-    {
-      g_string_append (json, ",\"error\":\"simulated failure\"");
-    }
-  else
-    {
-      if (page_types[type].n_seeds > 0)
-        append_puzzle (json, self->options.seed, self->options.difficulty, type, id);
+    g_string_append (json, ",\"error\":\"simulated failure\"");
+  else if (page_types[type].n_seeds > 0)
+    append_puzzle (json, self->options.seed, self->options.difficulty, type, id);
 
-      if (page != NULL)
-        {
-          g_string_append (json, ",\"links\":[");
-          for (guint i = 0; i < page->n_links; i++)
-            g_string_append_printf (json, "%s\"/api/%u\"", i > 0 ? "," : "", page->links[i]);
-          g_string_append_c (json, ']');
-        }
+  /* A failing graph page still lists its links, as a site's error page
+   * keeps its navigation: a crawl can reach every page /api/reachable
+   * names, whichever pages happen to fail. */
+  if (page != NULL)
+    {
+      g_string_append (json, ",\"links\":[");
+      for (guint i = 0; i < page->n_links; i++)
+        g_string_append_printf (json, "%s\"/api/%u\"", i > 0 ? "," : "", page->links[i]);
+      g_string_append_c (json, ']');
     }
   g_string_append_c (json, '}');
 

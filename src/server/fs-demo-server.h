@@ -16,7 +16,8 @@
  *                         (500 ms, then 500/502/503 90 % of the time), cpu
  *                         or multicore (100 ms, one or four puzzle seeds)
  *   /api/ID               ID < 1000: a page of the link graph, typed by
- *                         fs_demo_page_type_for_id(), with "links"
+ *                         fs_demo_page_type_for_id(), with "links" (also
+ *                         when it fails)
  *   /api/reachable?from=ID  the ids reachable from ID by links, sorted
  *   /                     an HTML index
  *

@@ -12,7 +12,10 @@
  * mode loop) on a thread of its own, fed with the JOB frames read here
  * on the main thread. Every record comes back through an FsEventSink on the
  * main context and leaves as an EVENT frame, with the strategy "processes"
- * and this child's worker index in its lane; every 100 ms it also sends a
+ * and this child's worker index in its lane; in crawl mode a page's links
+ * go out as LINKS frames just before its terminal record (the engine thread
+ * leaves them in a table the main thread empties as that record passes).
+ * Every 100 ms it also sends a
  * sample of its own memory and CPU time. CLOSE or the end of stdin: finish
  * what was sent, then exit 0. CANCEL: every job ends "cancelled", then exit 0.
  * A frame that does not validate, or stdin ending inside one: exit 1 at once.
@@ -52,6 +55,14 @@ typedef struct
   gint64  t_queued;
 } JobInfo;
 
+/* A page's links, from the engine thread, until its terminal record. */
+typedef struct
+{
+  char      *final_url;
+  GPtrArray *links;
+  gboolean   malformed;
+} PageLinks;
+
 typedef struct
 {
   GMainLoop     *loop;
@@ -73,6 +84,8 @@ typedef struct
   GCancellable  *cancellable;
   GHashTable    *jobs;          /* local index → JobInfo */
   guint64        next_local_index;
+  GMutex         links_mutex;
+  GHashTable    *links;         /* local index → PageLinks, under links_mutex */
 
   guint64        corrupt_after; /* test only; 0 = never */
   guint64        n_records;
@@ -140,6 +153,66 @@ sample_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+page_links_free (PageLinks *page)
+{
+  g_free (page->final_url);
+  g_ptr_array_unref (page->links);
+  g_free (page);
+}
+
+/* On the engine thread, before the job's terminal record is pushed. */
+static void
+links_cb (const FsJob        *job,
+          const char         *final_url,
+          const char * const *links,
+          guint               n_links,
+          gboolean            malformed,
+          gpointer            user_data)
+{
+  Worker *w = user_data;
+  PageLinks *page;
+
+  g_mutex_lock (&w->links_mutex);
+  if (!(page = g_hash_table_lookup (w->links, &job->url_index)))
+    {
+      guint64 *key = g_memdup2 (&job->url_index, sizeof job->url_index);
+
+      page = g_new0 (PageLinks, 1);
+      page->links = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (w->links, key, page);
+    }
+  if (page->final_url == NULL)
+    page->final_url = g_strdup (final_url);
+  for (guint i = 0; i < n_links; i++)
+    g_ptr_array_add (page->links, g_strdup (links[i]));
+  page->malformed |= malformed;
+  g_mutex_unlock (&w->links_mutex);
+}
+
+/* The links go ahead of the record that ends their page. */
+static void
+append_links (Worker  *w,
+              guint64  local_index,
+              guint64  job_id)
+{
+  PageLinks *page = NULL;
+  gpointer key = NULL;
+
+  g_mutex_lock (&w->links_mutex);
+  if (g_hash_table_steal_extended (w->links, &local_index, &key, (gpointer *) &page))
+    g_free (key);
+  g_mutex_unlock (&w->links_mutex);
+
+  if (page != NULL)
+    {
+      fs_frame_append_links (w->out, job_id, page->final_url,
+                             (const char * const *) page->links->pdata,
+                             page->links->len, page->malformed);
+      page_links_free (page);
+    }
+}
+
 /* Records as the parent knows them: its job ids and queue times, our lane. */
 static void
 events_cb (const FsEvent *events,
@@ -168,7 +241,10 @@ events_cb (const FsEvent *events,
           event.url_index = info->url_index;
           event.t_queued = info->t_queued;
           if (event.kind == FS_EVENT_TERMINAL)
-            g_hash_table_remove (w->jobs, &local_index);
+            {
+              append_links (w, local_index, info->job_id);
+              g_hash_table_remove (w->jobs, &local_index);
+            }
 
           w->n_records++;
         }
@@ -248,6 +324,8 @@ start_engine (Worker  *w,
     die ("%s", error->message);
 
   w->queue = fs_job_queue_new (0);
+  if (config->extract_links)
+    fs_job_queue_set_links_func (w->queue, links_cb, w, NULL);
   w->cancellable = g_cancellable_new ();
   w->sink = fs_event_sink_new (NULL, 0, events_cb, w, NULL);
   /* Each record is a round trip the parent waits on before it hands out
@@ -329,6 +407,7 @@ handle_frame (Worker  *w,
 
     case FS_FRAME_HELLO:
     case FS_FRAME_EVENT:
+    case FS_FRAME_LINKS:
     default:
       die ("unexpected %s frame from the parent", fs_frame_type_to_string (frame->type));
     }
@@ -399,6 +478,8 @@ worker_clear (Worker *w)
   g_clear_pointer (&w->queue, fs_job_queue_unref);
   g_clear_object (&w->cancellable);
   g_clear_pointer (&w->jobs, g_hash_table_unref);
+  g_clear_pointer (&w->links, g_hash_table_unref);
+  g_mutex_clear (&w->links_mutex);
   g_clear_error (&w->engine_error);
   g_clear_pointer (&w->reader, fs_frame_reader_free);
   g_clear_pointer (&w->out, g_byte_array_unref);
@@ -470,6 +551,9 @@ main (int   argc,
   w.out = g_byte_array_sized_new (64 * 1024);
   w.read_buffer = g_malloc (READ_CHUNK);
   w.jobs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  g_mutex_init (&w.links_mutex);
+  w.links = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                   (GDestroyNotify) page_links_free);
 
   w.input_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (w.input), NULL);
   g_source_set_callback (w.input_source, G_SOURCE_FUNC (input_cb), &w, NULL);
