@@ -391,7 +391,7 @@ test_compare (void)
   for (guint i = 0; i < runs->len; i++)
     {
       FsSavedRun *run = g_ptr_array_index (runs, i);
-      g_autofree char *name = fs_variant_to_string (&variants[i]);
+      g_autofree char *name = fs_run_config_dup_label (run->config);
 
       g_assert_cmpstr (run->label, ==, name);
       g_assert_true (run->complete);
@@ -406,7 +406,7 @@ test_compare (void)
   text = fs_compare_table_dup_text (FS_COMPARE_TABLE (table));
   lines = g_strsplit (g_strchomp (text), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 4);
-  g_assert_nonnull (strstr (text, "threads+gil"));
+  g_assert_nonnull (strstr (text, "threads + GIL"));
   g_assert_nonnull (strstr (text, "1.00×"));
   fs_compare_session_set_baseline (session, 1);
   g_assert_cmpuint (fs_compare_session_get_baseline (session), ==, 1);
@@ -423,7 +423,7 @@ test_compare (void)
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (svg, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "<svg"));
-  g_assert_nonnull (strstr (contents, "threads+gil"));
+  g_assert_nonnull (strstr (contents, "threads + GIL"));
 
   g_assert_true (fs_window_save_runs (window, saved, &error));
   g_assert_no_error (error);
@@ -436,7 +436,7 @@ test_compare (void)
   runs = fs_compare_session_get_runs (fs_window_get_session (reopened));
   g_assert_cmpuint (runs->len, ==, 3);
   g_assert_cmpuint (((FsSavedRun *) g_ptr_array_index (runs, 2))->summary.total, ==, 12);
-  g_assert_cmpstr (((FsSavedRun *) g_ptr_array_index (runs, 2))->label, ==, "threads+gil");
+  g_assert_cmpstr (((FsSavedRun *) g_ptr_array_index (runs, 2))->label, ==, "threads + GIL");
   g_assert_true (fs_chart_has_data (fs_window_get_chart (reopened, FS_CHART_SWIMLANE)));
 
   /* A damaged file is refused and changes nothing. */

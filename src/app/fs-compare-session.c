@@ -96,8 +96,7 @@ static void
 keep_run (FsCompareSession *self,
           FsRunState        state)
 {
-  g_autofree char *label = fs_variant_to_string (&g_array_index (self->variants, FsVariant, 0));
-  FsSavedRun *run = fs_saved_run_new (label, fs_run_controller_get_config (self->controller),
+  FsSavedRun *run = fs_saved_run_new (NULL, fs_run_controller_get_config (self->controller),
                                       self->urls_label);
 
   run->started_at = g_date_time_ref (self->started_at);
@@ -325,11 +324,12 @@ fs_compare_session_get_n_planned (FsCompareSession *self)
 /**
  * fs_compare_session_get_live_label:
  *
- * Returns: (nullable): the name of the variant running, e.g. "threads+gil"
+ * Returns: (nullable): the name of the variant running, e.g. "threads + GIL"
  */
 const char *
 fs_compare_session_get_live_label (FsCompareSession *self)
 {
+  g_autoptr(FsRunConfig) config = NULL;
   g_autofree char *label = NULL;
 
   g_return_val_if_fail (FS_IS_COMPARE_SESSION (self), NULL);
@@ -337,7 +337,9 @@ fs_compare_session_get_live_label (FsCompareSession *self)
   if (self->variants == NULL || self->variants->len == 0)
     return NULL;
 
-  label = fs_variant_to_string (&g_array_index (self->variants, FsVariant, 0));
+  config = fs_run_config_copy (self->base);
+  fs_variant_apply (&g_array_index (self->variants, FsVariant, 0), config);
+  label = fs_run_config_dup_label (config);
   return g_intern_string (label);
 }
 

@@ -596,6 +596,14 @@ file_export_action (GtkWidget  *widget,
 {
   FsWindow *self = FS_WINDOW (widget);
   GtkWidget *dialog = fs_export_dialog_new (GTK_WINDOW (self));
+  GSettings *settings = fs_settings_get ();
+
+  /* The size the Preferences give exports. */
+  if (settings != NULL)
+    fs_export_dialog_set_size (FS_EXPORT_DIALOG (dialog),
+                               g_settings_get_int (settings, "export-width"),
+                               g_settings_get_int (settings, "export-height"),
+                               g_settings_get_double (settings, "export-scale"));
 
   g_signal_connect_object (dialog, "response", G_CALLBACK (export_dialog_response_cb), self,
                            G_CONNECT_SWAPPED);
