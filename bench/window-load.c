@@ -60,6 +60,9 @@ struct _FsBenchEngine
   double    rate;      /* requests per second */
   guint     slots;
   gint      n_ended;   /* atomic: terminal records handed to the sink */
+  GMutex    lock;
+  gint64    t_first_unseen;  /* under lock: when the oldest batch the window has not
+                              * folded in yet was handed over, or 0 */
 };
 
 G_DEFINE_FINAL_TYPE (FsBenchEngine, fs_bench_engine, FS_TYPE_ENGINE)
@@ -139,6 +142,10 @@ fs_bench_engine_run (FsEngine      *engine,
 
       if (events->len > 0)
         {
+          g_mutex_lock (&self->lock);
+          if (self->t_first_unseen == 0)
+            self->t_first_unseen = g_get_monotonic_time ();
+          g_mutex_unlock (&self->lock);
           fs_event_sink_push_many (sink, (const FsEvent *) (gpointer) events->data, events->len);
           g_atomic_int_set (&self->n_ended, (gint) n);
         }
@@ -151,15 +158,42 @@ fs_bench_engine_run (FsEngine      *engine,
   return TRUE;
 }
 
+static void fs_bench_engine_finalize (GObject *object);
+
 static void
 fs_bench_engine_class_init (FsBenchEngineClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = fs_bench_engine_finalize;
   FS_ENGINE_CLASS (klass)->run = fs_bench_engine_run;
+}
+
+static void
+fs_bench_engine_finalize (GObject *object)
+{
+  g_mutex_clear (&FS_BENCH_ENGINE (object)->lock);
+
+  G_OBJECT_CLASS (fs_bench_engine_parent_class)->finalize (object);
 }
 
 static void
 fs_bench_engine_init (FsBenchEngine *self)
 {
+  g_mutex_init (&self->lock);
+}
+
+/* The oldest record handed over since the window last folded records in:
+ * the one that has waited longest to reach the screen. */
+static gint64
+bench_engine_take_first_unseen (FsBenchEngine *self)
+{
+  gint64 t;
+
+  g_mutex_lock (&self->lock);
+  t = self->t_first_unseen;
+  self->t_first_unseen = 0;
+  g_mutex_unlock (&self->lock);
+
+  return t;
 }
 
 static guint64
@@ -177,6 +211,9 @@ typedef struct
   GArray          *frame_work;      /* double ms: before-paint to after-paint */
   GArray          *frame_interval;  /* double ms: between frame starts */
   GArray          *lag;             /* double ms: a probe's lateness */
+  GArray          *on_screen;       /* double ms: a record handed over → a frame showing it */
+  FsBenchEngine   *engine;          /* feed mode */
+  gint64           t_folded;        /* oldest record folded in, not yet painted */
   GArray          *draws[FS_N_CHARTS];
   guint            n_draws[FS_N_CHARTS];
   gint64           t_measure;       /* measure from here on */
@@ -235,6 +272,11 @@ after_paint_cb (GdkFrameClock *clock,
     return;
 
   append_ms (probe->frame_work, now - probe->t_frame);
+  if (probe->t_folded != 0)
+    {
+      append_ms (probe->on_screen, now - probe->t_folded);
+      probe->t_folded = 0;
+    }
   if (probe->t_prev_frame >= probe->t_measure)
     append_ms (probe->frame_interval, probe->t_frame - probe->t_prev_frame);
 
@@ -275,6 +317,7 @@ probe_new (FsWindow *window)
   probe->frame_work = g_array_new (FALSE, FALSE, sizeof (double));
   probe->frame_interval = g_array_new (FALSE, FALSE, sizeof (double));
   probe->lag = g_array_new (FALSE, FALSE, sizeof (double));
+  probe->on_screen = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint kind = 0; kind < FS_N_CHARTS; kind++)
     probe->draws[kind] = g_array_new (FALSE, FALSE, sizeof (double));
 
@@ -291,6 +334,7 @@ probe_reset (Probe *probe)
   g_array_set_size (probe->frame_work, 0);
   g_array_set_size (probe->frame_interval, 0);
   g_array_set_size (probe->lag, 0);
+  g_array_set_size (probe->on_screen, 0);
   for (guint kind = 0; kind < FS_N_CHARTS; kind++)
     g_array_set_size (probe->draws[kind], 0);
   probe->t_measure = g_get_monotonic_time ();
@@ -310,6 +354,8 @@ print_probe (Probe *probe)
   print_distribution ("frame work (before→after paint)", probe->frame_work);
   print_distribution ("frame interval", probe->frame_interval);
   print_distribution ("main loop lag (10 ms timer)", probe->lag);
+  if (probe->on_screen->len > 0)
+    print_distribution ("record handed over → on screen", probe->on_screen);
   for (guint kind = 0; kind < FS_N_CHARTS; kind++)
     {
       FsChart *chart = fs_window_get_chart (probe->window, kind);
@@ -416,6 +462,18 @@ print_full_size_redraws (FsWindow *window)
   cairo_surface_destroy (surface);
 }
 
+/* The window has folded the records handed over so far into its
+ * aggregates; the next frame shows them. */
+static void
+records_folded_cb (FsRunController *controller,
+                   Probe           *probe)
+{
+  gint64 t = bench_engine_take_first_unseen (probe->engine);
+
+  if (t != 0 && probe->t_measure != 0 && (probe->t_folded == 0 || t < probe->t_folded))
+    probe->t_folded = t;
+}
+
 static int
 run_feed (FsApplication *app,
           double         rate,
@@ -444,6 +502,8 @@ run_feed (FsApplication *app,
   g_assert_no_error (error);
 
   probe = probe_new (window);
+  probe->engine = engine;
+  g_signal_connect (controller, "updated", G_CALLBACK (records_folded_cb), probe);
   if (!fs_run_controller_start_with_engine (controller, FS_ENGINE (engine), source, count, &error))
     {
       g_printerr ("window-load: %s\n", error->message);
