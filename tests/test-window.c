@@ -368,6 +368,7 @@ test_compare (void)
   g_autofree char *garbage = g_build_filename (dir, "garbage.fetchscope", NULL);
   g_autofree char *png = g_build_filename (dir, "dashboard.png", NULL);
   g_autofree char *svg = g_build_filename (dir, "latency.svg", NULL);
+  g_autofree char *csv = g_build_filename (dir, "requests.csv", NULL);
   g_autofree char *text = NULL;
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
@@ -425,6 +426,17 @@ test_compare (void)
   g_assert_nonnull (strstr (contents, "<svg"));
   g_assert_nonnull (strstr (contents, "threads + GIL"));
 
+  /* One CSV row per request of every run, below the header. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (fs_window_export_records (window, csv, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  {
+    g_auto(GStrv) rows = g_strsplit (g_strchomp (contents), "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (rows), ==, 1 + 3 * 12);
+  }
+
   g_assert_true (fs_window_save_runs (window, saved, &error));
   g_assert_no_error (error);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -437,6 +449,9 @@ test_compare (void)
   g_assert_cmpuint (runs->len, ==, 3);
   g_assert_cmpuint (((FsSavedRun *) g_ptr_array_index (runs, 2))->summary.total, ==, 12);
   g_assert_cmpstr (((FsSavedRun *) g_ptr_array_index (runs, 2))->label, ==, "threads + GIL");
+  /* The requests came along. */
+  g_assert_nonnull (((FsSavedRun *) g_ptr_array_index (runs, 2))->records);
+  g_assert_cmpuint (((FsSavedRun *) g_ptr_array_index (runs, 2))->records->len, ==, 12);
   g_assert_true (fs_chart_has_data (fs_window_get_chart (reopened, FS_CHART_SWIMLANE)));
 
   /* A damaged file is refused and changes nothing. */
@@ -453,6 +468,7 @@ test_compare (void)
   g_unlink (garbage);
   g_unlink (png);
   g_unlink (svg);
+  g_unlink (csv);
   g_rmdir (dir);
 }
 

@@ -24,6 +24,9 @@
 #define RATE_WINDOW_US      G_USEC_PER_SEC
 #define SWIMLANE_BIN_US     (20 * 1000)
 #define SWIMLANE_N_BINS     1500
+/* Per-request records kept for saving and CSV: about 25 MB at most (an
+ * FsEvent each); a longer run keeps its aggregates only. */
+#define MAX_RECORDS         100000
 
 typedef struct
 {
@@ -42,6 +45,7 @@ struct _FsRunController
   GPtrArray     *worker_failures;
   FsAggregator  *aggregator;
   FsSwimlane    *swimlane;
+  GArray        *records;      /* terminal FsEvents, or NULL once over MAX_RECORDS */
   guint64        expected_total;
   guint64        jobs_pushed;
   gint64         t_begin;
@@ -199,6 +203,14 @@ on_events (const FsEvent *events,
     {
       GPid pid = events[i].lane.pid;
 
+      if (events[i].kind == FS_EVENT_TERMINAL && self->records != NULL)
+        {
+          if (self->records->len < MAX_RECORDS)
+            g_array_append_val (self->records, events[i]);
+          else
+            g_clear_pointer (&self->records, g_array_unref);
+        }
+
       if (events[i].kind == FS_EVENT_START && pid > 0 && pid != self->self_pid &&
           !g_hash_table_contains (self->workers, GINT_TO_POINTER (pid)))
         g_hash_table_insert (self->workers, GINT_TO_POINTER (pid), g_new0 (WorkerProcess, 1));
@@ -293,6 +305,7 @@ fs_run_controller_finalize (GObject *object)
   g_clear_pointer (&self->worker_failures, g_ptr_array_unref);
   g_clear_pointer (&self->aggregator, fs_aggregator_free);
   g_clear_pointer (&self->swimlane, fs_swimlane_free);
+  g_clear_pointer (&self->records, g_array_unref);
   g_clear_pointer (&self->workers, g_hash_table_unref);
 
   G_OBJECT_CLASS (fs_run_controller_parent_class)->finalize (object);
@@ -448,6 +461,8 @@ fs_run_controller_start_with_engine (FsRunController  *self,
   self->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
                                         FS_AGGREGATOR_DEFAULT_N_BUCKETS);
   self->swimlane = fs_swimlane_new (SWIMLANE_BIN_US, SWIMLANE_N_BINS);
+  g_clear_pointer (&self->records, g_array_unref);
+  self->records = g_array_new (FALSE, FALSE, sizeof (FsEvent));
   g_hash_table_remove_all (self->workers);
   self->expected_total = expected_total;
   self->jobs_pushed = 0;
@@ -771,4 +786,20 @@ fs_run_controller_dup_worker_failures (FsRunController *self)
     g_ptr_array_add (copy, g_strdup (g_ptr_array_index (self->worker_failures, i)));
 
   return copy;
+}
+
+/**
+ * fs_run_controller_get_records:
+ *
+ * Returns: (transfer none) (nullable) (element-type FsEvent): the current
+ *   or last run's terminal records, in the order they ended; %NULL before
+ *   the first run and for a run of more requests than are kept (the
+ *   aggregates hold it all the same)
+ */
+GArray *
+fs_run_controller_get_records (FsRunController *self)
+{
+  g_return_val_if_fail (FS_IS_RUN_CONTROLLER (self), NULL);
+
+  return self->records;
 }

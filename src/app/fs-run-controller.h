@@ -70,6 +70,7 @@ double             fs_run_controller_get_eta_s      (FsRunController    *self);
 void               fs_run_controller_get_time_range (FsRunController    *self,
                                                      double             *t_min_s,
                                                      double             *t_max_s);
+GArray            *fs_run_controller_get_records    (FsRunController    *self);
 GPtrArray         *fs_run_controller_dup_worker_failures (FsRunController *self);
 
 G_END_DECLS

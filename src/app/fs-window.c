@@ -10,6 +10,7 @@
 
 #include "fs-app-enums.h"
 #include "fs-compare-table.h"
+#include "fs-csv-writer.h"
 #include "fs-demo-process.h"
 #include "fs-export-dialog.h"
 #include "fs-run-form.h"
@@ -124,6 +125,8 @@ update_actions (FsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "file.open", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "file.save", !running && has_results (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "file.export", !running && has_results (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "file.export-records",
+                                 !running && has_results (self));
 }
 
 static void
@@ -306,6 +309,8 @@ dup_shown_runs (FsWindow *self)
   fs_run_controller_get_summary (self->controller, &run->summary);
   run->aggregator = fs_aggregator_copy (fs_run_controller_get_aggregator (self->controller));
   run->swimlane = fs_swimlane_copy (fs_run_controller_get_swimlane (self->controller));
+  if (fs_run_controller_get_records (self->controller) != NULL)
+    run->records = g_array_ref (fs_run_controller_get_records (self->controller));
   g_ptr_array_add (runs, run);
 
   return runs;
@@ -525,6 +530,101 @@ fs_window_export (FsWindow        *self,
     return fs_export_dashboard (path, format, &dashboard, &style, width, height, scale, error);
 
   return fs_export_chart (path, format, kind, &dashboard, &style, width, height, scale, error);
+}
+
+/**
+ * fs_window_export_records:
+ *
+ * Writes one CSV row per request of what the window shows (every run of
+ * a comparison, one after another, on one clock) to @path, atomically.
+ */
+gboolean
+fs_window_export_records (FsWindow    *self,
+                          const char  *path,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(FsCsvWriter) writer = NULL;
+  gint64 t_zero = G_MAXINT64;
+
+  g_return_val_if_fail (FS_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  runs = dup_shown_runs (self);
+  for (guint i = 0; i < runs->len; i++)
+    {
+      FsSavedRun *run = g_ptr_array_index (runs, i);
+
+      if (run->records == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                       _("“%s” kept no per-request records (runs of over 100,000 requests keep "
+                         "their aggregates only; fetchscope-cli --csv writes any run)"),
+                       run->label);
+          return FALSE;
+        }
+      for (guint j = 0; j < run->records->len; j++)
+        t_zero = MIN (t_zero, g_array_index (run->records, FsEvent, j).t_started);
+    }
+
+  if (runs->len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("There is no run to export yet"));
+      return FALSE;
+    }
+
+  if (!(writer = fs_csv_writer_new (path, t_zero == G_MAXINT64 ? 0 : t_zero, error)))
+    return FALSE;
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      FsSavedRun *run = g_ptr_array_index (runs, i);
+
+      if (!fs_csv_writer_add (writer, (const FsEvent *) (gpointer) run->records->data,
+                              run->records->len, error))
+        return FALSE;
+    }
+
+  return fs_csv_writer_close (writer, error);
+}
+
+static void
+records_response_cb (FsWindow             *self,
+                     int                   response,
+                     GtkFileChooserNative *native)
+{
+  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? chooser_path (native) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (fs_window_export_records (self, path, &error))
+        message = g_strdup_printf (_("Exported to %s"), path);
+      else
+        message = g_strdup_printf (_("Could not export: %s"), error->message);
+      toast (self, message);
+    }
+
+  g_object_unref (native);
+}
+
+static void
+file_export_records_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  FsWindow *self = FS_WINDOW (widget);
+  GtkFileChooserNative *native = new_chooser (self, _("Export Records"),
+                                              GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                              "*.csv", _("CSV files"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "fetchscope-requests.csv");
+  g_signal_connect_object (native, "response", G_CALLBACK (records_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
 typedef struct
@@ -868,6 +968,8 @@ fs_window_class_init (FsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "file.open", NULL, file_open_action);
   gtk_widget_class_install_action (widget_class, "file.save", NULL, file_save_action);
   gtk_widget_class_install_action (widget_class, "file.export", NULL, file_export_action);
+  gtk_widget_class_install_action (widget_class, "file.export-records", NULL,
+                                   file_export_records_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "run.start", NULL);

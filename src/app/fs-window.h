@@ -47,6 +47,9 @@ gboolean         fs_window_save_runs          (FsWindow      *self,
 gboolean         fs_window_open_runs          (FsWindow      *self,
                                                const char    *path,
                                                GError       **error);
+gboolean         fs_window_export_records     (FsWindow      *self,
+                                               const char    *path,
+                                               GError       **error);
 gboolean         fs_window_export             (FsWindow      *self,
                                                const char    *path,
                                                FsExportFormat format,
