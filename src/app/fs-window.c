@@ -348,6 +348,110 @@ new_chooser (FsWindow             *self,
   return native;
 }
 
+/* What to do with the file a chooser gave, and what to say after. */
+typedef gboolean (*FileFunc) (FsWindow    *self,
+                              const char  *path,
+                              gpointer     data,
+                              GError     **error);
+
+typedef struct
+{
+  FileFunc    func;
+  gpointer    data;
+  GDestroyNotify destroy;
+  const char *done;      /* N_() with one %s, the path; NULL: say nothing */
+  const char *failed;    /* N_() with one %s, the error */
+} FileRequest;
+
+static void
+file_request_free (FileRequest *request)
+{
+  if (request->destroy != NULL)
+    request->destroy (request->data);
+  g_free (request);
+}
+
+static void
+file_chosen_cb (FsWindow             *self,
+                int                   response,
+                GtkFileChooserNative *native)
+{
+  FileRequest *request = g_object_get_data (G_OBJECT (native), "request");
+  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? chooser_path (native) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* done and failed are N_() strings with one %s each, in this file; msgfmt
+   * --check keeps their translations so. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  if (path != NULL && !request->func (self, path, request->data, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_(request->failed), error->message);
+
+      fs_window_show_problem (self, message);
+    }
+  else if (path != NULL && request->done != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_(request->done), path);
+
+      toast (self, message);
+    }
+#pragma GCC diagnostic pop
+
+  g_object_unref (native);
+}
+
+/* Shows @native; once a file is chosen, @func does the work. */
+static void
+choose_file (FsWindow             *self,
+             GtkFileChooserNative *native,
+             FileFunc              func,
+             gpointer              data,
+             GDestroyNotify        destroy,
+             const char           *done,
+             const char           *failed)
+{
+  FileRequest *request = g_new0 (FileRequest, 1);
+
+  request->func = func;
+  request->data = data;
+  request->destroy = destroy;
+  request->done = done;
+  request->failed = failed;
+  g_object_set_data_full (G_OBJECT (native), "request", request,
+                          (GDestroyNotify) file_request_free);
+  g_signal_connect_object (native, "response", G_CALLBACK (file_chosen_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static gboolean
+save_file (FsWindow    *self,
+           const char  *path,
+           gpointer     data,
+           GError     **error)
+{
+  return fs_window_save_runs (self, path, error);
+}
+
+static gboolean
+open_file (FsWindow    *self,
+           const char  *path,
+           gpointer     data,
+           GError     **error)
+{
+  return fs_window_open_runs (self, path, error);
+}
+
+static gboolean
+export_records_file (FsWindow    *self,
+                     const char  *path,
+                     gpointer     data,
+                     GError     **error)
+{
+  return fs_window_export_records (self, path, error);
+}
+
 /**
  * fs_window_save_runs:
  *
@@ -410,28 +514,6 @@ fs_window_open_runs (FsWindow    *self,
 }
 
 static void
-save_response_cb (FsWindow             *self,
-                  int                   response,
-                  GtkFileChooserNative *native)
-{
-  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? chooser_path (native) : NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (path != NULL)
-    {
-      g_autofree char *message = NULL;
-
-      if (fs_window_save_runs (self, path, &error))
-        message = g_strdup_printf (_("Saved to %s"), path);
-      else
-        message = g_strdup_printf (_("Could not save: %s"), error->message);
-      toast (self, message);
-    }
-
-  g_object_unref (native);
-}
-
-static void
 file_save_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -444,27 +526,7 @@ file_save_action (GtkWidget  *widget,
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native),
                                      fs_compare_session_get_runs (self->session)->len > 1
                                      ? "comparison.fetchscope" : "run.fetchscope");
-  g_signal_connect_object (native, "response", G_CALLBACK (save_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
-}
-
-static void
-open_response_cb (FsWindow             *self,
-                  int                   response,
-                  GtkFileChooserNative *native)
-{
-  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? chooser_path (native) : NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (path != NULL && !fs_window_open_runs (self, path, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not open: %s"), error->message);
-
-      fs_window_show_problem (self, message);
-    }
-
-  g_object_unref (native);
+  choose_file (self, native, save_file, NULL, NULL, N_("Saved to %s"), N_("Could not save: %s"));
 }
 
 static void
@@ -477,9 +539,7 @@ file_open_action (GtkWidget  *widget,
                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
                                               "*.fetchscope", _("Fetchscope runs"));
 
-  g_signal_connect_object (native, "response", G_CALLBACK (open_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  choose_file (self, native, open_file, NULL, NULL, NULL, N_("Could not open: %s"));
 }
 
 /**
@@ -590,28 +650,6 @@ fs_window_export_records (FsWindow    *self,
 }
 
 static void
-records_response_cb (FsWindow             *self,
-                     int                   response,
-                     GtkFileChooserNative *native)
-{
-  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? chooser_path (native) : NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (path != NULL)
-    {
-      g_autofree char *message = NULL;
-
-      if (fs_window_export_records (self, path, &error))
-        message = g_strdup_printf (_("Exported to %s"), path);
-      else
-        message = g_strdup_printf (_("Could not export: %s"), error->message);
-      toast (self, message);
-    }
-
-  g_object_unref (native);
-}
-
-static void
 file_export_records_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
@@ -622,9 +660,8 @@ file_export_records_action (GtkWidget  *widget,
                                               "*.csv", _("CSV files"));
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "fetchscope-requests.csv");
-  g_signal_connect_object (native, "response", G_CALLBACK (records_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  choose_file (self, native, export_records_file, NULL, NULL, N_("Exported to %s"),
+               N_("Could not export: %s"));
 }
 
 typedef struct
@@ -636,28 +673,16 @@ typedef struct
   double         scale;
 } ExportRequest;
 
-static void
-export_file_response_cb (FsWindow             *self,
-                         int                   response,
-                         GtkFileChooserNative *native)
+static gboolean
+export_file (FsWindow    *self,
+             const char  *path,
+             gpointer     data,
+             GError     **error)
 {
-  ExportRequest *request = g_object_get_data (G_OBJECT (native), "request");
-  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? chooser_path (native) : NULL;
-  g_autoptr(GError) error = NULL;
+  ExportRequest *request = data;
 
-  if (path != NULL)
-    {
-      g_autofree char *message = NULL;
-
-      if (fs_window_export (self, path, request->format, request->kind, request->width,
-                            request->height, request->scale, &error))
-        message = g_strdup_printf (_("Exported to %s"), path);
-      else
-        message = g_strdup_printf (_("Could not export: %s"), error->message);
-      toast (self, message);
-    }
-
-  g_object_unref (native);
+  return fs_window_export (self, path, request->format, request->kind, request->width,
+                           request->height, request->scale, error);
 }
 
 static void
@@ -683,10 +708,8 @@ export_dialog_response_cb (FsWindow       *self,
   native = new_chooser (self, _("Export Charts"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
                         pattern, fs_export_format_to_string (request->format));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
-  g_object_set_data_full (G_OBJECT (native), "request", request, g_free);
-  g_signal_connect_object (native, "response", G_CALLBACK (export_file_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  choose_file (self, native, export_file, request, g_free, N_("Exported to %s"),
+               N_("Could not export: %s"));
 }
 
 static void
