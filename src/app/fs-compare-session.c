@@ -8,6 +8,7 @@
 
 #include "fs-compare-session.h"
 #include "fs-error.h"
+#include "fs-i18n.h"
 
 struct _FsCompareSession
 {
@@ -227,7 +228,7 @@ fs_compare_session_start (FsCompareSession  *self,
 
   if (fs_run_controller_get_running (self->controller) || self->variants != NULL)
     {
-      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, "A run is already going");
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, _("A run is already going"));
       return FALSE;
     }
 

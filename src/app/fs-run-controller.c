@@ -13,6 +13,7 @@
 #include "fs-engine.h"
 #include "fs-engine-subprocess.h"
 #include "fs-error.h"
+#include "fs-i18n.h"
 #include "fs-proc.h"
 #include "fs-run-controller.h"
 
@@ -253,8 +254,9 @@ finish_run (FsRunController *self,
   fs_aggregator_get_summary (self->aggregator, &summary);
   if (error == NULL && summary.total != self->jobs_pushed)
     error = g_error_new (FS_ERROR, FS_ERROR_FAILED,
-                         "%" G_GUINT64_FORMAT " jobs were handed to the engine but %"
-                         G_GUINT64_FORMAT " ended", self->jobs_pushed, summary.total);
+                         _("%llu jobs were handed to the engine but %llu ended"),
+                         (unsigned long long) self->jobs_pushed,
+                         (unsigned long long) summary.total);
 
   g_clear_error (&self->error);
   self->error = error;
@@ -413,7 +415,7 @@ fs_run_controller_start (FsRunController    *self,
 
   if (state_is_running (self->state))
     {
-      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, "A run is already going");
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, _("A run is already going"));
       return FALSE;
     }
 
@@ -445,7 +447,7 @@ fs_run_controller_start_with_engine (FsRunController  *self,
 
   if (state_is_running (self->state))
     {
-      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, "A run is already going");
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, _("A run is already going"));
       return FALSE;
     }
 

@@ -398,8 +398,8 @@ parse_options (const Options  *o,
        o->allow_hosts != NULL))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--max-pages, --max-depth, --per-host and --allow-host are for "
-                           "crawls (--urls crawl:URL)");
+                           _("--max-pages, --max-depth, --per-host and --allow-host are for "
+                             "crawls (--urls crawl:URL)"));
       return FALSE;
     }
 
@@ -408,7 +408,7 @@ parse_options (const Options  *o,
       if (o->count != NULL)
         {
           g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                               "a crawl is bounded by --max-pages, not --count");
+                               _("a crawl is bounded by --max-pages, not --count"));
           return FALSE;
         }
 
@@ -549,7 +549,8 @@ chart_help (void)
     {
       g_autofree char *names = chart_names ();
 
-      chart_desc = g_strdup_printf ("Export this one chart instead of the dashboard: %s", names);
+      chart_desc = g_strdup_printf (_("Export this one chart instead of the dashboard: %s"),
+                                    names);
     }
 
   return chart_desc;
@@ -563,21 +564,21 @@ add_export_entries (GOptionContext *context,
 {
   const GOptionEntry entries[] = {
     { "png", 0, 0, G_OPTION_ARG_FILENAME, &e->png_path,
-      "Draw the dashboard (or --chart) as a PNG image", "FILE" },
-    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &e->svg_path, "… as SVG", "FILE" },
-    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &e->pdf_path, "… as PDF", "FILE" },
+      N_("Draw the dashboard (or --chart) as a PNG image"), "FILE" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &e->svg_path, N_("… as SVG"), "FILE" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &e->pdf_path, N_("… as PDF"), "FILE" },
     { "chart", 0, 0, G_OPTION_ARG_STRING, &e->chart, chart_help (), "NAME" },
     { "width", 0, 0, G_OPTION_ARG_STRING, &e->width,
-      "Image width (default 1600 for the dashboard, 960 for a chart)", "N" },
+      N_("Image width (default 1600 for the dashboard, 960 for a chart)"), "N" },
     { "height", 0, 0, G_OPTION_ARG_STRING, &e->height,
-      "Image height (default 1200 for the dashboard, 560 for a chart)", "N" },
+      N_("Image height (default 1200 for the dashboard, 560 for a chart)"), "N" },
     { "scale", 0, 0, G_OPTION_ARG_STRING, &e->scale,
-      "Pixels per unit of a PNG, 2 for HiDPI (default 1); SVG and PDF keep their size and "
-      "get sharper lines", "X" },
-    { "dark", 0, 0, G_OPTION_ARG_NONE, &e->dark, "Draw on a dark background", NULL },
+      N_("Pixels per unit of a PNG, 2 for HiDPI (default 1); SVG and PDF keep their size and "
+         "get sharper lines"), "X" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &e->dark, N_("Draw on a dark background"), NULL },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &e->save_path,
-      "Save the runs (settings, summary, charts' data, every request) to reopen later; "
-      "gzip-compressed if FILE ends in .gz", "FILE" },
+      N_("Save the runs (settings, summary, charts' data, every request) to reopen later; "
+         "gzip-compressed if FILE ends in .gz"), "FILE" },
     { NULL }
   };
 
@@ -614,7 +615,7 @@ parse_export (Export  *e,
       g_autofree char *names = chart_names ();
 
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "unknown chart “%s” (choose %s)", e->chart, names);
+                   _("unknown chart “%s” (choose %s)"), e->chart, names);
       return FALSE;
     }
   e->one_chart = e->chart != NULL;
@@ -623,8 +624,8 @@ parse_export (Export  *e,
        e->dark) && !export_wanted (e))
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--chart, --width, --height, --scale and --dark need --png, --svg "
-                           "or --pdf");
+                           _("--chart, --width, --height, --scale and --dark need --png, --svg "
+                             "or --pdf"));
       return FALSE;
     }
 
@@ -640,7 +641,7 @@ parse_export (Export  *e,
                               ceil (e->image_height * e->image_scale) > MAX_IMAGE_SIDE))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "a PNG of %d × %d at scale %g is more than %d pixels a side",
+                   _("a PNG of %d × %d at scale %g is more than %d pixels a side"),
                    e->image_width, e->image_height, e->image_scale, MAX_IMAGE_SIDE);
       return FALSE;
     }
@@ -676,7 +677,7 @@ export_runs (const Export *e,
         }
       else if (!quiet)
         {
-          g_printerr ("fetchscope-cli: saved %s\n", e->save_path);
+          g_printerr (_("fetchscope-cli: saved %s\n"), e->save_path);
         }
     }
 
@@ -713,7 +714,7 @@ export_runs (const Export *e,
         }
       else if (!quiet)
         {
-          g_printerr ("fetchscope-cli: wrote %s\n", paths[i]);
+          g_printerr (_("fetchscope-cli: wrote %s\n"), paths[i]);
         }
     }
 
@@ -1141,12 +1142,15 @@ cmd_render (int    argc,
   g_autoptr(GError) error = NULL;
   gboolean quiet = FALSE;
   const GOptionEntry entries[] = {
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Say nothing about the files written", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Say nothing about the files written"),
+      NULL },
     { NULL }
   };
 
   g_set_prgname ("fetchscope-cli render");
-  context = g_option_context_new ("SAVED - draw a saved run or comparison again, without fetching");
+  context = g_option_context_new (_("SAVED - draw a saved run or comparison again, without "
+                                    "fetching"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, NULL);
   add_export_entries (context, &export, FALSE);
 
@@ -1154,13 +1158,13 @@ cmd_render (int    argc,
     return usage_error ("%s", error->message);
 
   if (argc < 2)
-    return usage_error ("render needs a saved run (from --save FILE)");
+    return usage_error (_("render needs a saved run (from --save FILE)"));
   if (argc > 2)
-    return usage_error ("unexpected argument “%s”", argv[2]);
+    return usage_error (_("unexpected argument “%s”"), argv[2]);
   if (!parse_export (&export, &error))
     return usage_error ("%s", error->message);
   if (!export_wanted (&export))
-    return usage_error ("render needs --png, --svg or --pdf");
+    return usage_error (_("render needs --png, --svg or --pdf"));
 
   if (!(runs = fs_saved_runs_load (argv[1], &error)))
     {
@@ -1174,10 +1178,13 @@ cmd_render (int    argc,
       g_autofree char *rss = g_format_size_full (run->summary.peak_rss_bytes,
                                                  G_FORMAT_SIZE_IEC_UNITS);
 
-      printf ("%-16s %s, %" G_GUINT64_FORMAT " requests, %.3f s, %.1f req/s, p50 %.2f ms, "
-              "p99 %.2f ms, peak RSS %s%s\n", run->label, run->urls, run->summary.total,
-              run->summary.wall_s, run->summary.rps, run->summary.latency_ms_p50,
-              run->summary.latency_ms_p99, rss, run->complete ? "" : " (cancelled)");
+      /* Translators: a saved run: its label, URL set, requests, wall time,
+       * throughput, latencies, peak memory and maybe " (cancelled)". */
+      printf (_("%-16s %s, %llu requests, %.3f s, %.1f req/s, p50 %.2f ms, p99 %.2f ms, "
+                "peak RSS %s%s\n"), run->label, run->urls,
+              (unsigned long long) run->summary.total, run->summary.wall_s, run->summary.rps,
+              run->summary.latency_ms_p50, run->summary.latency_ms_p99, rss,
+              run->complete ? "" : _(" (cancelled)"));
     }
   fflush (stdout);
 

@@ -502,17 +502,19 @@ fs_headless_run_print_summary (FsHeadlessRun *self,
       FsCrawlStats c;
 
       fs_crawler_get_stats (self->crawler, &c);
-      fprintf (out, "  crawl       %" G_GUINT64_FORMAT " pages visited  %" G_GUINT64_FORMAT
-               " duplicates  frontier %" G_GUINT64_FORMAT "  depth %u  %.1f pages/s%s\n",
-               c.visited, c.duplicates, c.frontier, c.max_depth,
+      fprintf (out, _("  crawl       %llu pages visited  %llu duplicates  frontier %llu"
+                      "  depth %u  %.1f pages/s%s\n"),
+               (unsigned long long) c.visited, (unsigned long long) c.duplicates,
+               (unsigned long long) c.frontier, c.max_depth,
                s.wall_s > 0 ? c.done / s.wall_s : 0.0,
-               c.finished ? "" : "  (not finished)");
-      fprintf (out, "  links       %" G_GUINT64_FORMAT " found  to visited pages %"
-               G_GUINT64_FORMAT "  offsite %" G_GUINT64_FORMAT "  too deep %" G_GUINT64_FORMAT
-               "  over --max-pages %" G_GUINT64_FORMAT "  invalid %" G_GUINT64_FORMAT
-               "  parse errors %" G_GUINT64_FORMAT "\n",
-               c.links, c.known_links, c.offsite, c.too_deep, c.over_limit, c.invalid,
-               c.parse_errors);
+               c.finished ? "" : _("  (not finished)"));
+      fprintf (out, _("  links       %llu found  to visited pages %llu  offsite %llu"
+                      "  too deep %llu  over --max-pages %llu  invalid %llu"
+                      "  parse errors %llu\n"),
+               (unsigned long long) c.links, (unsigned long long) c.known_links,
+               (unsigned long long) c.offsite, (unsigned long long) c.too_deep,
+               (unsigned long long) c.over_limit, (unsigned long long) c.invalid,
+               (unsigned long long) c.parse_errors);
     }
 }
 

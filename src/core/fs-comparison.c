@@ -11,6 +11,7 @@
 #include "fs-comparison.h"
 #include "fs-error.h"
 #include "fs-event.h"
+#include "fs-i18n.h"
 
 /**
  * fs_variant_parse:
@@ -35,7 +36,7 @@ fs_variant_parse (const char  *text,
   if (parts[0] == NULL || !fs_strategy_from_string (g_strstrip (parts[0]), &v.strategy))
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "unknown strategy “%s” in “%s”", parts[0] ? parts[0] : "", text);
+                   _("unknown strategy “%s” in “%s”"), parts[0] ? parts[0] : "", text);
       return FALSE;
     }
 
@@ -56,8 +57,8 @@ fs_variant_parse (const char  *text,
         {
           g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
                        v.strategy == FS_STRATEGY_PROCESSES
-                       ? "“%s” in “%s” is not a variant (gil, blocking or loop)"
-                       : "“%s” in “%s” is not a variant (gil)",
+                       ? _("“%s” in “%s” is not a variant (gil, blocking or loop)")
+                       : _("“%s” in “%s” is not a variant (gil)"),
                        option, text);
           return FALSE;
         }

@@ -14,6 +14,7 @@
 
 #include "fs-crawler.h"
 #include "fs-error.h"
+#include "fs-i18n.h"
 #include "fs-event.h"
 #include "fs-link-extract.h"
 
@@ -167,7 +168,7 @@ fs_crawl_spec_parse (const char  *spec,
   if (url == NULL)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_URL,
-                   "A crawl starts from an http or https URL (crawl:URL): %s",
+                   _("A crawl starts from an http or https URL (crawl:URL): %s"),
                    local_error->message);
       return FALSE;
     }
@@ -277,7 +278,7 @@ fs_crawl_host_normalize (const char  *host,
 
   if (normal == NULL)
     g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                 "“%s” is not a host name (e.g. example.org, 127.0.0.1 or [::1])", host);
+                 _("“%s” is not a host name (e.g. example.org, 127.0.0.1 or [::1])"), host);
 
   return name;
 }

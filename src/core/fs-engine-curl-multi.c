@@ -23,6 +23,7 @@
 #include "fs-engine-curl-multi.h"
 #include "fs-engine-private.h"
 #include "fs-error.h"
+#include "fs-i18n.h"
 #include "fs-transfer-private.h"
 
 struct _FsEngineCurlMulti
@@ -451,13 +452,13 @@ loop_init (Loop               *loop,
     {
       int errsv = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                   "Could not create an epoll set: %s", g_strerror (errsv));
+                   _("Could not create an epoll set: %s"), g_strerror (errsv));
       return FALSE;
     }
 
   if (!(loop->multi = curl_multi_init ()))
     {
-      g_set_error (error, FS_ERROR, FS_ERROR_CURL, "Could not create a curl multi handle");
+      g_set_error (error, FS_ERROR, FS_ERROR_CURL, _("Could not create a curl multi handle"));
       return FALSE;
     }
 

@@ -42,6 +42,7 @@
 #include "fs-engine-subprocess.h"
 #include "fs-engine-subprocess-private.h"
 #include "fs-error.h"
+#include "fs-i18n.h"
 #include "fs-locate.h"
 #include "fs-proc.h"
 #include "fs-worker-protocol.h"
@@ -99,7 +100,7 @@ typedef struct
   guint          credit;
   FsSample       last_sample;   /* its latest report of itself */
   char          *failure;       /* why it is lost, once known */
-  const char    *linger_reason; /* what the linger timer will say */
+  gboolean       linger_output_closed; /* lingering: it closed its output, not its input */
 
   guint          hello : 1;
   guint          told_to_stop : 1;  /* CLOSE or CANCEL sent */
@@ -327,7 +328,10 @@ child_linger_cb (gpointer user_data)
   Child *child = user_data;
 
   g_clear_pointer (&child->linger_timer, g_source_unref);
-  child_fail (child, "worker %d %s", (int) child->pid, child->linger_reason);
+  if (child->linger_output_closed)
+    child_fail (child, _("worker %d closed its output but did not exit"), (int) child->pid);
+  else
+    child_fail (child, _("worker %d stopped reading its input"), (int) child->pid);
   settle (child->run);
 
   return G_SOURCE_REMOVE;
@@ -336,13 +340,13 @@ child_linger_cb (gpointer user_data)
 /* A child that has closed its end of a pipe should be exiting: give it a
  * moment, then kill it. */
 static void
-child_expect_exit (Child      *child,
-                   const char *reason)
+child_expect_exit (Child    *child,
+                   gboolean  output_closed)
 {
   if (child->exited || child->linger_timer != NULL)
     return;
 
-  child->linger_reason = reason;
+  child->linger_output_closed = output_closed;
   child->linger_timer = g_timeout_source_new (LINGER_GRACE_MS);
   g_source_set_callback (child->linger_timer, child_linger_cb, child, NULL);
   g_source_set_static_name (child->linger_timer, "[fetchscope] worker linger");
@@ -371,23 +375,24 @@ exit_reason (Child *child)
     return g_strdup (child->failure);
 
   if (g_subprocess_get_if_signaled (sp))
-    return g_strdup_printf ("worker %d killed by signal %d", (int) child->pid,
+    return g_strdup_printf (_("worker %d killed by signal %d"), (int) child->pid,
                             g_subprocess_get_term_sig (sp));
 
   if (g_subprocess_get_if_exited (sp) && g_subprocess_get_exit_status (sp) != 0)
-    return g_strdup_printf ("worker %d exited with status %d", (int) child->pid,
+    return g_strdup_printf (_("worker %d exited with status %d"), (int) child->pid,
                             g_subprocess_get_exit_status (sp));
 
   if (child->truncated)
-    return g_strdup_printf ("worker %d sent an invalid frame: output ended inside a frame",
+    return g_strdup_printf (_("worker %d sent an invalid frame: output ended inside a frame"),
                             (int) child->pid);
 
   if (n_pending > 0)
-    return g_strdup_printf ("worker %d exited with %u jobs unfinished", (int) child->pid,
-                            n_pending);
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "worker %d exited with %u job unfinished",
+                                         "worker %d exited with %u jobs unfinished", n_pending),
+                            (int) child->pid, n_pending);
 
   if (!child->told_to_stop)
-    return g_strdup_printf ("worker %d exited before it was asked to", (int) child->pid);
+    return g_strdup_printf (_("worker %d exited before it was asked to"), (int) child->pid);
 
   return NULL;
 }
@@ -449,8 +454,10 @@ child_finish (Child *child)
 
   if (n_lost > 0)
     {
-      g_autofree char *failure = g_strdup_printf ("%s; %u %s lost", reason, n_lost,
-                                                  n_lost == 1 ? "job" : "jobs");
+      /* Translators: %s is why the worker is lost, e.g. "worker 42 killed by signal 9". */
+      g_autofree char *failure = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s; %u job lost",
+                                                               "%s; %u jobs lost", n_lost),
+                                                  reason, n_lost);
       add_failure (run, failure);
     }
   else
@@ -629,7 +636,7 @@ child_read_cb (GObject  *stream,
 
       if (n < 0)
         {
-          child_fail (child, "worker %d: reading its output failed: %s",
+          child_fail (child, _("worker %d: reading its output failed: %s"),
                       (int) child->pid, error->message);
           child_stop_reading (child);
           break;
@@ -639,7 +646,7 @@ child_read_cb (GObject  *stream,
         {
           child->truncated = fs_frame_reader_get_buffered (child->reader) > 0;
           child_stop_reading (child);
-          child_expect_exit (child, "closed its output but did not exit");
+          child_expect_exit (child, TRUE);
           child_finish (child);
           break;
         }
@@ -656,7 +663,7 @@ child_read_cb (GObject  *stream,
 
           if (status == FS_FRAME_STATUS_INVALID || !handle_frame (child, &frame, &error))
             {
-              child_fail (child, "worker %d sent an invalid frame: %s",
+              child_fail (child, _("worker %d sent an invalid frame: %s"),
                           (int) child->pid, error->message);
               child_stop_reading (child);
               break;
@@ -784,7 +791,7 @@ dispatch (Run *run)
       if (child == NULL)
         {
           FsLane lane = { 0 };
-          g_autofree char *reason = g_strdup_printf ("no worker left (all %u lost)",
+          g_autofree char *reason = g_strdup_printf (_("no worker left (all %u lost)"),
                                                      run->n_children);
 
           lose_job (run, job, NULL, &lane, reason);
@@ -813,7 +820,7 @@ settle (Run *run)
       Child *child = &run->children[i];
 
       if (child->stdin_broken && !child->exited)
-        child_expect_exit (child, "stopped reading its input");
+        child_expect_exit (child, FALSE);
     }
 
   flush_records (run);
@@ -847,7 +854,7 @@ cancel_timer_cb (gpointer user_data)
 
   for (guint i = 0; i < run->n_children; i++)
     if (!run->children[i].finished)
-      child_fail (&run->children[i], "worker %d did not stop within %d s of a cancel",
+      child_fail (&run->children[i], _("worker %d did not stop within %d s of a cancel"),
                   (int) run->children[i].pid, CANCEL_GRACE_MS / 1000);
 
   settle (run);
@@ -864,7 +871,7 @@ hello_timer_cb (gpointer user_data)
 
   for (guint i = 0; i < run->n_children; i++)
     if (!run->children[i].hello && !run->children[i].finished)
-      child_fail (&run->children[i], "worker %d did not start within %d s",
+      child_fail (&run->children[i], _("worker %d did not start within %d s"),
                   (int) run->children[i].pid, HELLO_GRACE_MS / 1000);
 
   settle (run);
@@ -948,7 +955,7 @@ spawn_worker (Run         *run,
   subprocess = g_subprocess_launcher_spawn (launcher, &local_error, path, NULL);
   if (subprocess == NULL)
     g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                "Could not start worker %u: ", index);
+                                _("Could not start worker %u: "), index);
 
   return subprocess;
 }

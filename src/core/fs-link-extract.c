@@ -13,6 +13,7 @@
 #include <libxml/xmlerror.h>
 
 #include "fs-error.h"
+#include "fs-i18n.h"
 #include "fs-link-extract.h"
 #include "fs-url-source.h"
 
@@ -85,10 +86,10 @@ fs_url_normalize (const char  *base,
 
   scheme = g_uri_get_scheme (uri);
   if (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
-    return invalid_url (error, cleaned, "not an http or https URL");
+    return invalid_url (error, cleaned, _("not an http or https URL"));
 
   if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return invalid_url (error, cleaned, "no host");
+    return invalid_url (error, cleaned, _("no host"));
 
   lower_host = g_ascii_strdown (g_uri_get_host (uri), -1);
   normal = g_uri_build (URI_FLAGS, scheme, g_uri_get_userinfo (uri), lower_host,
@@ -99,7 +100,7 @@ fs_url_normalize (const char  *base,
   if (strlen (result) > FS_URL_MAX_LENGTH)
     {
       g_free (result);
-      return invalid_url (error, cleaned, "too long");
+      return invalid_url (error, cleaned, _("too long"));
     }
 
   if (host != NULL)

@@ -13,6 +13,7 @@
 #include "fs-atomic-file.h"
 #include "fs-error.h"
 #include "fs-event.h"
+#include "fs-i18n.h"
 #include "fs-json-private.h"
 #include "fs-saved-run.h"
 
@@ -308,7 +309,7 @@ fs_saved_runs_save (const char         *path,
       ((flags & FS_SAVED_RUN_COMPRESS) && !g_output_stream_close (out, NULL, error)) ||
       !fs_atomic_file_commit (file, error))
     {
-      g_prefix_error (error, "Could not save “%s”: ", path);
+      g_prefix_error (error, _("Could not save “%s”: "), path);
       return FALSE;
     }
 
@@ -347,12 +348,12 @@ read_settings (JsonObject   *object,
   /* By name, whether or not this build can run the strategy. */
   if (!fs_strategy_from_string (strategy, &config->strategy))
     {
-      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "unknown strategy “%s”", strategy);
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, _("unknown strategy “%s”"), strategy);
       goto fail;
     }
   if (!fs_worker_mode_from_string (worker_mode, &config->worker_mode))
     {
-      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "unknown worker mode “%s”",
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, _("unknown worker mode “%s”"),
                    worker_mode);
       goto fail;
     }
@@ -575,7 +576,7 @@ read_records (JsonObject  *object,
           g_strcmp0 (json_node_get_string (name), record_fields[f]) != 0)
         {
           g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                       "the fields are not those of version %d", FS_SAVED_RUN_VERSION);
+                       _("the fields are not those of version %d"), FS_SAVED_RUN_VERSION);
           goto fail;
         }
     }
@@ -667,7 +668,7 @@ read_root (JsonNode  *root,
       !g_str_equal (format, FS_SAVED_RUN_FORMAT))
     {
       g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                           "it is JSON, but not a Fetchscope saved run");
+                           _("it is JSON, but not a Fetchscope saved run"));
       return NULL;
     }
 
@@ -676,9 +677,9 @@ read_root (JsonNode  *root,
   if (version > FS_SAVED_RUN_VERSION)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                   "it was saved in format version %" G_GINT64_FORMAT
-                   " by a newer Fetchscope; this one reads version %d",
-                   version, FS_SAVED_RUN_VERSION);
+                   _("it was saved in format version %lld by a newer Fetchscope; this one "
+                     "reads version %d"),
+                   (long long) version, FS_SAVED_RUN_VERSION);
       return NULL;
     }
 
@@ -686,7 +687,7 @@ read_root (JsonNode  *root,
     return NULL;
   if (json_array_get_length (array) == 0)
     {
-      g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_DATA, "it holds no run");
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_DATA, _("it holds no run"));
       return NULL;
     }
 
@@ -696,7 +697,7 @@ read_root (JsonNode  *root,
 
       if (!(run = read_run (json_array_get_element (array, i), error)))
         {
-          g_prefix_error (error, "run %u: ", i + 1);
+          g_prefix_error (error, _("run %u: "), i + 1);
           return NULL;
         }
       g_ptr_array_add (runs, run);
@@ -726,7 +727,7 @@ gunzip (GBytes  *bytes,
       if (out->len + (guint64) n > MAX_FILE_BYTES)
         {
           g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                               "it unpacks to more than 1 GiB");
+                               _("it unpacks to more than 1 GiB"));
           return NULL;
         }
       g_byte_array_append (out, buffer, (guint) n);
@@ -764,7 +765,7 @@ fs_saved_runs_load_bytes (GBytes      *bytes,
       if (!(unpacked = gunzip (bytes, &local_error)))
         {
           g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                       "“%s” is not a saved run: its gzip data is damaged (%s)",
+                       _("“%s” is not a saved run: its gzip data is damaged (%s)"),
                        name, local_error->message);
           return NULL;
         }
@@ -773,28 +774,28 @@ fs_saved_runs_load_bytes (GBytes      *bytes,
 
   if (size == 0)
     {
-      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "“%s” is empty", name);
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, _("“%s” is empty"), name);
       return NULL;
     }
 
   if (size > G_MAXSSIZE || !g_utf8_validate ((const char *) data, (gssize) size, NULL))
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                   "“%s” is not a saved run: it is not text", name);
+                   _("“%s” is not a saved run: it is not text"), name);
       return NULL;
     }
 
   if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, &local_error))
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                   "“%s” is not a saved run, or it is cut short: %s", name,
+                   _("“%s” is not a saved run, or it is cut short: %s"), name,
                    local_error->message);
       return NULL;
     }
 
   if (!(runs = read_root (json_parser_get_root (parser), error)))
     {
-      g_prefix_error (error, "“%s” cannot be opened: ", name);
+      g_prefix_error (error, _("“%s” cannot be opened: "), name);
       return NULL;
     }
 
@@ -822,7 +823,7 @@ fs_saved_runs_load (const char  *path,
   if (g_stat (path, &buf) == 0 && (gint64) buf.st_size > MAX_FILE_BYTES)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                   "“%s” is not a saved run: it is larger than 1 GiB", path);
+                   _("“%s” is not a saved run: it is larger than 1 GiB"), path);
       return NULL;
     }
 

@@ -44,6 +44,7 @@ _fs_chart_run_legend (FsChartContext    *c,
                  items[i].label);
       items[i].color = _fs_chart_run_color (c, i);
       items[i].mark = mark;
+      items[i].verbatim = TRUE;
     }
 
   return items;

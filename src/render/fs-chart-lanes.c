@@ -215,7 +215,11 @@ _fs_chart_render_cpu (FsChartContext *c)
   label_w = MIN (label_w, c->width * 0.3);
   if (values)
     {
-      _fs_chart_measure (c, _("busy 100 % · CPU 100 % · GIL 100 %"), FALSE, &value_w, NULL);
+      char widest[FS_CHART_LABEL_LEN + 24];
+
+      g_snprintf (widest, sizeof widest, _("busy %.0f %% · CPU %.0f %% · GIL %.0f %%"),
+                  100.0, 100.0, 100.0);
+      _fs_chart_measure (c, widest, FALSE, &value_w, NULL);
       value_w += 8;
     }
 
@@ -771,10 +775,12 @@ swimlane_legend (FsChartContext    *c,
       g_strlcpy (legend[p].label, labels[p], sizeof legend[p].label);
       legend[p].color = &c->palette->phase[p];
       legend[p].mark = FS_CHART_MARK_BOX;
+      legend[p].verbatim = FALSE;
     }
   g_strlcpy (legend[FS_N_PHASES].label, N_("idle"), sizeof legend[FS_N_PHASES].label);
   legend[FS_N_PHASES].color = &c->palette->idle;
   legend[FS_N_PHASES].mark = FS_CHART_MARK_BOX;
+  legend[FS_N_PHASES].verbatim = FALSE;
 }
 
 void
@@ -784,6 +790,7 @@ _fs_chart_render_swimlane (FsChartContext *c)
   FsChartLegendItem legend[FS_N_PHASES + 1];
   SwimlanePlan plan;
   char note[FS_CHART_LABEL_LEN] = "";
+  char widest[FS_CHART_LABEL_LEN];
   LabelSpacer spacer = { 0 };
   double label_w;
 
@@ -799,12 +806,13 @@ _fs_chart_render_swimlane (FsChartContext *c)
 
   /* The header, with the longest note it may get, says where the rows
    * shown start. */
-  _fs_chart_layout_header (c, "rows 1024–1024 of 1024", legend, G_N_ELEMENTS (legend), FALSE);
+  g_snprintf (widest, sizeof widest, _("rows %u–%u of %u"), 1024, 1024, 1024);
+  _fs_chart_layout_header (c, widest, legend, G_N_ELEMENTS (legend), FALSE);
   _fs_chart_layout_plot_rows (c);
   swimlane_plan_init (&plan, c, swimlane, c->style->lane_offset, c->h);
 
   if (plan.offset > 0 || plan.offset + plan.n_shown < plan.n_rows)
-    g_snprintf (note, sizeof note, "rows %u–%u of %u", plan.offset + 1,
+    g_snprintf (note, sizeof note, _("rows %u–%u of %u"), plan.offset + 1,
                 plan.offset + plan.n_shown, plan.n_rows);
 
   /* The plot ends with the last row, and the time axis right under it. */
@@ -834,6 +842,25 @@ _fs_chart_render_swimlane (FsChartContext *c)
 
 /* Comparisons */
 
+/* "busy 80 % · CPU 40 % · GIL 20 % · 4 lanes", from @share: CPU, GIL
+ * wait and transfers. */
+static void
+format_shares (const double *share,
+               guint         n_lanes,
+               char         *buf,
+               gsize         size)
+{
+  double busy = (share[0] + share[1] + share[2]) * 100;
+  g_autofree char *lanes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lane", "%u lanes",
+                                                         n_lanes), n_lanes);
+
+  if (share[1] >= 0.005)
+    g_snprintf (buf, size, _("busy %.0f %% · CPU %.0f %% · GIL %.0f %% · %s"), busy,
+                share[0] * 100, share[1] * 100, lanes);
+  else
+    g_snprintf (buf, size, _("busy %.0f %% · CPU %.0f %% · %s"), busy, share[0] * 100, lanes);
+}
+
 /* A bar per run: the mean over its lanes of the shares CPU per lane
  * shows, so runs with one lane and with fifty read alike. */
 void
@@ -855,7 +882,8 @@ _fs_chart_compare_cpu (FsChartContext *c)
   double row_h;
   gboolean any = FALSE;
 
-  _fs_chart_draw_header (c, "mean share of wall time per lane", legend, G_N_ELEMENTS (legend));
+  _fs_chart_draw_header (c, _("mean share of wall time per lane"), legend,
+                         G_N_ELEMENTS (legend));
 
   for (guint r = 0; r < c->n_runs; r++)
     {
@@ -899,8 +927,11 @@ _fs_chart_compare_cpu (FsChartContext *c)
   label_w = MIN (label_w, c->width * 0.3);
   if (c->width >= 480)
     {
-      _fs_chart_measure (c, "busy 100 % · CPU 100 % · GIL 100 % · 1024 lanes", FALSE, &value_w,
-                         NULL);
+      char widest[FS_CHART_LABEL_LEN * 2];
+      const double full[3] = { 1, 1, 1 };
+
+      format_shares (full, 1024, widest, sizeof widest);
+      _fs_chart_measure (c, widest, FALSE, &value_w, NULL);
       value_w += 8;
     }
 
@@ -947,14 +978,9 @@ _fs_chart_compare_cpu (FsChartContext *c)
 
       if (value_w > 0 && row_h >= c->line_h)
         {
-          char gil[32] = "";
           char text[FS_CHART_LABEL_LEN * 2];
 
-          if (share[1] >= 0.005)
-            g_snprintf (gil, sizeof gil, " · GIL %.0f %%", share[1] * 100);
-          g_snprintf (text, sizeof text, "busy %.0f %% · CPU %.0f %%%s · %u lane%s",
-                      (share[0] + share[1] + share[2]) * 100, share[0] * 100, gil, n_lanes,
-                      n_lanes == 1 ? "" : "s");
+          format_shares (share, n_lanes, text, sizeof text);
           _fs_chart_draw_text (c, text, c->x + c->w + 8, cy, 0, 0.5, &palette->dim, FALSE);
         }
     }
@@ -1038,7 +1064,7 @@ _fs_chart_compare_swimlane (FsChartContext *c)
       if (plans[r].n_shown > 0)
         swimlane_plan_paint_labels (c, &plans[r], tops[r], &spacer);
       else
-        _fs_chart_draw_text (c, "No data", c->x + 4, tops[r], 0, 0, &c->palette->dim, FALSE);
+        _fs_chart_draw_text (c, _("No data"), c->x + 4, tops[r], 0, 0, &c->palette->dim, FALSE);
     }
 
   _fs_chart_draw_x_labels (c);

@@ -66,6 +66,7 @@ typedef struct
   char           label[FS_CHART_LABEL_LEN];   /* an N_() msgid, translated when drawn */
   const FsColor *color;
   FsChartLegendMark     mark;
+  gboolean       verbatim;                    /* @label is a name or already translated */
 } FsChartLegendItem;
 
 typedef struct

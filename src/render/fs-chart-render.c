@@ -352,13 +352,19 @@ _fs_chart_axis_time (FsChartContext *c)
 
 /* Layout */
 
+static const char *
+legend_item_label (const FsChartLegendItem *item)
+{
+  return item->verbatim ? item->label : _(item->label);
+}
+
 static double
 legend_item_width (FsChartContext          *c,
                    const FsChartLegendItem *item)
 {
   double w;
 
-  _fs_chart_measure (c, _(item->label), FALSE, &w, NULL);
+  _fs_chart_measure (c, legend_item_label (item), FALSE, &w, NULL);
 
   return 14 + 5 + w;
 }
@@ -394,7 +400,8 @@ draw_legend_item (FsChartContext          *c,
       g_assert_not_reached ();
     }
 
-  _fs_chart_draw_text (c, _(item->label), x + 19, y, 0, 0, &c->palette->foreground, FALSE);
+  _fs_chart_draw_text (c, legend_item_label (item), x + 19, y, 0, 0, &c->palette->foreground,
+                       FALSE);
 }
 
 /* The title, a dim note after it (a unit, a row range), and the legend:
@@ -462,7 +469,7 @@ _fs_chart_layout_header (FsChartContext          *c,
               char more[FS_CHART_LABEL_LEN];
               double more_w;
 
-              g_snprintf (more, sizeof more, "+%u more", n_items - i);
+              g_snprintf (more, sizeof more, _("+%u more"), n_items - i);
               _fs_chart_measure (c, more, FALSE, &more_w, NULL);
               if (draw && x + more_w <= c->width - FS_CHART_PAD)
                 _fs_chart_draw_text (c, more, x, y, 0, 0, &c->palette->dim, FALSE);

@@ -436,7 +436,7 @@ _fs_chart_render_throughput (FsChartContext *c)
       char text[160];
 
       if (shown >= 0)
-        g_snprintf (text, sizeof text, "%.0f req/s · %.0f errors/s", all[shown],
+        g_snprintf (text, sizeof text, _("%.0f req/s · %.0f errors/s"), all[shown],
                     all[shown] - ok_or_cancelled[shown]);
       _fs_chart_draw_time_hover (c, shown >= 0 ? text : NULL);
     }
@@ -515,7 +515,7 @@ _fs_chart_render_in_flight (FsChartContext *c)
       char text[160];
 
       if (shown >= 0)
-        g_snprintf (text, sizeof text, "%.0f in flight", values[shown]);
+        g_snprintf (text, sizeof text, _("%.0f in flight"), values[shown]);
       _fs_chart_draw_time_hover (c, shown >= 0 ? text : NULL);
     }
 }
@@ -542,6 +542,7 @@ _fs_chart_render_memory (FsChartContext *c)
 
       legend[p].color = &palette->cycle[p % FS_CHART_N_SERIES_COLORS];
       legend[p].mark = FS_CHART_MARK_BOX;
+      legend[p].verbatim = p > 0 && pid != 0;
       if (p == 0)
         g_strlcpy (legend[p].label, N_("app"), sizeof legend[p].label);
       else if (pid == 0)
@@ -607,7 +608,7 @@ _fs_chart_render_memory (FsChartContext *c)
         {
           _fs_chart_format_bytes (stacked[shown * n_processes + n_processes - 1], 0, total,
                                   sizeof total);
-          g_snprintf (text, sizeof text, "%s in all", total);
+          g_snprintf (text, sizeof text, _("%s in all"), total);
         }
       _fs_chart_draw_time_hover (c, shown >= 0 ? text : NULL);
     }
@@ -732,7 +733,7 @@ _fs_chart_render_histogram (FsChartContext *c)
                                  sizeof lower);
       _fs_chart_format_duration (pow (10, c->xaxis.log_lo + (b + 1) / per_decade), 0, upper,
                                  sizeof upper);
-      g_snprintf (text, sizeof text, "%s – %s · %.0f requests", lower, upper, counts[b]);
+      g_snprintf (text, sizeof text, _("%s – %s · %.0f requests"), lower, upper, counts[b]);
       _fs_chart_draw_hover (c, text);
     }
 }
@@ -748,7 +749,7 @@ _fs_chart_compare_latency (FsChartContext *c)
   double hi = 0;
   guint64 total = 0;
 
-  _fs_chart_draw_header (c, "p50, and p99 fainter", legend, c->n_runs);
+  _fs_chart_draw_header (c, _("p50, and p99 fainter"), legend, c->n_runs);
 
   for (guint r = 0; r < c->n_runs; r++)
     {
@@ -886,8 +887,8 @@ _fs_chart_compare_steps (FsChartContext *c,
 {
   g_autofree FsChartLegendItem *legend = _fs_chart_run_legend (c, FS_CHART_MARK_LINE);
   g_autoptr(GArray) layout_groups = NULL;
-  const char *note = kind == FS_CHART_THROUGHPUT ? "requests/s"
-                   : kind == FS_CHART_IN_FLIGHT ? "requests" : "RSS, all processes";
+  const char *note = kind == FS_CHART_THROUGHPUT ? _("requests/s")
+                   : kind == FS_CHART_IN_FLIGHT ? _("requests") : _("RSS, all processes");
   FsChartFormatFunc format = kind == FS_CHART_MEMORY ? _fs_chart_format_bytes
                                                      : _fs_chart_format_count;
   gboolean any = FALSE;
@@ -973,7 +974,7 @@ _fs_chart_compare_histogram (FsChartContext *c)
   double top = 0;
   guint n_bars;
 
-  _fs_chart_draw_header (c, "requests, dashed: p50", legend, c->n_runs);
+  _fs_chart_draw_header (c, _("requests, dashed: p50"), legend, c->n_runs);
 
   for (guint r = 0; r < c->n_runs; r++)
     {

@@ -10,6 +10,7 @@
 
 #include "fs-chart-render-private.h"
 #include "fs-dashboard.h"
+#include "fs-i18n.h"
 
 #define GAP        12.0
 #define RADIUS     8.0
@@ -51,11 +52,12 @@ fs_dashboard_init (FsDashboard          *dashboard,
   dashboard->baseline = -1;
 }
 
-/* One value for every run, or "varies" when they differ. */
+/* One value for every run, or @varies (an N_() msgid) when they differ. */
 static void
 append_setting (GString           *text,
                 const FsDashboard *dashboard,
-                char *           (*describe) (const FsRunConfig *config))
+                char *           (*describe) (const FsRunConfig *config),
+                const char        *varies)
 {
   g_autofree char *first = describe (dashboard->runs[0].config);
 
@@ -65,13 +67,7 @@ append_setting (GString           *text,
 
       if (!g_str_equal (first, other))
         {
-          g_autofree char *name = g_strdup (first);
-          char *space = strrchr (name, ' ');
-
-          /* "GIL on" and "GIL off": "GIL varies". */
-          if (space != NULL)
-            *space = '\0';
-          g_string_append_printf (text, " · %s varies", name);
+          g_string_append_printf (text, " · %s", _(varies));
           return;
         }
     }
@@ -82,14 +78,14 @@ append_setting (GString           *text,
 static char *
 describe_concurrency (const FsRunConfig *config)
 {
-  return g_strdup_printf ("concurrency %u", config->concurrency);
+  return g_strdup_printf (_("concurrency %u"), config->concurrency);
 }
 
 static char *
 describe_workers (const FsRunConfig *config)
 {
-  return config->workers > 0 ? g_strdup_printf ("workers %u", config->workers)
-                             : g_strdup ("workers auto");
+  return config->workers > 0 ? g_strdup_printf (_("workers %u"), config->workers)
+                             : g_strdup (_("workers auto"));
 }
 
 static char *
@@ -97,13 +93,14 @@ describe_cpu (const FsRunConfig *config)
 {
   g_autofree char *work = fs_cpu_work_to_string (config->cpu_work, config->hash_rounds);
 
-  return g_strdup_printf ("CPU stage %s", work);
+  /* Translators: %s is how each body is processed: none, hash:N or puzzle. */
+  return g_strdup_printf (_("CPU stage %s"), work);
 }
 
 static char *
 describe_gil (const FsRunConfig *config)
 {
-  return g_strdup (config->gil ? "GIL on" : "GIL off");
+  return g_strdup (config->gil ? _("GIL on") : _("GIL off"));
 }
 
 /**
@@ -128,16 +125,20 @@ fs_dashboard_dup_footer (const FsDashboard *dashboard)
                               ? dashboard->runs[i].chart.label : "?");
       requests = MAX (requests, dashboard->runs[i].summary.total);
     }
-  g_string_append_printf (text, " · %s · %" G_GUINT64_FORMAT " requests%s",
-                          dashboard->urls != NULL ? dashboard->urls : "?", requests,
-                          dashboard->n_runs > 1 ? " each" : "");
+  g_string_append_printf (text, " · %s · ", dashboard->urls != NULL ? dashboard->urls : "?");
+  g_string_append_printf (text, dashboard->n_runs > 1
+                                ? g_dngettext (GETTEXT_PACKAGE, "%llu request each",
+                                               "%llu requests each", requests)
+                                : g_dngettext (GETTEXT_PACKAGE, "%llu request", "%llu requests",
+                                               requests),
+                          (unsigned long long) requests);
 
   if (dashboard->n_runs > 0 && dashboard->runs[0].config != NULL)
     {
-      append_setting (text, dashboard, describe_concurrency);
-      append_setting (text, dashboard, describe_workers);
-      append_setting (text, dashboard, describe_cpu);
-      append_setting (text, dashboard, describe_gil);
+      append_setting (text, dashboard, describe_concurrency, N_("concurrency varies"));
+      append_setting (text, dashboard, describe_workers, N_("workers vary"));
+      append_setting (text, dashboard, describe_cpu, N_("CPU stage varies"));
+      append_setting (text, dashboard, describe_gil, N_("GIL varies"));
     }
 
   if (dashboard->date == NULL)
@@ -295,8 +296,10 @@ typedef enum
   N_COLS
 } Column;
 
+/* N_() msgids, translated when drawn */
 static const char * const column_titles[N_COLS] = {
-  "run", "wall time", "speedup", "req/s", "p50", "p99", "peak RSS", "CPU time", "errors",
+  N_("run"), N_("wall time"), N_("speedup"), N_("req/s"), N_("p50"), N_("p99"), N_("peak RSS"),
+  N_("CPU time"), N_("errors"),
 };
 
 static void
@@ -313,7 +316,7 @@ format_cell (const FsDashboardRun *run,
     {
     case COL_RUN:
       g_snprintf (buf, size, "%s%s", run->chart.label != NULL ? run->chart.label : "?",
-                  run->complete ? "" : " (cancelled)");
+                  run->complete ? "" : _(" (cancelled)"));
       break;
 
     case COL_WALL:
@@ -384,7 +387,7 @@ draw_summary (FsChartContext    *c,
   for (guint col = 0; col < N_COLS; col++)
     {
       shown[col] = col != COL_SPEEDUP || dashboard->n_runs > 1;
-      _fs_chart_measure (c, column_titles[col], FALSE, &col_w[col], NULL);
+      _fs_chart_measure (c, _(column_titles[col]), FALSE, &col_w[col], NULL);
       for (guint i = 0; shown[col] && i < dashboard->n_runs; i++)
         {
           char cell[FS_CHART_LABEL_LEN * 2];
@@ -418,7 +421,8 @@ draw_summary (FsChartContext    *c,
 
   for (guint col = 0; col < N_COLS; col++)
     if (shown[col])
-      _fs_chart_draw_text (c, column_titles[col], col == COL_RUN ? FS_CHART_PAD + 16 : col_x[col],
+      _fs_chart_draw_text (c, _(column_titles[col]),
+                           col == COL_RUN ? FS_CHART_PAD + 16 : col_x[col],
                            FS_CHART_PAD + ROW_PX / 2, col == COL_RUN ? 0 : 1, 0.5, &palette->dim,
                            FALSE);
 
@@ -537,13 +541,13 @@ fs_dashboard_render (cairo_t            *cr,
       g_autoptr(GString) names = g_string_new (NULL);
 
       for (guint i = 0; i < dashboard->n_runs; i++)
-        g_string_append_printf (names, "%s%s", i == 0 ? "" : " vs ",
+        g_string_append_printf (names, "%s%s", i == 0 ? "" : _(" vs "),
                                 runs[i].label != NULL ? runs[i].label : "?");
       title = g_strdup (names->str);
     }
   g_string_append_printf (subtitle, "%s · %s", dashboard->urls != NULL ? dashboard->urls : "",
-                          dashboard->n_runs > 1 ? "each run from its own 0 s"
-                                                : "one run");
+                          dashboard->n_runs > 1 ? _("each run from its own 0 s")
+                                                : _("one run"));
   draw_label (&c, title, GAP + 4, GAP + TITLE_PX / 2 + 4, 0, width * 0.6, TITLE_PX, TRUE,
               &c.palette->foreground);
   draw_label (&c, subtitle->str, width - GAP - 4, GAP + TITLE_PX / 2 + 4, 1, width * 0.38, 12,

@@ -14,6 +14,7 @@
 #include "fs-atomic-file.h"
 #include "fs-chart-render-private.h"
 #include "fs-export.h"
+#include "fs-i18n.h"
 
 /* cairo's image surfaces stop at 32767 pixels a side. */
 #define MAX_PIXELS 32767
@@ -88,13 +89,13 @@ check_status (const char      *path,
   if (writer->error != NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&writer->error),
-                                  "Could not write “%s”: ", path);
+                                  _("Could not write “%s”: "), path);
       return FALSE;
     }
 
   if (status != CAIRO_STATUS_SUCCESS)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Could not draw “%s”: %s", path,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not draw “%s”: %s"), path,
                    cairo_status_to_string (status));
       return FALSE;
     }
@@ -188,7 +189,7 @@ fs_export_draw (const char        *path,
       device_w > MAX_PIXELS || device_h > MAX_PIXELS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Cannot draw an image of %d × %d at scale %g", width, height, scale);
+                   _("Cannot draw an image of %d × %d at scale %g"), width, height, scale);
       return FALSE;
     }
 
@@ -339,7 +340,8 @@ fs_export_chart (const char         *path,
   if (height <= FS_DASHBOARD_FOOTER_HEIGHT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "A chart needs to be taller than its footer (%d)", FS_DASHBOARD_FOOTER_HEIGHT);
+                   _("A chart needs to be taller than its footer (%d)"),
+                   FS_DASHBOARD_FOOTER_HEIGHT);
       return FALSE;
     }
 
