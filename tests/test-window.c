@@ -10,6 +10,8 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "fs-application.h"
 #include "fs-compare-table.h"
@@ -268,6 +270,127 @@ form_child (FsWindow   *window,
   GObject *form = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW, "run_form");
 
   return gtk_widget_get_template_child (GTK_WIDGET (form), FS_TYPE_RUN_FORM, name);
+}
+
+/* The demo server's ground truth: how many pages /api/0 leads to. */
+static guint
+demo_reachable_from_0 (FsWindow *window)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/api/reachable?from=0",
+                                          fs_window_get_demo_base_url (window));
+  JsonObject *object;
+
+  msg = soup_message_new ("GET", url);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                              &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+
+  return json_array_get_length (json_object_get_array_member (object, "ids"));
+}
+
+static gboolean
+aggregator_has_crawl_data (FsAggregator *aggregator)
+{
+  guint n = fs_aggregator_get_n_buckets (aggregator);
+  guint64 most_frontier = 0;
+
+  for (guint b = 0; b < n; b++)
+    most_frontier = MAX (most_frontier, fs_aggregator_get_bucket (aggregator, b)->crawl_frontier);
+
+  return n > 0 && fs_aggregator_get_bucket (aggregator, n - 1)->crawl_visited > 0 &&
+         most_frontier > 0;
+}
+
+static cairo_surface_t *
+render_in_flight (FsAggregator *aggregator)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                         CHART_WIDTH, CHART_HEIGHT);
+  cairo_t *cr = cairo_create (surface);
+  FsChartData data = { .aggregator = aggregator };
+  FsChartStyle style;
+
+  fs_chart_style_init (&style);
+  fs_chart_render (cr, FS_CHART_IN_FLIGHT, &data, &style, CHART_WIDTH, CHART_HEIGHT);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  return surface;
+}
+
+/* A crawl of the demo graph, started as a person would: it finds exactly
+ * the pages the server says /api/0 leads to, each fetched once, and its
+ * frontier and visited count reach the in-flight chart. */
+static void
+test_crawl_demo_graph (void)
+{
+  FsWindow *window = new_window_with_demo ("0.01");
+  FsRunController *controller = fs_window_get_controller (window);
+  GObject *count_row = form_child (window, "count_row");
+  GObject *max_pages_row = form_child (window, "max_pages_row");
+  g_autoptr(FsAggregator) without_crawl = NULL;
+  g_autoptr(JsonNode) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *with_series;
+  cairo_surface_t *without_series;
+  FsCrawlStats stats;
+  FsSummary summary;
+  guint truth = demo_reachable_from_0 (window);
+  guint frames = 5;
+
+  g_assert_cmpuint (truth, >, 100);
+
+  fs_run_form_select_crawl (FS_RUN_FORM (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                        FS_TYPE_WINDOW,
+                                                                        "run_form")), NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (count_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (max_pages_row)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (fs_run_controller_get_running (controller));
+  g_assert_nonnull (fs_run_controller_get_crawler (controller));
+
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_null (fs_run_controller_get_error (controller));
+  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_FINISHED);
+  g_assert_cmpstr (fs_window_get_status (window), ==, "Finished");
+
+  /* The summary's total is the ground truth, every page fetched once. */
+  assert_conserved (controller, &summary);
+  g_assert_cmpuint (summary.total, ==, truth);
+  fs_crawler_get_stats (fs_run_controller_get_crawler (controller), &stats);
+  g_assert_true (stats.finished);
+  g_assert_cmpuint (stats.visited, ==, truth);
+  g_assert_cmpuint (stats.done, ==, truth);
+  g_assert_cmpuint (stats.duplicates, ==, 0);
+  g_assert_cmpuint (stats.frontier, ==, 0);
+  g_assert_cmpuint (fs_run_controller_get_total (controller, NULL), ==, truth);
+
+  /* The in-flight chart has crawl data, and draws it. */
+  g_assert_true (aggregator_has_crawl_data (fs_run_controller_get_aggregator (controller)));
+  iterate_until (frames_passed, &frames, 5);
+  assert_charts_have_data (window);
+
+  /* Saved runs keep no crawl levels: the same run drawn without them. */
+  saved = fs_aggregator_to_json (fs_run_controller_get_aggregator (controller));
+  without_crawl = fs_aggregator_new_from_json (saved, &error);
+  g_assert_no_error (error);
+  g_assert_false (aggregator_has_crawl_data (without_crawl));
+  with_series = render_in_flight (fs_run_controller_get_aggregator (controller));
+  without_series = render_in_flight (without_crawl);
+  g_assert_cmpuint (count_differing_pixels (with_series, without_series), >, 100);
+  cairo_surface_destroy (with_series);
+  cairo_surface_destroy (without_series);
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* A value that cannot run is explained beside its control, and Start is off. */
@@ -566,6 +689,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Window/close-while-running", test_close_while_running);
   g_test_add_func ("/Fetchscope/Window/actions", test_actions);
   g_test_add_func ("/Fetchscope/Window/compare", test_compare);
+  g_test_add_func ("/Fetchscope/Window/crawl-demo-graph", test_crawl_demo_graph);
 
   g_test_add_func ("/Fetchscope/Window/settings", test_settings);
 

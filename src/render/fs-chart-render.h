@@ -33,6 +33,10 @@ typedef enum
   FS_N_CHARTS
 } FsChartKind;
 
+/* Crawl mode: the swimlane's band of the frontier is the frontier's colour
+ * mixed this far into the idle colour's. */
+#define FS_CHART_BAND_SHARE 0.75
+
 typedef struct
 {
   FsAggregator *aggregator;   /* required */
