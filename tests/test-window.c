@@ -262,6 +262,8 @@ test_run_stopped (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static const char * const crawl_keys[] = { "url-set", "crawl-url", "crawl-max-pages" };
+
 /* A widget of the run settings in the sidebar */
 static GObject *
 form_child (FsWindow   *window,
@@ -270,6 +272,75 @@ form_child (FsWindow   *window,
   GObject *form = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW, "run_form");
 
   return gtk_widget_get_template_child (GTK_WIDGET (form), FS_TYPE_RUN_FORM, name);
+}
+
+static FsRunForm *
+window_form (FsWindow *window)
+{
+  return FS_RUN_FORM (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                     "run_form"));
+}
+
+/* A crawl from a URL of one's own: the start URL is checked by the CLI's
+ * rules on its row, the bounds are kept in the settings, and a Stop ends
+ * the crawl with every job it handed out accounted for. */
+static void
+test_crawl_url (void)
+{
+  /* At full time scale a regular page takes 500 ms: the crawl is still going. */
+  FsWindow *window = new_window_with_demo ("1");
+  FsRunController *controller = fs_window_get_controller (window);
+  GSettings *settings = fs_settings_get ();
+  GtkWidget *url_row = GTK_WIDGET (form_child (window, "crawl_url_row"));
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                                 "run_button"));
+  g_autofree char *start = g_strdup_printf ("%s/api/0", fs_window_get_demo_base_url (window));
+  g_autofree char *url_set = NULL;
+  g_autofree char *kept_url = NULL;
+  FsSummary summary;
+
+  fs_run_form_select_crawl (window_form (window), "ftp://127.0.0.1/api/0");
+  g_assert_true (gtk_widget_get_visible (url_row));
+  g_assert_true (gtk_widget_has_css_class (url_row, "error"));
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (url_row)), "http"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_nonnull (strstr (fs_run_form_get_problem (window_form (window)), "Start URL"));
+
+  gtk_editable_set_text (GTK_EDITABLE (url_row), "127.0.0.1/api/0");
+  g_assert_true (gtk_widget_has_css_class (url_row, "error"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  gtk_editable_set_text (GTK_EDITABLE (url_row), start);
+  g_assert_false (gtk_widget_has_css_class (url_row, "error"));
+  g_assert_null (fs_run_form_get_problem (window_form (window)));
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  /* Kept as they change. */
+  url_set = g_settings_get_string (settings, "url-set");
+  g_assert_cmpstr (url_set, ==, "crawl:url");
+  kept_url = g_settings_get_string (settings, "crawl-url");
+  g_assert_cmpstr (kept_url, ==, start);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (form_child (window, "max_pages_spin")), 300);
+  g_assert_cmpuint (g_settings_get_uint (settings, "crawl-max-pages"), ==, 300);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (iterate_until (run_has_started_requests, controller, RUN_WAIT_S));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.stop", NULL));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_null (fs_run_controller_get_error (controller));
+  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_CANCELLED);
+  g_assert_cmpstr (fs_window_get_status (window), ==, "Cancelled");
+
+  /* Nothing lost: one terminal record per job the crawler handed out. */
+  assert_conserved (controller, &summary);
+  g_assert_cmpuint (summary.total, >, 0);
+  g_assert_cmpuint (summary.total, <=, 300);
+  g_assert_cmpuint (fs_run_controller_get_total (controller, NULL), ==, summary.total);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (crawl_keys); i++)
+    g_settings_reset (settings, crawl_keys[i]);
 }
 
 /* The demo server's ground truth: how many pages /api/0 leads to. */
@@ -349,9 +420,7 @@ test_crawl_demo_graph (void)
 
   g_assert_cmpuint (truth, >, 100);
 
-  fs_run_form_select_crawl (FS_RUN_FORM (gtk_widget_get_template_child (GTK_WIDGET (window),
-                                                                        FS_TYPE_WINDOW,
-                                                                        "run_form")), NULL);
+  fs_run_form_select_crawl (window_form (window), NULL);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (count_row)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (max_pages_row)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
@@ -690,6 +759,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Window/actions", test_actions);
   g_test_add_func ("/Fetchscope/Window/compare", test_compare);
   g_test_add_func ("/Fetchscope/Window/crawl-demo-graph", test_crawl_demo_graph);
+  g_test_add_func ("/Fetchscope/Window/crawl-url", test_crawl_url);
 
   g_test_add_func ("/Fetchscope/Window/settings", test_settings);
 
