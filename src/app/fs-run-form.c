@@ -358,10 +358,12 @@ check_demo (FsRunForm   *self,
 }
 
 /* The start URL by the CLI's rules for crawl:URL (http or https, with a
- * host), normalised; NULL with @why set for the row's title. */
+ * host), normalised; NULL with @why set, and @title (optional) set to a
+ * shorter form for the row's title, which a sidebar this narrow cuts. */
 static char *
 read_crawl_url (FsRunForm  *self,
-                char      **why)
+                char      **why,
+                char      **title)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->crawl_url_row))));
   g_autofree char *scheme = NULL;
@@ -371,6 +373,8 @@ read_crawl_url (FsRunForm  *self,
   if (*text == '\0')
     {
       *why = g_strdup (_("Start URL: enter one to crawl from"));
+      if (title != NULL)
+        *title = g_strdup (_("Start URL: enter one"));
       return NULL;
     }
 
@@ -379,11 +383,17 @@ read_crawl_url (FsRunForm  *self,
       (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
     {
       *why = g_strdup (_("Start URL: only http and https URLs can be crawled"));
+      if (title != NULL)
+        *title = g_strdup (_("Start URL: http or https only"));
       return NULL;
     }
 
   if (!(url = fs_url_normalize (NULL, text, NULL, &error)))
-    *why = g_strdup_printf (_("Start URL: %s"), error->message);
+    {
+      *why = g_strdup_printf (_("Start URL: %s"), error->message);
+      if (title != NULL)
+        *title = g_strdup (*why);
+    }
 
   return url;
 }
@@ -530,14 +540,15 @@ update_form (FsRunForm *self)
   else if (urls_selected == urls_crawl_url_position (self))
     {
       g_autofree char *why = NULL;
-      g_autofree char *url = read_crawl_url (self, &why);
+      g_autofree char *title = NULL;
+      g_autofree char *url = read_crawl_url (self, &why, &title);
 
       set_description (self->urls_group,
                        _("Follow the links of pages on the start URL’s host, each fetched once"));
       if (url == NULL)
         {
           /* Said on the entry's own title, in the error colour. */
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->crawl_url_row), why);
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->crawl_url_row), title);
           gtk_widget_add_css_class (GTK_WIDGET (self->crawl_url_row), "error");
           if (first_error == NULL)
             first_error = g_steal_pointer (&why);
@@ -809,7 +820,7 @@ fs_run_form_build_crawler (FsRunForm  *self,
     }
   else if (adw_combo_row_get_selected (self->urls_row) == urls_crawl_url_position (self))
     {
-      if (!(url = read_crawl_url (self, &why)))
+      if (!(url = read_crawl_url (self, &why, NULL)))
         {
           g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_URL, why);
           return NULL;
