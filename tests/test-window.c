@@ -11,13 +11,13 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 
 #include "fs-application.h"
 #include "fs-compare-table.h"
 #include "fs-export-dialog.h"
 #include "fs-run-form.h"
 #include "fs-settings.h"
+#include "fs-test-server.h"
 #include "fs-window.h"
 
 /* Bounds on waiting, never expected durations. */
@@ -117,6 +117,26 @@ assert_conserved (FsRunController *controller,
   g_assert_cmpuint (sum, ==, summary->total);
   g_assert_cmpuint (summary->total, ==, fs_run_controller_get_jobs_pushed (controller));
   g_assert_cmpuint (summary->in_flight, ==, 0);
+}
+
+/* Once the run started has requests going, Stop: it ends cancelled, with
+ * every job it handed out ended once. */
+static void
+stop_once_started (FsWindow  *window,
+                   FsSummary *summary)
+{
+  FsRunController *controller = fs_window_get_controller (window);
+
+  g_assert_true (iterate_until (run_has_started_requests, controller, RUN_WAIT_S));
+  g_assert_true (fs_run_controller_get_running (controller));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.stop", NULL));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_null (fs_run_controller_get_error (controller));
+  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_CANCELLED);
+  g_assert_cmpstr (fs_window_get_status (window), ==, "Cancelled");
+
+  assert_conserved (controller, summary);
 }
 
 static cairo_surface_t *
@@ -240,21 +260,11 @@ test_run_stopped (void)
 {
   /* Slow pages at full time scale take 5 s each: the run is still going. */
   FsWindow *window = new_window_with_demo ("1");
-  FsRunController *controller = fs_window_get_controller (window);
   FsSummary summary;
 
   g_assert_true (fs_window_select_preset (window, "slow", 20));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
-  g_assert_true (iterate_until (run_has_started_requests, controller, RUN_WAIT_S));
-  g_assert_true (fs_run_controller_get_running (controller));
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.stop", NULL));
-  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
-  g_assert_null (fs_run_controller_get_error (controller));
-  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_CANCELLED);
-  g_assert_cmpstr (fs_window_get_status (window), ==, "Cancelled");
-
-  assert_conserved (controller, &summary);
+  stop_once_started (window, &summary);
   g_assert_cmpuint (summary.total, >, 0);
   g_assert_cmpuint (summary.total, <=, 20);
   g_assert_cmpuint (summary.outcomes[FS_OUTCOME_CANCELLED], >, 0);
@@ -324,15 +334,8 @@ test_crawl_url (void)
   g_assert_cmpuint (g_settings_get_uint (settings, "crawl-max-pages"), ==, 300);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
-  g_assert_true (iterate_until (run_has_started_requests, controller, RUN_WAIT_S));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.stop", NULL));
-  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
-  g_assert_null (fs_run_controller_get_error (controller));
-  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_CANCELLED);
-  g_assert_cmpstr (fs_window_get_status (window), ==, "Cancelled");
-
   /* Nothing lost: one terminal record per job the crawler handed out. */
-  assert_conserved (controller, &summary);
+  stop_once_started (window, &summary);
   g_assert_cmpuint (summary.total, >, 0);
   g_assert_cmpuint (summary.total, <=, 300);
   g_assert_cmpuint (fs_run_controller_get_total (controller, NULL), ==, summary.total);
@@ -347,25 +350,9 @@ test_crawl_url (void)
 static guint
 demo_reachable_from_0 (FsWindow *window)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = g_strdup_printf ("%s/api/reachable?from=0",
-                                          fs_window_get_demo_base_url (window));
-  JsonObject *object;
+  g_autoptr(GArray) ids = fs_test_dup_reachable_at (fs_window_get_demo_base_url (window), 0);
 
-  msg = soup_message_new ("GET", url);
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
-  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                              &error);
-  g_assert_no_error (error);
-  object = json_node_get_object (json_parser_get_root (parser));
-
-  return json_array_get_length (json_object_get_array_member (object, "ids"));
+  return ids->len;
 }
 
 static gboolean

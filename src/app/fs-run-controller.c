@@ -393,6 +393,21 @@ fs_run_controller_new (void)
   return g_object_new (FS_TYPE_RUN_CONTROLLER, NULL);
 }
 
+/* An engine for a new run, unless one is still going. */
+static FsEngine *
+new_engine (FsRunController    *self,
+            const FsRunConfig  *config,
+            GError            **error)
+{
+  if (state_is_running (self->state))
+    {
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, "A run is already going");
+      return NULL;
+    }
+
+  return fs_engine_new (config, error);
+}
+
 static gboolean start_run (FsRunController  *self,
                            FsEngine         *engine,
                            FsUrlSource      *source,
@@ -424,13 +439,7 @@ fs_run_controller_start (FsRunController    *self,
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (FS_IS_URL_SOURCE (source), FALSE);
 
-  if (state_is_running (self->state))
-    {
-      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, "A run is already going");
-      return FALSE;
-    }
-
-  if (!(engine = fs_engine_new (config, error)))
+  if (!(engine = new_engine (self, config, error)))
     return FALSE;
 
   return fs_run_controller_start_with_engine (self, engine, source, expected_total, error);
@@ -476,13 +485,7 @@ fs_run_controller_start_crawl (FsRunController    *self,
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (FS_IS_CRAWLER (crawler), FALSE);
 
-  if (state_is_running (self->state))
-    {
-      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, "A run is already going");
-      return FALSE;
-    }
-
-  if (!(engine = fs_engine_new (config, error)))
+  if (!(engine = new_engine (self, config, error)))
     return FALSE;
 
   return start_run (self, engine, NULL, crawler, 0, error);
