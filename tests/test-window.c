@@ -342,6 +342,17 @@ test_crawl_url (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
 
+  /* Restored on start. */
+  window = new_window_with_demo ("1");
+  url_row = GTK_WIDGET (form_child (window, "crawl_url_row"));
+  g_assert_true (fs_run_form_get_crawl (window_form (window)));
+  g_assert_true (gtk_widget_get_visible (url_row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (url_row)), ==, start);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (form_child (window,
+                                                                             "max_pages_spin"))),
+                     ==, 300);
+  gtk_window_destroy (GTK_WINDOW (window));
+
   for (guint i = 0; i < G_N_ELEMENTS (crawl_keys); i++)
     g_settings_reset (settings, crawl_keys[i]);
 }

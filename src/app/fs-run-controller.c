@@ -173,7 +173,8 @@ record_rate (FsRunController *self)
   self->rate[i].total = summary.total;
 }
 
-/* The crawl's levels go into the aggregates as memory does, by sample. */
+/* The crawl's levels go into the aggregates as memory does, by sample,
+ * and with every batch of records. */
 static void
 sample_crawl (FsRunController *self)
 {
@@ -210,6 +211,8 @@ on_events (const FsEvent *events,
 
   fs_aggregator_add_many (self->aggregator, events, n_events);
   fs_swimlane_add_many (self->swimlane, events, n_events);
+  /* A crawl moves with its records: a fast one may be over between samples. */
+  sample_crawl (self);
 
   for (guint i = 0; i < n_events; i++)
     {
