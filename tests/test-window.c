@@ -10,9 +10,9 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 
 #include "fs-application.h"
+#include "fs-chart-style.h"
 #include "fs-compare-table.h"
 #include "fs-export-dialog.h"
 #include "fs-run-form.h"
@@ -379,6 +379,27 @@ aggregator_has_crawl_data (FsAggregator *aggregator)
          most_frontier > 0;
 }
 
+/* Pixels of exactly @color in a chart's header: the legend's marks. */
+static guint
+count_color_in_header (cairo_surface_t *surface,
+                       const FsColor   *color)
+{
+  guint32 wanted = fs_color_to_argb32 (color);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint n = 0;
+
+  for (int y = 0; y < 40; y++)
+    {
+      const guint32 *row = (const guint32 *) (gconstpointer) (data + y * stride);
+
+      for (int x = 0; x < CHART_WIDTH; x++)
+        n += row[x] == wanted;
+    }
+
+  return n;
+}
+
 static cairo_surface_t *
 render_in_flight (FsAggregator *aggregator)
 {
@@ -406,11 +427,8 @@ test_crawl_demo_graph (void)
   FsRunController *controller = fs_window_get_controller (window);
   GObject *count_row = form_child (window, "count_row");
   GObject *max_pages_row = form_child (window, "max_pages_row");
-  g_autoptr(FsAggregator) without_crawl = NULL;
-  g_autoptr(JsonNode) saved = NULL;
-  g_autoptr(GError) error = NULL;
-  cairo_surface_t *with_series;
-  cairo_surface_t *without_series;
+  const FsChartPalette *palette = fs_chart_palette_get (FALSE);
+  cairo_surface_t *drawn;
   FsCrawlStats stats;
   FsSummary summary;
   guint truth = demo_reachable_from_0 (window);
@@ -446,16 +464,11 @@ test_crawl_demo_graph (void)
   iterate_until (frames_passed, &frames, 5);
   assert_charts_have_data (window);
 
-  /* Saved runs keep no crawl levels: the same run drawn without them. */
-  saved = fs_aggregator_to_json (fs_run_controller_get_aggregator (controller));
-  without_crawl = fs_aggregator_new_from_json (saved, &error);
-  g_assert_no_error (error);
-  g_assert_false (aggregator_has_crawl_data (without_crawl));
-  with_series = render_in_flight (fs_run_controller_get_aggregator (controller));
-  without_series = render_in_flight (without_crawl);
-  g_assert_cmpuint (count_differing_pixels (with_series, without_series), >, 100);
-  cairo_surface_destroy (with_series);
-  cairo_surface_destroy (without_series);
+  /* The legend names the visited count and the frontier, in their colours. */
+  drawn = render_in_flight (fs_run_controller_get_aggregator (controller));
+  g_assert_cmpuint (count_color_in_header (drawn, &palette->series[FS_SERIES_VISITED]), >=, 12);
+  g_assert_cmpuint (count_color_in_header (drawn, &palette->series[FS_SERIES_FRONTIER]), >=, 12);
+  cairo_surface_destroy (drawn);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
