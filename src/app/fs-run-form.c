@@ -365,7 +365,8 @@ read_crawl_url (FsRunForm  *self,
                 char      **why,
                 char      **title)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->crawl_url_row))));
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->crawl_url_row));
+  g_autofree char *text = g_strstrip (g_strdup (typed));
   g_autofree char *scheme = NULL;
   g_autoptr(GError) error = NULL;
   char *url;

@@ -195,9 +195,9 @@ run_start_action (GtkWidget  *widget,
 
   if (fs_run_form_get_crawl (self->run_form))
     {
-      g_autoptr(FsCrawler) crawler = fs_run_form_build_crawler (self->run_form, &urls_label, &error);
+      g_autoptr(FsCrawler) crawler = NULL;
 
-      if (crawler == NULL ||
+      if (!(crawler = fs_run_form_build_crawler (self->run_form, &urls_label, &error)) ||
           !fs_run_controller_start_crawl (self->controller, config, crawler, &error))
         {
           start_failed (self, error);
