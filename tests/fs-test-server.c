@@ -373,6 +373,22 @@ GArray *
 fs_test_server_dup_reachable (FsTestServer *self,
                               guint         from)
 {
+  g_return_val_if_fail (self != NULL && !self->is_static, NULL);
+
+  return fs_test_dup_reachable_at (self->base_url, from);
+}
+
+/**
+ * fs_test_dup_reachable_at:
+ * @base_url: a demo server's, wherever it runs (a fetchscope-demo-server
+ *   process, too)
+ *
+ * As fs_test_server_dup_reachable().
+ */
+GArray *
+fs_test_dup_reachable_at (const char *base_url,
+                          guint       from)
+{
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -382,9 +398,9 @@ fs_test_server_dup_reachable (FsTestServer *self,
   JsonArray *ids;
   GArray *result;
 
-  g_return_val_if_fail (self != NULL && !self->is_static, NULL);
+  g_return_val_if_fail (base_url != NULL, NULL);
 
-  url = g_strdup_printf ("%s/api/reachable?from=%u", self->base_url, from);
+  url = g_strdup_printf ("%s/api/reachable?from=%u", base_url, from);
   msg = soup_message_new ("GET", url);
   body = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);

@@ -343,6 +343,161 @@ test_million (Fixture       *fixture,
   cairo_destroy (cr);
 }
 
+/* Pixels of exactly @color in rows @y0 to @y1. */
+static guint
+count_color (cairo_surface_t *image,
+             const FsColor   *color,
+             int              y0,
+             int              y1)
+{
+  guint32 wanted = fs_color_to_argb32 (color);
+  const guint8 *pixels;
+  int stride;
+  guint n = 0;
+
+  cairo_surface_flush (image);
+  pixels = cairo_image_surface_get_data (image);
+  stride = cairo_image_surface_get_stride (image);
+  for (int y = y0; y < y1; y++)
+    for (int x = 0; x < cairo_image_surface_get_width (image); x++)
+      {
+        guint32 pixel;
+
+        memcpy (&pixel, pixels + y * stride + x * 4, sizeof pixel);
+        n += pixel == wanted;
+      }
+
+  return n;
+}
+
+static guint
+count_differing_rows_pixels (cairo_surface_t *a,
+                             cairo_surface_t *b,
+                             int              y0,
+                             int              y1)
+{
+  const guint8 *pa;
+  const guint8 *pb;
+  int stride = cairo_image_surface_get_stride (a);
+  guint n = 0;
+
+  cairo_surface_flush (a);
+  cairo_surface_flush (b);
+  pa = cairo_image_surface_get_data (a);
+  pb = cairo_image_surface_get_data (b);
+  for (int y = y0; y < y1; y++)
+    n += memcmp (pa + y * stride, pb + y * stride, stride) != 0
+         ? (guint) cairo_image_surface_get_width (a) : 0;
+
+  return n;
+}
+
+static cairo_surface_t *
+render_surface (FsChartKind   kind,
+                FsAggregator *aggregator,
+                FsSwimlane   *swimlane,
+                gboolean      dark)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 400);
+  cairo_t *cr = cairo_create (surface);
+  FsChartData data = { aggregator, swimlane, NULL };
+  FsChartStyle style;
+
+  fs_chart_style_init (&style);
+  style.dark = dark;
+  fs_chart_render (cr, kind, &data, &style, 800, 400);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+
+  return surface;
+}
+
+/* Crawl mode: the in-flight chart adds the pages visited and the frontier
+ * on an axis of its own, each named in the legend, and the swimlane a band
+ * of the frontier above its rows. A run with no crawl draws as before. */
+static void
+test_crawl_series (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(FsAggregator) plain = NULL;
+  FsSummary summary;
+  gint64 span;
+
+  fs_test_charts_feed (fixture->aggregator, fixture->swimlane, 5000, 4);
+  plain = fs_aggregator_copy (fixture->aggregator);
+  fs_aggregator_get_summary (fixture->aggregator, &summary);
+  span = summary.t_last - summary.t_first;
+  g_assert_cmpint (span, >, 0);
+
+  /* Visited grows to 1000; the frontier rises and empties again. */
+  for (guint i = 0; i <= 50; i++)
+    {
+      gint64 t = summary.t_first + span * i / 50;
+      guint64 visited = 1000 * i / 50;
+      guint64 frontier = i <= 25 ? 16 * i : 16 * (50 - i);
+
+      fs_aggregator_add_crawl (fixture->aggregator, t, visited, frontier);
+    }
+
+  for (guint dark = 0; dark <= 1; dark++)
+    {
+      const FsChartPalette *palette = fs_chart_palette_get (dark);
+      g_autoptr(cairo_surface_t) with = NULL;
+      g_autoptr(cairo_surface_t) without = NULL;
+      guint legend_visited;
+      guint legend_frontier;
+      FsColor band;
+      guint changed;
+
+      with = render_surface (FS_CHART_IN_FLIGHT, fixture->aggregator, NULL, dark);
+      without = render_surface (FS_CHART_IN_FLIGHT, plain, NULL, dark);
+
+      /* The legend's marks, in the header. */
+      legend_visited = count_color (with, &palette->series[FS_SERIES_VISITED], 0, 40);
+      legend_frontier = count_color (with, &palette->series[FS_SERIES_FRONTIER], 0, 40);
+      g_test_message ("legend: %u visited pixels, %u frontier pixels", legend_visited,
+                      legend_frontier);
+      g_assert_cmpuint (legend_visited, >=, 12);
+      g_assert_cmpuint (legend_frontier, >=, 12);
+      g_assert_cmpuint (count_color (without, &palette->series[FS_SERIES_VISITED], 0, 40), ==, 0);
+
+      /* The series, and their axis at the right, change the plot. */
+      changed = count_differing_rows_pixels (with, without, 60, 400);
+      g_test_message ("in flight: %u pixels in changed rows", changed);
+      g_assert_cmpuint (changed, >, 800 * 100);
+
+      g_clear_pointer (&with, cairo_surface_destroy);
+      g_clear_pointer (&without, cairo_surface_destroy);
+      with = render_surface (FS_CHART_SWIMLANE, fixture->aggregator, fixture->swimlane, dark);
+      without = render_surface (FS_CHART_SWIMLANE, plain, fixture->swimlane, dark);
+      fs_color_mix (&palette->idle, &palette->series[FS_SERIES_FRONTIER], FS_CHART_BAND_SHARE,
+                    &band);
+      g_assert_cmpuint (count_color (with, &band, 40, 400), >, 100);
+      g_assert_cmpuint (count_color (without, &band, 40, 400), ==, 0);
+    }
+
+  /* The pointer over the crawl's series, and sizes down to nothing. */
+  {
+    g_autoptr(cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 400);
+    cairo_t *cr = cairo_create (surface);
+    FsChartData data = { fixture->aggregator, fixture->swimlane, NULL };
+    const int sizes[][2] = { { 800, 400 }, { 200, 90 }, { 40, 30 }, { 0, 0 } };
+    const FsChartKind kinds[] = { FS_CHART_IN_FLIGHT, FS_CHART_SWIMLANE };
+
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        {
+          FsChartStyle style;
+
+          fs_chart_style_init (&style);
+          style.hover_x = sizes[i][0] / 2;
+          fs_chart_render (cr, kinds[k], &data, &style, sizes[i][0], sizes[i][1]);
+          g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+        }
+    cairo_destroy (cr);
+  }
+}
+
 static void
 test_png_errors (Fixture       *fixture,
                  gconstpointer  user_data)
@@ -389,6 +544,8 @@ main (int   argc,
               fixture_set_up, test_swimlane_256, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/million", Fixture, NULL,
               fixture_set_up, test_million, fixture_tear_down);
+  g_test_add ("/Fetchscope/ChartRender/crawl-series", Fixture, NULL,
+              fixture_set_up, test_crawl_series, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/png-errors", Fixture, NULL,
               fixture_set_up, test_png_errors, fixture_tear_down);
 

@@ -12,10 +12,12 @@
 #include <glib/gstdio.h>
 
 #include "fs-application.h"
+#include "fs-chart-style.h"
 #include "fs-compare-table.h"
 #include "fs-export-dialog.h"
 #include "fs-run-form.h"
 #include "fs-settings.h"
+#include "fs-test-server.h"
 #include "fs-window.h"
 
 /* Bounds on waiting, never expected durations. */
@@ -115,6 +117,26 @@ assert_conserved (FsRunController *controller,
   g_assert_cmpuint (sum, ==, summary->total);
   g_assert_cmpuint (summary->total, ==, fs_run_controller_get_jobs_pushed (controller));
   g_assert_cmpuint (summary->in_flight, ==, 0);
+}
+
+/* Once the run started has requests going, Stop: it ends cancelled, with
+ * every job it handed out ended once. */
+static void
+stop_once_started (FsWindow  *window,
+                   FsSummary *summary)
+{
+  FsRunController *controller = fs_window_get_controller (window);
+
+  g_assert_true (iterate_until (run_has_started_requests, controller, RUN_WAIT_S));
+  g_assert_true (fs_run_controller_get_running (controller));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.stop", NULL));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_null (fs_run_controller_get_error (controller));
+  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_CANCELLED);
+  g_assert_cmpstr (fs_window_get_status (window), ==, "Cancelled");
+
+  assert_conserved (controller, summary);
 }
 
 static cairo_surface_t *
@@ -238,27 +260,19 @@ test_run_stopped (void)
 {
   /* Slow pages at full time scale take 5 s each: the run is still going. */
   FsWindow *window = new_window_with_demo ("1");
-  FsRunController *controller = fs_window_get_controller (window);
   FsSummary summary;
 
   g_assert_true (fs_window_select_preset (window, "slow", 20));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
-  g_assert_true (iterate_until (run_has_started_requests, controller, RUN_WAIT_S));
-  g_assert_true (fs_run_controller_get_running (controller));
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.stop", NULL));
-  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
-  g_assert_null (fs_run_controller_get_error (controller));
-  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_CANCELLED);
-  g_assert_cmpstr (fs_window_get_status (window), ==, "Cancelled");
-
-  assert_conserved (controller, &summary);
+  stop_once_started (window, &summary);
   g_assert_cmpuint (summary.total, >, 0);
   g_assert_cmpuint (summary.total, <=, 20);
   g_assert_cmpuint (summary.outcomes[FS_OUTCOME_CANCELLED], >, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
+
+static const char * const crawl_keys[] = { "url-set", "crawl-url", "crawl-max-pages" };
 
 /* A widget of the run settings in the sidebar */
 static GObject *
@@ -268,6 +282,195 @@ form_child (FsWindow   *window,
   GObject *form = gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW, "run_form");
 
   return gtk_widget_get_template_child (GTK_WIDGET (form), FS_TYPE_RUN_FORM, name);
+}
+
+static FsRunForm *
+window_form (FsWindow *window)
+{
+  return FS_RUN_FORM (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                     "run_form"));
+}
+
+/* A crawl from a URL of one's own: the start URL is checked by the CLI's
+ * rules on its row, the bounds are kept in the settings, and a Stop ends
+ * the crawl with every job it handed out accounted for. */
+static void
+test_crawl_url (void)
+{
+  /* At full time scale a regular page takes 500 ms: the crawl is still going. */
+  FsWindow *window = new_window_with_demo ("1");
+  FsRunController *controller = fs_window_get_controller (window);
+  GSettings *settings = fs_settings_get ();
+  GtkWidget *url_row = GTK_WIDGET (form_child (window, "crawl_url_row"));
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), FS_TYPE_WINDOW,
+                                                                 "run_button"));
+  g_autofree char *start = g_strdup_printf ("%s/api/0", fs_window_get_demo_base_url (window));
+  g_autofree char *url_set = NULL;
+  g_autofree char *kept_url = NULL;
+  FsSummary summary;
+
+  fs_run_form_select_crawl (window_form (window), "ftp://127.0.0.1/api/0");
+  g_assert_true (gtk_widget_get_visible (url_row));
+  g_assert_true (gtk_widget_has_css_class (url_row, "error"));
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (url_row)), "http"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+  g_assert_nonnull (strstr (fs_run_form_get_problem (window_form (window)), "Start URL"));
+
+  gtk_editable_set_text (GTK_EDITABLE (url_row), "127.0.0.1/api/0");
+  g_assert_true (gtk_widget_has_css_class (url_row, "error"));
+  g_assert_false (gtk_widget_get_sensitive (button));
+
+  gtk_editable_set_text (GTK_EDITABLE (url_row), start);
+  g_assert_false (gtk_widget_has_css_class (url_row, "error"));
+  g_assert_null (fs_run_form_get_problem (window_form (window)));
+  g_assert_true (gtk_widget_get_sensitive (button));
+
+  /* Kept as they change. */
+  url_set = g_settings_get_string (settings, "url-set");
+  g_assert_cmpstr (url_set, ==, "crawl:url");
+  kept_url = g_settings_get_string (settings, "crawl-url");
+  g_assert_cmpstr (kept_url, ==, start);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (form_child (window, "max_pages_spin")), 300);
+  g_assert_cmpuint (g_settings_get_uint (settings, "crawl-max-pages"), ==, 300);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  /* Nothing lost: one terminal record per job the crawler handed out. */
+  stop_once_started (window, &summary);
+  g_assert_cmpuint (summary.total, >, 0);
+  g_assert_cmpuint (summary.total, <=, 300);
+  g_assert_cmpuint (fs_run_controller_get_total (controller, NULL), ==, summary.total);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Restored on start. */
+  window = new_window_with_demo ("1");
+  url_row = GTK_WIDGET (form_child (window, "crawl_url_row"));
+  g_assert_true (fs_run_form_get_crawl (window_form (window)));
+  g_assert_true (gtk_widget_get_visible (url_row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (url_row)), ==, start);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (form_child (window,
+                                                                             "max_pages_spin"))),
+                     ==, 300);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (crawl_keys); i++)
+    g_settings_reset (settings, crawl_keys[i]);
+}
+
+/* The demo server's ground truth: how many pages /api/0 leads to. */
+static guint
+demo_reachable_from_0 (FsWindow *window)
+{
+  g_autoptr(GArray) ids = fs_test_dup_reachable_at (fs_window_get_demo_base_url (window), 0);
+
+  return ids->len;
+}
+
+static gboolean
+aggregator_has_crawl_data (FsAggregator *aggregator)
+{
+  guint n = fs_aggregator_get_n_buckets (aggregator);
+  guint64 most_frontier = 0;
+
+  for (guint b = 0; b < n; b++)
+    most_frontier = MAX (most_frontier, fs_aggregator_get_bucket (aggregator, b)->crawl_frontier);
+
+  return n > 0 && fs_aggregator_get_bucket (aggregator, n - 1)->crawl_visited > 0 &&
+         most_frontier > 0;
+}
+
+/* Pixels of exactly @color in a chart's header: the legend's marks. */
+static guint
+count_color_in_header (cairo_surface_t *surface,
+                       const FsColor   *color)
+{
+  guint32 wanted = fs_color_to_argb32 (color);
+  int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint n = 0;
+
+  for (int y = 0; y < 40; y++)
+    {
+      const guint32 *row = (const guint32 *) (gconstpointer) (data + y * stride);
+
+      for (int x = 0; x < CHART_WIDTH; x++)
+        n += row[x] == wanted;
+    }
+
+  return n;
+}
+
+static cairo_surface_t *
+render_in_flight (FsAggregator *aggregator)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                         CHART_WIDTH, CHART_HEIGHT);
+  cairo_t *cr = cairo_create (surface);
+  FsChartData data = { .aggregator = aggregator };
+  FsChartStyle style;
+
+  fs_chart_style_init (&style);
+  fs_chart_render (cr, FS_CHART_IN_FLIGHT, &data, &style, CHART_WIDTH, CHART_HEIGHT);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  return surface;
+}
+
+/* A crawl of the demo graph, started as a person would: it finds exactly
+ * the pages the server says /api/0 leads to, each fetched once, and its
+ * frontier and visited count reach the in-flight chart. */
+static void
+test_crawl_demo_graph (void)
+{
+  FsWindow *window = new_window_with_demo ("0.01");
+  FsRunController *controller = fs_window_get_controller (window);
+  GObject *count_row = form_child (window, "count_row");
+  GObject *max_pages_row = form_child (window, "max_pages_row");
+  const FsChartPalette *palette = fs_chart_palette_get (FALSE);
+  cairo_surface_t *drawn;
+  FsCrawlStats stats;
+  FsSummary summary;
+  guint truth = demo_reachable_from_0 (window);
+  guint frames = 5;
+
+  g_assert_cmpuint (truth, >, 100);
+
+  fs_run_form_select_crawl (window_form (window), NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (count_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (max_pages_row)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (fs_run_controller_get_running (controller));
+  g_assert_nonnull (fs_run_controller_get_crawler (controller));
+
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  g_assert_null (fs_run_controller_get_error (controller));
+  g_assert_cmpint (fs_run_controller_get_state (controller), ==, FS_RUN_STATE_FINISHED);
+  g_assert_cmpstr (fs_window_get_status (window), ==, "Finished");
+
+  /* The summary's total is the ground truth, every page fetched once. */
+  assert_conserved (controller, &summary);
+  g_assert_cmpuint (summary.total, ==, truth);
+  fs_crawler_get_stats (fs_run_controller_get_crawler (controller), &stats);
+  g_assert_true (stats.finished);
+  g_assert_cmpuint (stats.visited, ==, truth);
+  g_assert_cmpuint (stats.done, ==, truth);
+  g_assert_cmpuint (stats.duplicates, ==, 0);
+  g_assert_cmpuint (stats.frontier, ==, 0);
+  g_assert_cmpuint (fs_run_controller_get_total (controller, NULL), ==, truth);
+
+  /* The in-flight chart has crawl data, and draws it. */
+  g_assert_true (aggregator_has_crawl_data (fs_run_controller_get_aggregator (controller)));
+  iterate_until (frames_passed, &frames, 5);
+  assert_charts_have_data (window);
+
+  /* The legend names the visited count and the frontier, in their colours. */
+  drawn = render_in_flight (fs_run_controller_get_aggregator (controller));
+  g_assert_cmpuint (count_color_in_header (drawn, &palette->series[FS_SERIES_VISITED]), >=, 12);
+  g_assert_cmpuint (count_color_in_header (drawn, &palette->series[FS_SERIES_FRONTIER]), >=, 12);
+  cairo_surface_destroy (drawn);
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* A value that cannot run is explained beside its control, and Start is off. */
@@ -582,6 +785,8 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Window/close-while-running", test_close_while_running);
   g_test_add_func ("/Fetchscope/Window/actions", test_actions);
   g_test_add_func ("/Fetchscope/Window/compare", test_compare);
+  g_test_add_func ("/Fetchscope/Window/crawl-demo-graph", test_crawl_demo_graph);
+  g_test_add_func ("/Fetchscope/Window/crawl-url", test_crawl_url);
 
   g_test_add_func ("/Fetchscope/Window/settings", test_settings);
 

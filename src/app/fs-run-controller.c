@@ -41,7 +41,8 @@ struct _FsRunController
 
   FsRunState     state;
   FsRunConfig   *config;
-  FsUrlSource   *source;
+  FsUrlSource   *source;       /* one of these two */
+  FsCrawler     *crawler;
   GError        *error;
   GPtrArray     *worker_failures;
   FsAggregator  *aggregator;
@@ -177,12 +178,28 @@ record_rate (FsRunController *self)
   self->rate[i].total = summary.total;
 }
 
+/* The crawl's levels go into the aggregates as memory does, by sample,
+ * and with every batch of records. */
+static void
+sample_crawl (FsRunController *self)
+{
+  FsCrawlStats stats;
+
+  if (self->crawler == NULL)
+    return;
+
+  fs_crawler_get_stats (self->crawler, &stats);
+  fs_aggregator_add_crawl (self->aggregator, g_get_monotonic_time (), stats.visited,
+                           stats.frontier);
+}
+
 static gboolean
 sample_cb (gpointer user_data)
 {
   FsRunController *self = user_data;
 
   sample_processes (self);
+  sample_crawl (self);
   record_rate (self);
   /* Time moves on even when no request ends: in flight, memory, the axis. */
   emit_updated (self);
@@ -199,6 +216,8 @@ on_events (const FsEvent *events,
 
   fs_aggregator_add_many (self->aggregator, events, n_events);
   fs_swimlane_add_many (self->swimlane, events, n_events);
+  /* A crawl moves with its records: a fast one may be over between samples. */
+  sample_crawl (self);
 
   for (guint i = 0; i < n_events; i++)
     {
@@ -232,7 +251,8 @@ finish_run (FsRunController *self,
   if (error != NULL)
     g_cancellable_cancel (self->cancellable);
 
-  fs_url_source_join (self->source);
+  if (self->source != NULL)
+    fs_url_source_join (self->source);
   fs_event_sink_drain (self->sink);
   self->jobs_pushed = fs_job_queue_get_pushed (self->queue);
   if (FS_IS_ENGINE_SUBPROCESS (self->engine))
@@ -243,6 +263,7 @@ finish_run (FsRunController *self,
 
   g_clear_handle_id (&self->sample_id, g_source_remove);
   sample_processes (self);
+  sample_crawl (self);
   self->t_end = g_get_monotonic_time ();
 
   g_clear_object (&self->engine);
@@ -293,6 +314,7 @@ fs_run_controller_dispose (GObject *object)
 
   g_clear_handle_id (&self->sample_id, g_source_remove);
   g_clear_object (&self->source);
+  g_clear_object (&self->crawler);
 
   G_OBJECT_CLASS (fs_run_controller_parent_class)->dispose (object);
 }
@@ -389,6 +411,28 @@ fs_run_controller_new (void)
   return g_object_new (FS_TYPE_RUN_CONTROLLER, NULL);
 }
 
+/* An engine for a new run, unless one is still going. */
+static FsEngine *
+new_engine (FsRunController    *self,
+            const FsRunConfig  *config,
+            GError            **error)
+{
+  if (state_is_running (self->state))
+    {
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, _("A run is already going"));
+      return NULL;
+    }
+
+  return fs_engine_new (config, error);
+}
+
+static gboolean start_run (FsRunController  *self,
+                           FsEngine         *engine,
+                           FsUrlSource      *source,
+                           FsCrawler        *crawler,
+                           guint64           expected_total,
+                           GError          **error);
+
 /**
  * fs_run_controller_start:
  * @config: how to fetch
@@ -413,13 +457,7 @@ fs_run_controller_start (FsRunController    *self,
   g_return_val_if_fail (config != NULL, FALSE);
   g_return_val_if_fail (FS_IS_URL_SOURCE (source), FALSE);
 
-  if (state_is_running (self->state))
-    {
-      g_set_error_literal (error, FS_ERROR, FS_ERROR_FAILED, _("A run is already going"));
-      return FALSE;
-    }
-
-  if (!(engine = fs_engine_new (config, error)))
+  if (!(engine = new_engine (self, config, error)))
     return FALSE;
 
   return fs_run_controller_start_with_engine (self, engine, source, expected_total, error);
@@ -439,11 +477,50 @@ fs_run_controller_start_with_engine (FsRunController  *self,
                                      guint64           expected_total,
                                      GError          **error)
 {
-  const FsRunConfig *config;
-
   g_return_val_if_fail (FS_IS_RUN_CONTROLLER (self), FALSE);
   g_return_val_if_fail (FS_IS_ENGINE (engine), FALSE);
   g_return_val_if_fail (FS_IS_URL_SOURCE (source), FALSE);
+
+  return start_run (self, engine, source, NULL, expected_total, error);
+}
+
+/**
+ * fs_run_controller_start_crawl:
+ * @crawler: a crawler that has not started yet
+ *
+ * As fs_run_controller_start(), with the URLs found by @crawler as the
+ * pages come in: the total is known only once the crawl is over.
+ */
+gboolean
+fs_run_controller_start_crawl (FsRunController    *self,
+                               const FsRunConfig  *config,
+                               FsCrawler          *crawler,
+                               GError            **error)
+{
+  g_autoptr(FsEngine) engine = NULL;
+
+  g_return_val_if_fail (FS_IS_RUN_CONTROLLER (self), FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (FS_IS_CRAWLER (crawler), FALSE);
+
+  if (!(engine = new_engine (self, config, error)))
+    return FALSE;
+
+  return start_run (self, engine, NULL, crawler, 0, error);
+}
+
+static gboolean
+start_run (FsRunController  *self,
+           FsEngine         *engine,
+           FsUrlSource      *source,
+           FsCrawler        *crawler,
+           guint64           expected_total,
+           GError          **error)
+{
+  const FsRunConfig *config;
+
+  g_assert (FS_IS_RUN_CONTROLLER (self));
+  g_assert ((source == NULL) != (crawler == NULL));
 
   if (state_is_running (self->state))
     {
@@ -456,6 +533,7 @@ fs_run_controller_start_with_engine (FsRunController  *self,
   g_clear_pointer (&self->config, fs_run_config_free);
   self->config = fs_run_config_copy (config);
   g_set_object (&self->source, source);
+  g_set_object (&self->crawler, crawler);
   g_clear_error (&self->error);
   g_clear_pointer (&self->worker_failures, g_ptr_array_unref);
   g_clear_pointer (&self->aggregator, fs_aggregator_free);
@@ -475,16 +553,21 @@ fs_run_controller_start_with_engine (FsRunController  *self,
 
   self->engine = g_object_ref (engine);
   self->cancellable = g_cancellable_new ();
-  /* Bounded, so a huge URL file is read only as fast as it is fetched. */
-  self->queue = fs_job_queue_new (MAX (1024, config->concurrency * 4));
+  /* Bounded, so a huge URL file is read only as fast as it is fetched. A
+   * crawl's must not be: links are queued from the engine's own threads. */
+  self->queue = fs_job_queue_new (crawler != NULL ? 0 : MAX (1024, config->concurrency * 4));
   self->sink = fs_event_sink_new (NULL, 0, on_events, self, NULL);
   fs_event_sink_set_interval (self->sink, SINK_INTERVAL_US);
 
   sample_processes (self);
+  sample_crawl (self);
   record_rate (self);
   self->sample_id = g_timeout_add (SAMPLE_INTERVAL_MS, sample_cb, self);
 
-  fs_url_source_start (self->source, self->queue, self->cancellable);
+  if (self->crawler != NULL)
+    fs_crawler_start (self->crawler, self->queue, self->sink, self->cancellable);
+  else
+    fs_url_source_start (self->source, self->queue, self->cancellable);
   /* The run keeps us alive until it has ended every job. */
   fs_engine_run_async (self->engine, self->queue, self->sink, self->cancellable,
                        run_cb, g_object_ref (self));
@@ -556,6 +639,20 @@ fs_run_controller_get_source (FsRunController *self)
   g_return_val_if_fail (FS_IS_RUN_CONTROLLER (self), NULL);
 
   return self->source;
+}
+
+/**
+ * fs_run_controller_get_crawler:
+ *
+ * Returns: (nullable) (transfer none): the crawler of the current or last
+ *   run, if it was a crawl, with its stats
+ */
+FsCrawler *
+fs_run_controller_get_crawler (FsRunController *self)
+{
+  g_return_val_if_fail (FS_IS_RUN_CONTROLLER (self), NULL);
+
+  return self->crawler;
 }
 
 /**
@@ -642,7 +739,8 @@ fs_run_controller_get_jobs_pushed (FsRunController *self)
  * @known: (out) (optional): whether the number is final
  *
  * Returns: how many URLs the run has: the expected number given to
- *   start(), or else how many the source has read so far
+ *   start(), or else how many the source has read so far; for a crawl,
+ *   how many pages it has taken so far, final once it is over
  */
 guint64
 fs_run_controller_get_total (FsRunController *self,
@@ -652,6 +750,17 @@ fs_run_controller_get_total (FsRunController *self,
   guint64 n;
 
   g_return_val_if_fail (FS_IS_RUN_CONTROLLER (self), 0);
+
+  if (self->crawler != NULL)
+    {
+      FsCrawlStats stats;
+
+      /* A stopped crawl ends with what was handed to the engine. */
+      fs_crawler_get_stats (self->crawler, &stats);
+      if (known != NULL)
+        *known = stats.finished || !state_is_running (self->state);
+      return stats.finished || state_is_running (self->state) ? stats.visited : self->jobs_pushed;
+    }
 
   if (self->source == NULL)
     {

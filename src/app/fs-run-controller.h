@@ -3,8 +3,9 @@
  * Copyright 2026 The Fetchscope authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One run at a time for the dashboard: a URL source fills a job queue, an
- * engine works through it on its own threads, and its records come back
+ * One run at a time for the dashboard: a URL source fills a job queue (or
+ * a crawler does, from the pages' links as they come in), an engine works
+ * through it on its own threads, and its records come back
  * through a sink, drained in bounded batches at most about once a frame,
  * into an FsAggregator and an FsSwimlane. While it runs it samples the
  * memory and CPU time of this process and of every worker process seen in
@@ -19,6 +20,7 @@
 #include <gio/gio.h>
 
 #include "fs-aggregator.h"
+#include "fs-crawler.h"
 #include "fs-engine.h"
 #include "fs-run-config.h"
 #include "fs-swimlane.h"
@@ -51,11 +53,16 @@ gboolean           fs_run_controller_start_with_engine (FsRunController *self,
                                                      FsUrlSource        *source,
                                                      guint64             expected_total,
                                                      GError            **error);
+gboolean           fs_run_controller_start_crawl    (FsRunController    *self,
+                                                     const FsRunConfig  *config,
+                                                     FsCrawler          *crawler,
+                                                     GError            **error);
 void               fs_run_controller_stop           (FsRunController    *self);
 FsRunState         fs_run_controller_get_state      (FsRunController    *self);
 gboolean           fs_run_controller_get_running    (FsRunController    *self);
 const FsRunConfig *fs_run_controller_get_config     (FsRunController    *self);
 FsUrlSource       *fs_run_controller_get_source     (FsRunController    *self);
+FsCrawler         *fs_run_controller_get_crawler    (FsRunController    *self);
 const GError      *fs_run_controller_get_error      (FsRunController    *self);
 FsAggregator      *fs_run_controller_get_aggregator (FsRunController    *self);
 FsSwimlane        *fs_run_controller_get_swimlane   (FsRunController    *self);

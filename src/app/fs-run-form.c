@@ -11,7 +11,10 @@
 #include <glib/gi18n.h>
 
 #include "fs-comparison.h"
+#include "fs-crawler.h"
 #include "fs-engine.h"
+#include "fs-error.h"
+#include "fs-link-extract.h"
 #include "fs-format.h"
 #include "fs-paste-dialog.h"
 #include "fs-run-form.h"
@@ -77,6 +80,13 @@ struct _FsRunForm
   AdwComboRow         *urls_row;
   AdwActionRow        *count_row;
   GtkSpinButton       *count_spin;
+  AdwEntryRow         *crawl_url_row;
+  AdwActionRow        *max_pages_row;
+  GtkSpinButton       *max_pages_spin;
+  AdwActionRow        *max_depth_row;
+  GtkSpinButton       *max_depth_spin;
+  AdwActionRow        *per_host_row;
+  GtkSpinButton       *per_host_spin;
   AdwActionRow        *concurrency_row;
   GtkSpinButton       *concurrency_spin;
   AdwActionRow        *workers_row;
@@ -131,6 +141,26 @@ static guint
 urls_pasted_position (FsRunForm *self)
 {
   return self->n_presets + 1;
+}
+
+static guint
+urls_crawl_demo_position (FsRunForm *self)
+{
+  return self->n_presets + 2;
+}
+
+static guint
+urls_crawl_url_position (FsRunForm *self)
+{
+  return self->n_presets + 3;
+}
+
+static gboolean
+crawl_selected (FsRunForm *self)
+{
+  guint selected = adw_combo_row_get_selected (self->urls_row);
+
+  return selected == urls_crawl_demo_position (self) || selected == urls_crawl_url_position (self);
 }
 
 static const char *
@@ -303,6 +333,72 @@ check_spin_row (AdwActionRow   *row,
   return min;
 }
 
+/* The demo presets and the demo graph's crawl need the demo server. */
+static gboolean
+check_demo (FsRunForm   *self,
+            char       **subtitle,
+            const char **error,
+            const char **error_detail)
+{
+  switch (self->demo_state)
+    {
+    case FS_DEMO_STARTING:
+      *subtitle = g_strdup (_("Starting the demo server…"));
+      return FALSE;
+
+    case FS_DEMO_FAILED:
+      *error = _("The demo server is not running");
+      *error_detail = self->demo_error;
+      return FALSE;
+
+    case FS_DEMO_READY:
+    default:
+      return TRUE;
+    }
+}
+
+/* The start URL by the CLI's rules for crawl:URL (http or https, with a
+ * host), normalised; NULL with @why set, and @title (optional) set to a
+ * shorter form for the row's title, which a sidebar this narrow cuts. */
+static char *
+read_crawl_url (FsRunForm  *self,
+                char      **why,
+                char      **title)
+{
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->crawl_url_row));
+  g_autofree char *text = g_strstrip (g_strdup (typed));
+  g_autofree char *scheme = NULL;
+  g_autoptr(GError) error = NULL;
+  char *url;
+
+  if (*text == '\0')
+    {
+      *why = g_strdup (_("Start URL: enter one to crawl from"));
+      if (title != NULL)
+        *title = g_strdup (_("Start URL: enter one"));
+      return NULL;
+    }
+
+  scheme = g_uri_parse_scheme (text);
+  if (scheme == NULL ||
+      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    {
+      *why = g_strdup (_("Start URL: only http and https URLs can be crawled"));
+      if (title != NULL)
+        *title = g_strdup (_("Start URL: http or https only"));
+      return NULL;
+    }
+
+  if (!(url = fs_url_normalize (NULL, text, NULL, &error)))
+    {
+      *why = g_strdup_printf (_("Start URL: %s"), error->message);
+      if (title != NULL)
+        *title = g_strdup (*why);
+    }
+
+  return url;
+}
+
 /* Everything the form shows depends on everything else in it, so one
  * function brings it all up to date. */
 static void
@@ -322,6 +418,7 @@ update_form (FsRunForm *self)
   gboolean uses_concurrency, uses_workers, uses_gil;
   guint n_compared = 0;
   guint urls_selected;
+  gboolean crawl;
   guint cpu;
   guint n_cores = MAX (1, g_get_num_processors ());
 
@@ -381,21 +478,19 @@ update_form (FsRunForm *self)
   /* URLs */
   preset = selected_preset (self);
   urls_selected = adw_combo_row_get_selected (self->urls_row);
+  crawl = crawl_selected (self);
   gtk_widget_set_visible (GTK_WIDGET (self->count_row), preset != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->crawl_url_row),
+                          urls_selected == urls_crawl_url_position (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->max_pages_row), crawl);
+  gtk_widget_set_visible (GTK_WIDGET (self->max_depth_row), crawl);
+  gtk_widget_set_visible (GTK_WIDGET (self->per_host_row), crawl);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->crawl_url_row), "error");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->crawl_url_row), _("Start URL"));
   if (preset != NULL)
     {
       set_description (self->urls_group, _(preset->description));
-      if (self->demo_state == FS_DEMO_STARTING)
-        {
-          urls_subtitle = g_strdup (_("Starting the demo server…"));
-          urls_ready = FALSE;
-        }
-      else if (self->demo_state == FS_DEMO_FAILED)
-        {
-          urls_error = _("The demo server is not running");
-          urls_error_detail = self->demo_error;
-          urls_ready = FALSE;
-        }
+      urls_ready = check_demo (self, &urls_subtitle, &urls_error, &urls_error_detail);
 
       count_subtitle = g_strdup_printf (_("URLs to fetch (default %llu)"),
                                         (unsigned long long) preset->default_count);
@@ -436,6 +531,35 @@ update_form (FsRunForm *self)
           urls_ready = FALSE;
         }
     }
+  else if (urls_selected == urls_crawl_demo_position (self))
+    {
+      set_description (self->urls_group,
+                       _("Follow the links of the demo server’s 1000-page graph from /api/0; "
+                         "the work grows as it is done"));
+      urls_ready = check_demo (self, &urls_subtitle, &urls_error, &urls_error_detail);
+    }
+  else if (urls_selected == urls_crawl_url_position (self))
+    {
+      g_autofree char *why = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *url = read_crawl_url (self, &why, &title);
+
+      set_description (self->urls_group,
+                       _("Follow the links of pages on the start URL’s host, each fetched once"));
+      if (url == NULL)
+        {
+          /* Said on the entry's own title, in the error colour. */
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->crawl_url_row), title);
+          gtk_widget_add_css_class (GTK_WIDGET (self->crawl_url_row), "error");
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&why);
+          urls_ready = FALSE;
+        }
+    }
+
+  if (crawl && comparing && first_error == NULL)
+    first_error = g_strdup_printf ("%s: %s", _("Compare"),
+                                   _("a crawl runs one strategy at a time; turn Compare off"));
 
   set_row_message (ADW_ACTION_ROW (self->urls_row), urls_subtitle, urls_error);
   if (urls_error != NULL)
@@ -445,6 +569,13 @@ update_form (FsRunForm *self)
 
   check_spin_row (self->count_row, self->count_spin, 1, 1000000, TRUE,
                   count_subtitle, preset != NULL, &first_error);
+  check_spin_row (self->max_pages_row, self->max_pages_spin, 1, G_MAXINT32, TRUE,
+                  _("The crawl stops taking new pages after this many"), crawl, &first_error);
+  check_spin_row (self->max_depth_row, self->max_depth_spin, 0, 1000000, TRUE,
+                  _("Links followed from the start URL; 0: no limit"), crawl, &first_error);
+  check_spin_row (self->per_host_row, self->per_host_spin, 0, FS_RUN_CONFIG_MAX_CONCURRENCY, TRUE,
+                  _("Requests to one host at once; 0: only the concurrency caps them"),
+                  crawl, &first_error);
 
   /* Concurrency and workers */
   gtk_widget_set_sensitive (GTK_WIDGET (self->concurrency_row), uses_concurrency);
@@ -630,11 +761,94 @@ fs_run_form_build_source (FsRunForm  *self,
       source = fs_url_source_new_for_stream (stream, _("pasted URLs"));
       *label = g_strdup (_("Pasted URLs"));
     }
+  else if (crawl_selected (self))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                         _("A crawl finds its URLs as it goes; it has no list to read"));
   else
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                          _("Choose a URL set first"));
 
   return source;
+}
+
+/**
+ * fs_run_form_get_crawl:
+ *
+ * Returns: whether the URL set is a crawl: build the run with
+ *   fs_run_form_build_crawler() rather than fs_run_form_build_source()
+ */
+gboolean
+fs_run_form_get_crawl (FsRunForm *self)
+{
+  g_return_val_if_fail (FS_IS_RUN_FORM (self), FALSE);
+
+  return crawl_selected (self);
+}
+
+/**
+ * fs_run_form_build_crawler:
+ * @label: (out) (transfer full): the URL set's name for the summary
+ *
+ * A crawler bounded as the form says, as fetchscope-cli configures one for
+ * --urls crawl:URL with --max-pages, --max-depth and --per-host.
+ *
+ * Returns: (transfer full) (nullable): a crawler, not started yet
+ */
+FsCrawler *
+fs_run_form_build_crawler (FsRunForm  *self,
+                           char      **label,
+                           GError    **error)
+{
+  g_autoptr(FsCrawler) crawler = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *why = NULL;
+  guint depth;
+
+  g_return_val_if_fail (FS_IS_RUN_FORM (self), NULL);
+  g_return_val_if_fail (label != NULL, NULL);
+
+  *label = NULL;
+
+  if (adw_combo_row_get_selected (self->urls_row) == urls_crawl_demo_position (self))
+    {
+      if (self->demo_state != FS_DEMO_READY)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                               _("The demo server is not running"));
+          return NULL;
+        }
+      url = g_strconcat (self->demo_base_url, "/api/0", NULL);
+    }
+  else if (adw_combo_row_get_selected (self->urls_row) == urls_crawl_url_position (self))
+    {
+      if (!(url = read_crawl_url (self, &why, NULL)))
+        {
+          g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_URL, why);
+          return NULL;
+        }
+    }
+  else
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The URL set is not a crawl"));
+      return NULL;
+    }
+
+  if (!(crawler = fs_crawler_new (url, error)))
+    return NULL;
+
+  /* 0 in the form: no limit. */
+  depth = (guint) gtk_spin_button_get_value (self->max_depth_spin);
+  fs_crawler_set_max_pages (crawler, (guint64) gtk_spin_button_get_value (self->max_pages_spin));
+  fs_crawler_set_max_depth (crawler, depth > 0 ? depth : G_MAXUINT);
+  fs_crawler_set_per_host (crawler, (guint) gtk_spin_button_get_value (self->per_host_spin));
+
+  if (adw_combo_row_get_selected (self->urls_row) == urls_crawl_demo_position (self))
+    *label = g_strdup (_("Crawl of the demo graph"));
+  else
+    *label = g_strdup_printf (_("Crawl from %s"), fs_crawler_get_start_url (crawler));
+
+  return g_steal_pointer (&crawler);
 }
 
 /* URL file and pasted URLs */
@@ -856,6 +1070,10 @@ populate_url_sets (FsRunForm *self)
   g_ptr_array_add (descriptions, (gpointer) _("A list of your own, from “Open URL File…”"));
   gtk_string_list_append (model, _("Pasted URLs"));
   g_ptr_array_add (descriptions, (gpointer) _("A list of your own, from “Paste URLs…”"));
+  gtk_string_list_append (model, _("Crawl the demo graph"));
+  g_ptr_array_add (descriptions, (gpointer) _("Discover the demo server’s pages by their links"));
+  gtk_string_list_append (model, _("Crawl a URL"));
+  g_ptr_array_add (descriptions, (gpointer) _("Discover pages by their links from a start URL"));
 
   adw_combo_row_set_model (self->urls_row, G_LIST_MODEL (model));
   set_described_list (self->urls_row, descriptions);
@@ -933,6 +1151,13 @@ fs_run_form_class_init (FsRunFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, urls_row);
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, count_row);
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, count_spin);
+  gtk_widget_class_bind_template_child (widget_class, FsRunForm, crawl_url_row);
+  gtk_widget_class_bind_template_child (widget_class, FsRunForm, max_pages_row);
+  gtk_widget_class_bind_template_child (widget_class, FsRunForm, max_pages_spin);
+  gtk_widget_class_bind_template_child (widget_class, FsRunForm, max_depth_row);
+  gtk_widget_class_bind_template_child (widget_class, FsRunForm, max_depth_spin);
+  gtk_widget_class_bind_template_child (widget_class, FsRunForm, per_host_row);
+  gtk_widget_class_bind_template_child (widget_class, FsRunForm, per_host_spin);
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, concurrency_row);
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, concurrency_spin);
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, workers_row);
@@ -1077,6 +1302,25 @@ fs_run_form_select_preset (FsRunForm  *self,
     }
 
   return FALSE;
+}
+
+/**
+ * fs_run_form_select_crawl:
+ * @start_url: (nullable): where to start, or %NULL to crawl the demo graph
+ *
+ * Selects a crawl; a wrong @start_url is explained on its row.
+ */
+void
+fs_run_form_select_crawl (FsRunForm  *self,
+                          const char *start_url)
+{
+  g_return_if_fail (FS_IS_RUN_FORM (self));
+
+  if (start_url != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->crawl_url_row), start_url);
+  adw_combo_row_set_selected (self->urls_row, start_url != NULL ? urls_crawl_url_position (self)
+                                                                : urls_crawl_demo_position (self));
+  update_form (self);
 }
 
 /**
@@ -1257,9 +1501,10 @@ strategy_from_position (const GValue       *value,
                                                                      FsStrategy, position)));
 }
 
-/* The URL set is a choice among presets, a file and pasted text, so it is
- * kept by hand: demo:NAME with its count, or the file's path. Pasted URLs
- * are not kept. */
+/* The URL set is a choice among presets, a file, pasted text and crawls,
+ * so it is kept by hand: demo:NAME with its count, the file's path,
+ * crawl:demo or crawl:url (whose start URL has a key of its own). Pasted
+ * URLs are not kept. */
 static void
 save_url_set (FsRunForm *self)
 {
@@ -1278,6 +1523,10 @@ save_url_set (FsRunForm *self)
     }
   else if (selected == urls_file_position (self) && self->url_file_path != NULL)
     spec = g_strdup (self->url_file_path);
+  else if (selected == urls_crawl_demo_position (self))
+    spec = g_strdup ("crawl:demo");
+  else if (selected == urls_crawl_url_position (self))
+    spec = g_strdup ("crawl:url");
   else
     return;
 
@@ -1301,6 +1550,10 @@ fs_run_form_bind_settings (FsRunForm *self,
     { "gil", self->gil_switch, "active" },
     { "switch-interval", self->interval_spin, "value" },
     { "request-timeout", self->timeout_spin, "value" },
+    { "crawl-url", self->crawl_url_row, "text" },
+    { "crawl-max-pages", self->max_pages_spin, "value" },
+    { "crawl-max-depth", self->max_depth_spin, "value" },
+    { "crawl-per-host", self->per_host_spin, "value" },
   };
   g_autofree char *url_set = NULL;
   guint count;
@@ -1313,6 +1566,10 @@ fs_run_form_bind_settings (FsRunForm *self,
   count = g_settings_get_uint (settings, "url-count");
   if (g_str_has_prefix (url_set, "demo:"))
     fs_run_form_select_preset (self, url_set + strlen ("demo:"), count);
+  else if (g_str_equal (url_set, "crawl:demo") || g_str_equal (url_set, "crawl:url"))
+    adw_combo_row_set_selected (self->urls_row, g_str_equal (url_set, "crawl:demo")
+                                                ? urls_crawl_demo_position (self)
+                                                : urls_crawl_url_position (self));
   else if (g_path_is_absolute (url_set) && g_file_test (url_set, G_FILE_TEST_IS_REGULAR))
     {
       g_free (self->url_file_path);

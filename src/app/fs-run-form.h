@@ -5,7 +5,8 @@
  *
  * The run's settings, in the dashboard's sidebar: strategy (each with a
  * line on what it demonstrates), URL set (demo presets with a count, a URL
- * file, a pasted list), concurrency, workers, worker mode, CPU stage,
+ * file, a pasted list, or a crawl of the demo graph or from a start URL,
+ * bounded in pages, depth and requests per host), concurrency, workers, worker mode, CPU stage,
  * simulated GIL and its switch interval, timeout. Every value is checked
  * as it is typed and a wrong one is explained on its own row; the form is
  * ready when every value is usable and the URLs can be had.
@@ -22,6 +23,7 @@
 #include <adwaita.h>
 
 #include "fs-comparison.h"
+#include "fs-crawler.h"
 #include "fs-run-config.h"
 #include "fs-url-source.h"
 
@@ -50,12 +52,18 @@ FsUrlSource *fs_run_form_build_source     (FsRunForm          *self,
                                            guint64            *expected_total,
                                            char              **label,
                                            GError            **error);
+gboolean     fs_run_form_get_crawl        (FsRunForm          *self);
+FsCrawler   *fs_run_form_build_crawler    (FsRunForm          *self,
+                                           char              **label,
+                                           GError            **error);
 char        *fs_run_form_describe_run     (FsRunForm          *self,
                                            const FsRunConfig  *config,
                                            const char         *urls_label);
 gboolean     fs_run_form_select_preset    (FsRunForm          *self,
                                            const char         *name,
                                            guint64             count);
+void         fs_run_form_select_crawl     (FsRunForm          *self,
+                                           const char         *start_url);
 gboolean     fs_run_form_select_strategy  (FsRunForm          *self,
                                            FsStrategy          strategy);
 void         fs_run_form_set_concurrency  (FsRunForm          *self,

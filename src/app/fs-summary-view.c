@@ -24,6 +24,9 @@ typedef enum
   STAT_PEAK_RSS,
   STAT_ELAPSED,
   STAT_ETA,
+  STAT_VISITED,        /* crawls only, as are the next two */
+  STAT_FRONTIER,
+  STAT_PAGE_RATE,
   N_STATS
 } Stat;
 
@@ -37,6 +40,9 @@ static const char * const stat_captions[N_STATS] = {
   N_("Peak memory"),
   N_("Elapsed"),
   N_("Time left"),
+  N_("Pages visited"),
+  N_("Frontier"),
+  N_("Pages/s"),
 };
 
 struct _FsSummaryView
@@ -51,6 +57,7 @@ struct _FsSummaryView
   GtkLabel        *detail_label;
   GtkFlowBox      *stats_box;
 
+  GtkWidget       *stat_tiles[N_STATS];
   GtkLabel        *stat_values[N_STATS];
   GtkLabel        *stat_details[N_STATS];
   FsRunController *controller;
@@ -194,6 +201,43 @@ update_stats (FsSummaryView   *self,
   set_stat (self, STAT_ETA, eta, NULL);
 }
 
+/* A crawl's own figures take the place of the average rate (pages/s is
+ * that, by page) and of the time left, which nobody knows. */
+static void
+update_crawl_stats (FsSummaryView *self)
+{
+  FsCrawler *crawler = fs_run_controller_get_crawler (self->controller);
+  gboolean crawling = crawler != NULL && self->headline == NULL;
+  g_autofree char *visited = NULL;
+  g_autofree char *frontier = NULL;
+  g_autofree char *in_flight = NULL;
+  g_autofree char *rate = NULL;
+  g_autofree char *depth = NULL;
+  FsCrawlStats stats;
+  double elapsed_s;
+
+  gtk_widget_set_visible (self->stat_tiles[STAT_RATE_AVERAGE], !crawling);
+  gtk_widget_set_visible (self->stat_tiles[STAT_ETA], !crawling);
+  gtk_widget_set_visible (self->stat_tiles[STAT_VISITED], crawling);
+  gtk_widget_set_visible (self->stat_tiles[STAT_FRONTIER], crawling);
+  gtk_widget_set_visible (self->stat_tiles[STAT_PAGE_RATE], crawling);
+  if (!crawling)
+    return;
+
+  fs_crawler_get_stats (crawler, &stats);
+  elapsed_s = fs_run_controller_get_elapsed_s (self->controller);
+  visited = fs_format_count (stats.visited);
+  frontier = fs_format_count (stats.frontier);
+  rate = fs_format_rate (elapsed_s > 0 ? stats.done / elapsed_s : 0);
+  /* Translators: how far a crawl got from its start URL, in links. */
+  depth = g_strdup_printf (_("depth %u"), stats.max_depth);
+  in_flight = g_strdup_printf (_("%llu in flight"), (unsigned long long) stats.in_flight);
+
+  set_stat (self, STAT_VISITED, visited, depth);
+  set_stat (self, STAT_FRONTIER, frontier, in_flight);
+  set_stat (self, STAT_PAGE_RATE, rate, stats.finished ? _("crawl complete") : NULL);
+}
+
 /* Whatever went wrong besides the requests themselves: the run's own
  * failure, lost worker processes, skipped lines. NULL when nothing did. */
 static char *
@@ -269,6 +313,7 @@ fs_summary_view_update (FsSummaryView *self)
                                              : _("Pick a strategy and a URL set, then start"));
   update_progress (self, state, &s);
   update_stats (self, state, &s);
+  update_crawl_stats (self);
 
   /* Before the first run, a message from a start that failed stays. */
   problems = describe_problems (self, state);
@@ -337,6 +382,7 @@ build_stats (FsSummaryView *self)
       gtk_box_append (GTK_BOX (box), detail);
       gtk_flow_box_append (self->stats_box, box);
 
+      self->stat_tiles[i] = gtk_widget_get_parent (box);
       self->stat_values[i] = GTK_LABEL (value);
       self->stat_details[i] = GTK_LABEL (detail);
     }

@@ -6,7 +6,9 @@
  * The summary card above the charts: what the run is doing (Ready,
  * Running, Finished, …), done of total with a progress bar, and the
  * figures a load tester shows — ok, errors by kind, req/s now and on
- * average, p50/p99, peak memory, elapsed and time left. While a run goes
+ * average, p50/p99, peak memory, elapsed and time left; for a crawl, pages
+ * visited, the frontier and pages/s instead of the average rate and the
+ * time left, which no one knows before the end. While a run goes
  * it refreshes ten times a second; after it, it says how the run ended
  * and anything that went wrong besides the requests themselves.
  *

@@ -196,8 +196,20 @@ run_start_action (GtkWidget  *widget,
       return;
     }
 
-  if (!(source = fs_run_form_build_source (self->run_form, &expected_total, &urls_label, &error)) ||
-      !fs_run_controller_start (self->controller, config, source, expected_total, &error))
+  if (fs_run_form_get_crawl (self->run_form))
+    {
+      g_autoptr(FsCrawler) crawler = NULL;
+
+      if (!(crawler = fs_run_form_build_crawler (self->run_form, &urls_label, &error)) ||
+          !fs_run_controller_start_crawl (self->controller, config, crawler, &error))
+        {
+          start_failed (self, error);
+          return;
+        }
+    }
+  else if (!(source = fs_run_form_build_source (self->run_form, &expected_total, &urls_label,
+                                                &error)) ||
+           !fs_run_controller_start (self->controller, config, source, expected_total, &error))
     {
       start_failed (self, error);
       return;
@@ -802,7 +814,8 @@ start_demo_server (FsWindow *self)
   update_window_title (self);
 }
 
-/* FETCHSCOPE_STRATEGY=NAME, FETCHSCOPE_PRESET=NAME[:COUNT] and
+/* FETCHSCOPE_STRATEGY=NAME, FETCHSCOPE_PRESET=NAME[:COUNT] (or crawl for
+ * the demo graph's crawl, crawl:URL for a crawl from URL) and
  * FETCHSCOPE_CONCURRENCY=N, FETCHSCOPE_CPU_WORK=none|hash:N|puzzle and
  * FETCHSCOPE_COMPARE=VARIANT,… (e.g. loop,threads,threads+gil) preselect
  * what FETCHSCOPE_AUTOSTART=1 then runs:
@@ -827,7 +840,11 @@ apply_environment (FsWindow *self)
       g_ascii_string_to_unsigned (concurrency, 10, 1, FS_RUN_CONFIG_MAX_CONCURRENCY, &n, NULL))
     fs_run_form_set_concurrency (self->run_form, n);
 
-  if (preset_spec != NULL)
+  if (g_strcmp0 (preset_spec, "crawl") == 0)
+    fs_run_form_select_crawl (self->run_form, NULL);
+  else if (preset_spec != NULL && g_str_has_prefix (preset_spec, FS_CRAWL_SPEC_PREFIX))
+    fs_run_form_select_crawl (self->run_form, preset_spec + strlen (FS_CRAWL_SPEC_PREFIX));
+  else if (preset_spec != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (preset_spec, ":", 2);
       guint64 count = 0;

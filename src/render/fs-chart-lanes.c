@@ -19,6 +19,8 @@
 #define ROW_MAX_PX     26.0
 #define ROW_LABEL_PX   10.0
 #define SLOT_ROW_SHARE 0.6
+/* Crawl mode: the band above the rows that shows the frontier */
+#define DISCOVERY_BAND_PX 18.0
 
 /* Lanes */
 
@@ -783,6 +785,69 @@ swimlane_legend (FsChartContext    *c,
   legend[FS_N_PHASES].verbatim = FALSE;
 }
 
+static gboolean
+has_crawl_data (FsAggregator *aggregator)
+{
+  guint n = fs_aggregator_get_n_buckets (aggregator);
+
+  return n > 0 && fs_aggregator_get_bucket (aggregator, n - 1)->crawl_visited > 0;
+}
+
+/* Crawl mode: records say nothing of where a page was found, but the
+ * crawl's levels over time do. A band from @top, @h high, on the rows'
+ * time axis, filled up to the frontier's size at each moment (scaled to
+ * its largest in view): the work waiting, as the fetches shown below
+ * discover it and take it. */
+static void
+draw_discovery_band (FsChartContext *c,
+                     double          top,
+                     double          h)
+{
+  const FsColor *color = &c->palette->series[FS_SERIES_FRONTIER];
+  double saved_y = c->y;
+  double saved_h = c->h;
+  FsChartAxis saved_axis = c->yaxis;
+  g_autoptr(GArray) groups = NULL;
+  g_autofree double *values = NULL;
+  FsColor fill;
+  double hi = 0;
+
+  cairo_rectangle (c->cr, c->x, top, c->w, h);
+  fs_color_set_source (c->cr, &c->palette->idle);
+  cairo_fill (c->cr);
+
+  groups = _fs_chart_group_buckets (c, 1);
+  values = g_new0 (double, MAX (groups->len, 1));
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
+
+      for (guint b = group->first; b <= group->last; b++)
+        values[g] = MAX (values[g], fs_aggregator_get_bucket (c->aggregator, b)->crawl_frontier);
+      hi = MAX (hi, values[g]);
+    }
+
+  memset (&c->yaxis, 0, sizeof c->yaxis);
+  c->yaxis.hi = MAX (hi, 1);
+  c->y = top;
+  c->h = h;
+  cairo_save (c->cr);
+  _fs_chart_clip_to_plot (c);
+  /* Opaque and on whole 8-bit steps, so every renderer paints one colour. */
+  fs_color_mix (&c->palette->idle, color, FS_CHART_BAND_SHARE, &fill);
+  fill.red = lround (fill.red * 255) / 255.0;
+  fill.green = lround (fill.green * 255) / 255.0;
+  fill.blue = lround (fill.blue * 255) / 255.0;
+  _fs_chart_fill_steps (c, groups, values, 1, &fill);
+  cairo_restore (c->cr);
+  c->y = saved_y;
+  c->h = saved_h;
+  c->yaxis = saved_axis;
+
+  _fs_chart_draw_text (c, _("frontier"), FS_CHART_PAD, top + h / 2, 0, 0.5, &c->palette->dim,
+                       FALSE);
+}
+
 void
 _fs_chart_render_swimlane (FsChartContext *c)
 {
@@ -793,6 +858,7 @@ _fs_chart_render_swimlane (FsChartContext *c)
   char widest[FS_CHART_LABEL_LEN];
   LabelSpacer spacer = { 0 };
   double label_w;
+  double band_h;
 
   swimlane_legend (c, legend);
 
@@ -809,7 +875,8 @@ _fs_chart_render_swimlane (FsChartContext *c)
   g_snprintf (widest, sizeof widest, _("rows %u–%u of %u"), 1024, 1024, 1024);
   _fs_chart_layout_header (c, widest, legend, G_N_ELEMENTS (legend), FALSE);
   _fs_chart_layout_plot_rows (c);
-  swimlane_plan_init (&plan, c, swimlane, c->style->lane_offset, c->h);
+  band_h = has_crawl_data (c->aggregator) && c->h > 4 * DISCOVERY_BAND_PX ? DISCOVERY_BAND_PX : 0;
+  swimlane_plan_init (&plan, c, swimlane, c->style->lane_offset, c->h - band_h);
 
   if (plan.offset > 0 || plan.offset + plan.n_shown < plan.n_rows)
     g_snprintf (note, sizeof note, _("rows %u–%u of %u"), plan.offset + 1,
@@ -818,9 +885,19 @@ _fs_chart_render_swimlane (FsChartContext *c)
   /* The plot ends with the last row, and the time axis right under it. */
   _fs_chart_draw_header (c, note, legend, G_N_ELEMENTS (legend));
   _fs_chart_layout_plot_rows (c);
-  c->h = MIN (c->h, plan.height);
+  c->h = MIN (c->h - band_h, plan.height);
 
-  label_w = MIN (swimlane_plan_label_width (c, &plan), c->width * 0.25);
+  label_w = swimlane_plan_label_width (c, &plan);
+  if (band_h > 0)
+    {
+      double w;
+
+      /* The rows start under the band. */
+      c->y += band_h;
+      _fs_chart_measure (c, _("frontier"), FALSE, &w, NULL);
+      label_w = MAX (label_w, w);
+    }
+  label_w = MIN (label_w, c->width * 0.25);
   _fs_chart_layout_plot_columns (c, label_w);
   if (_fs_chart_plot_too_small (c))
     {
@@ -833,6 +910,8 @@ _fs_chart_render_swimlane (FsChartContext *c)
   _fs_chart_draw_grid (c, FALSE, TRUE);
   swimlane_plan_paint_labels (c, &plan, c->y, &spacer);
   swimlane_plan_clear (&plan);
+  if (band_h > 0)
+    draw_discovery_band (c, c->y - band_h, band_h - 2);
 
   _fs_chart_draw_x_labels (c);
 

@@ -26,12 +26,17 @@ typedef enum
   FS_CHART_LATENCY,      /* latency over time: points or heatmap, p50/p90/p99 lines */
   FS_CHART_HISTOGRAM,    /* latency histogram */
   FS_CHART_THROUGHPUT,   /* completed requests per second */
-  FS_CHART_IN_FLIGHT,    /* requests in flight */
+  FS_CHART_IN_FLIGHT,    /* requests in flight; a crawl's visited count and frontier too */
   FS_CHART_MEMORY,       /* RSS per process, stacked */
   FS_CHART_CPU,          /* busy share per lane */
-  FS_CHART_SWIMLANE,     /* one lane per executor, coloured by phase */
+  FS_CHART_SWIMLANE,     /* one lane per executor, coloured by phase; a crawl's frontier
+                          * in a band above them */
   FS_N_CHARTS
 } FsChartKind;
+
+/* Crawl mode: the swimlane's band of the frontier is the frontier's colour
+ * mixed this far into the idle colour's. */
+#define FS_CHART_BAND_SHARE 0.75
 
 typedef struct
 {

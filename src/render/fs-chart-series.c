@@ -444,23 +444,125 @@ _fs_chart_render_throughput (FsChartContext *c)
 
 /* In flight */
 
+/* A step line through each group's value, from the left of the group to
+ * its right. */
+static void
+stroke_steps (FsChartContext *c,
+              GArray         *groups,
+              const double   *values,
+              const FsColor  *color)
+{
+  cairo_t *cr = c->cr;
+
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
+      double y = _fs_chart_map_y (c, values[g]);
+
+      if (g == 0)
+        cairo_move_to (cr, group->x0, y);
+      else
+        cairo_line_to (cr, group->x0, y);
+      cairo_line_to (cr, group->x1, y);
+    }
+  cairo_set_line_width (cr, 1.5);
+  fs_color_set_source (cr, color);
+  cairo_stroke (cr);
+}
+
+/* Crawl mode: the highest visited count or frontier size in buckets
+ * @first to @last; 0 when the run was no crawl. */
+static double
+crawl_high (FsAggregator *aggregator,
+            guint         first,
+            guint         last)
+{
+  double hi = 0;
+
+  for (guint b = first; b <= last; b++)
+    {
+      const FsBucket *bucket = fs_aggregator_get_bucket (aggregator, b);
+
+      hi = MAX (hi, MAX (bucket->crawl_visited, bucket->crawl_frontier));
+    }
+
+  return hi;
+}
+
+/* The plot with a second value axis at its right, @right's labels there. */
+static GArray *
+layout_time_plot_with_right_axis (FsChartContext    *c,
+                                  const FsChartAxis *right)
+{
+  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
+  c->w -= _fs_chart_widest_label (c, right) + FS_CHART_TICK_GAP;
+  if (_fs_chart_plot_too_small (c))
+    return NULL;
+  _fs_chart_axis_time (c);
+
+  return _fs_chart_group_buckets (c, 1);
+}
+
+static void
+draw_right_labels (FsChartContext    *c,
+                   const FsChartAxis *axis,
+                   const FsColor     *color)
+{
+  cairo_t *cr = c->cr;
+  double x = c->x + c->w;
+
+  cairo_set_line_width (cr, 1);
+  fs_color_set_source (cr, &c->palette->axis);
+  cairo_move_to (cr, _fs_chart_snap (x), c->y);
+  cairo_line_to (cr, _fs_chart_snap (x), c->y + c->h);
+  cairo_stroke (cr);
+
+  for (guint i = 0; i < axis->n_ticks; i++)
+    {
+      double y = c->y + c->h - _fs_chart_axis_fraction (axis, axis->ticks[i].value) * c->h;
+
+      y = CLAMP (y, c->line_h / 2, c->height - c->line_h / 2);
+      _fs_chart_draw_text (c, axis->ticks[i].label, x + FS_CHART_TICK_GAP, y, 0, 0.5, color,
+                           FALSE);
+    }
+}
+
+/* Requests in flight on the left axis; for a crawl also the pages visited
+ * so far and the frontier's size, as lines on an axis of pages at the
+ * right, so the work can be seen growing as it is done. */
 void
 _fs_chart_render_in_flight (FsChartContext *c)
 {
   const FsChartPalette *palette = c->palette;
   const FsColor *color = &palette->series[FS_SERIES_IN_FLIGHT];
+  const FsChartLegendItem legend[3] = {
+    { N_("in flight"), color, FS_CHART_MARK_BOX },
+    { N_("visited"), &palette->series[FS_SERIES_VISITED], FS_CHART_MARK_LINE },
+    { N_("frontier"), &palette->series[FS_SERIES_FRONTIER], FS_CHART_MARK_LINE },
+  };
   g_autoptr(GArray) groups = NULL;
   g_autofree double *values = NULL;
+  g_autofree double *visited = NULL;
+  g_autofree double *frontier = NULL;
+  FsChartAxis pages = { 0 };
   FsColor fill;
   FsSummary summary;
   cairo_t *cr = c->cr;
   double hi = 0;
-  guint first;
-  guint last;
+  double crawl_hi = 0;
+  gboolean visible;
+  guint first = 0;
+  guint last = 0;
 
   fs_aggregator_get_summary (c->aggregator, &summary);
-  _fs_chart_draw_header (c, _("requests"), NULL, 0);
-  if (summary.started == 0 || !_fs_chart_visible_buckets (c, &first, &last))
+  visible = _fs_chart_visible_buckets (c, &first, &last);
+  if (visible)
+    crawl_hi = crawl_high (c->aggregator, first, last);
+  if (crawl_hi > 0)
+    _fs_chart_draw_header (c, _("requests · pages at the right"), legend, G_N_ELEMENTS (legend));
+  else
+    _fs_chart_draw_header (c, _("requests"), NULL, 0);
+  if (summary.started == 0 || !visible)
     {
       _fs_chart_draw_no_data (c);
       return;
@@ -471,7 +573,14 @@ _fs_chart_render_in_flight (FsChartContext *c)
 
   _fs_chart_layout_plot_rows (c);
   _fs_chart_axis_linear (&c->yaxis, 0, MAX (hi, 1), c->h, _fs_chart_format_count);
-  if (!(groups = _fs_chart_layout_time_plot (c)))
+  if (crawl_hi > 0)
+    {
+      _fs_chart_axis_linear (&pages, 0, crawl_hi, c->h, _fs_chart_format_count);
+      groups = layout_time_plot_with_right_axis (c, &pages);
+    }
+  else
+    groups = _fs_chart_layout_time_plot (c);
+  if (groups == NULL)
     return;
 
   /* The highest level in each group: the series is a maximum already. */
@@ -491,30 +600,47 @@ _fs_chart_render_in_flight (FsChartContext *c)
   fill = *color;
   fill.alpha *= 0.2;
   _fs_chart_fill_steps (c, groups, values, 1, &fill);
-  for (guint g = 0; g < groups->len; g++)
+  stroke_steps (c, groups, values, color);
+  if (crawl_hi > 0)
     {
-      const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
-      double y = _fs_chart_map_y (c, values[g]);
+      FsChartAxis requests = c->yaxis;
 
-      if (g == 0)
-        cairo_move_to (cr, group->x0, y);
-      else
-        cairo_line_to (cr, group->x0, y);
-      cairo_line_to (cr, group->x1, y);
+      visited = g_new0 (double, MAX (groups->len, 1));
+      frontier = g_new0 (double, MAX (groups->len, 1));
+      for (guint g = 0; g < groups->len; g++)
+        {
+          const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
+
+          for (guint b = group->first; b <= group->last; b++)
+            {
+              const FsBucket *bucket = fs_aggregator_get_bucket (c->aggregator, b);
+
+              visited[g] = MAX (visited[g], bucket->crawl_visited);
+              frontier[g] = MAX (frontier[g], bucket->crawl_frontier);
+            }
+        }
+
+      /* The lines map onto the pages' axis. */
+      c->yaxis = pages;
+      stroke_steps (c, groups, frontier, &palette->series[FS_SERIES_FRONTIER]);
+      stroke_steps (c, groups, visited, &palette->series[FS_SERIES_VISITED]);
+      c->yaxis = requests;
     }
-  cairo_set_line_width (cr, 1.5);
-  fs_color_set_source (cr, color);
-  cairo_stroke (cr);
   cairo_restore (cr);
 
   _fs_chart_draw_axes (c);
+  if (crawl_hi > 0)
+    draw_right_labels (c, &pages, &palette->dim);
 
   if (_fs_chart_hover_in_plot (c))
     {
       int shown = _fs_chart_hover_group (c, groups);
       char text[160];
 
-      if (shown >= 0)
+      if (shown >= 0 && crawl_hi > 0)
+        g_snprintf (text, sizeof text, _("%.0f in flight · %.0f visited · %.0f in the frontier"),
+                    values[shown], visited[shown], frontier[shown]);
+      else if (shown >= 0)
         g_snprintf (text, sizeof text, _("%.0f in flight"), values[shown]);
       _fs_chart_draw_time_hover (c, shown >= 0 ? text : NULL);
     }
@@ -853,30 +979,6 @@ step_value (FsAggregator *aggregator,
     default:
       g_assert_not_reached ();
     }
-}
-
-static void
-stroke_steps (FsChartContext *c,
-              GArray         *groups,
-              const double   *values,
-              const FsColor  *color)
-{
-  cairo_t *cr = c->cr;
-
-  for (guint g = 0; g < groups->len; g++)
-    {
-      const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
-      double y = _fs_chart_map_y (c, values[g]);
-
-      if (g == 0)
-        cairo_move_to (cr, group->x0, y);
-      else
-        cairo_line_to (cr, group->x0, y);
-      cairo_line_to (cr, group->x1, y);
-    }
-  cairo_set_line_width (cr, 1.5);
-  fs_color_set_source (cr, color);
-  cairo_stroke (cr);
 }
 
 /* Throughput, in flight and memory: a step line per run over a light

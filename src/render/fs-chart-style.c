@@ -47,6 +47,8 @@ static const FsChartPalette light_palette = {
     [FS_SERIES_MEAN] = RGB (0x9141ac),
     [FS_SERIES_MAX] = RGBA (0x000000, 0.3),
     [FS_SERIES_IN_FLIGHT] = RGB (0x3584e4),
+    [FS_SERIES_VISITED] = RGB (0x26a269),
+    [FS_SERIES_FRONTIER] = RGB (0xe5a50a),
   },
   .cycle = {
     RGB (0x3584e4), RGB (0x2ec27e), RGB (0xf5c211), RGB (0xff7800),
@@ -88,6 +90,8 @@ static const FsChartPalette dark_palette = {
     [FS_SERIES_MEAN] = RGB (0xc061cb),
     [FS_SERIES_MAX] = RGBA (0xffffff, 0.35),
     [FS_SERIES_IN_FLIGHT] = RGB (0x62a0ea),
+    [FS_SERIES_VISITED] = RGB (0x57e389),
+    [FS_SERIES_FRONTIER] = RGB (0xf5c211),
   },
   .cycle = {
     RGB (0x3584e4), RGB (0x33d17a), RGB (0xf6d32d), RGB (0xff7800),

@@ -38,6 +38,8 @@ typedef enum
   FS_SERIES_MEAN,
   FS_SERIES_MAX,
   FS_SERIES_IN_FLIGHT,
+  FS_SERIES_VISITED,                         /* crawl mode: pages visited */
+  FS_SERIES_FRONTIER,                        /* crawl mode: the frontier's size */
   FS_N_SERIES
 } FsSeries;
 
