@@ -16,6 +16,7 @@
 #define LONG_HEADER_LEN  (1024 * 1024)
 #define GZIP_BOMB_SIZE   (16 * 1024 * 1024)
 #define TRICKLE_MS       20
+#define STOP_CHECK_MS    100
 
 struct _FsFaultServer
 {
@@ -23,7 +24,8 @@ struct _FsFaultServer
   char         *base_url;
   GThread      *accept_thread;
   GThreadPool  *connections;
-  GCancellable *cancellable;
+  GSocketAddress *address;
+  gint          stopping;        /* atomic */
 
   /* Read-only once listening */
   GBytes       *gzip_bomb;
@@ -52,8 +54,11 @@ send_all (Connection *c,
 
   while (len > 0)
     {
-      gssize n = g_socket_send (c->socket, p, len, c->server->cancellable, NULL);
+      gssize n;
 
+      if (g_atomic_int_get (&c->server->stopping))
+        return FALSE;
+      n = g_socket_send (c->socket, p, len, NULL, NULL);
       if (n <= 0)
         return FALSE;
       p += n;
@@ -71,15 +76,18 @@ send_str (Connection *c,
 }
 
 /* Waits @ms; FALSE as soon as the client sends anything or goes away (its
- * timeout fired), or the server is being freed. */
+ * timeout fired), or the server is being freed. No GCancellable: its
+ * eventfd comes and goes with the waits, and the tests count descriptors. */
 static gboolean
 pause_ms (Connection *c,
           guint       ms)
 {
   g_autoptr(GError) error = NULL;
 
+  if (g_atomic_int_get (&c->server->stopping))
+    return FALSE;
   if (g_socket_condition_timed_wait (c->socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                     (gint64) ms * 1000, c->server->cancellable, &error))
+                                     (gint64) ms * 1000, NULL, &error))
     return FALSE;
 
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
@@ -91,9 +99,14 @@ wait_for_client_to_leave (Connection *c)
 {
   char buffer[4096];
 
-  /* The socket's own timeout bounds this. */
-  while (g_socket_receive (c->socket, buffer, sizeof buffer, c->server->cancellable, NULL) > 0)
-    ;
+  for (guint i = 0; i < FS_FAULT_SERVER_MAX_STALL_S * 1000 / STOP_CHECK_MS; i++)
+    {
+      if (pause_ms (c, STOP_CHECK_MS))
+        continue;
+      if (g_atomic_int_get (&c->server->stopping) ||
+          g_socket_receive (c->socket, buffer, sizeof buffer, NULL, NULL) <= 0)
+        return;
+    }
 }
 
 /* Sends the zero bytes of a body until the client stops reading. */
@@ -337,7 +350,7 @@ handle_gzip_bomb (Connection *c)
 {
   GBytes *bomb = c->server->gzip_bomb;
   g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
-                                           "Content-Type: text/plain\r\n"
+                                           "Content-Type: text/plain\r\nConnection: close\r\n"
                                            "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
                                            g_bytes_get_size (bomb));
 
@@ -441,8 +454,7 @@ read_request_path (Connection *c)
 
   while (len < MAX_REQUEST)
     {
-      gssize n = g_socket_receive (c->socket, buffer + len, MAX_REQUEST - len,
-                                   c->server->cancellable, NULL);
+      gssize n = g_socket_receive (c->socket, buffer + len, MAX_REQUEST - len, NULL, NULL);
 
       if (n <= 0)
         return NULL;
@@ -498,15 +510,16 @@ accept_thread_func (gpointer data)
 
   for (;;)
     {
-      GSocket *socket = g_socket_accept (self->listener, self->cancellable, NULL);
+      GSocket *socket = g_socket_accept (self->listener, NULL, NULL);
       Connection *c;
 
-      if (socket == NULL)
+      if (g_atomic_int_get (&self->stopping))
         {
-          if (g_cancellable_is_cancelled (self->cancellable))
-            break;
-          continue;
+          g_clear_object (&socket);
+          break;
         }
+      if (socket == NULL)
+        continue;
 
       c = g_new0 (Connection, 1);
       c->server = self;
@@ -556,7 +569,6 @@ fs_fault_server_new (GError **error)
 
   self = g_new0 (FsFaultServer, 1);
   g_mutex_init (&self->mutex);
-  self->cancellable = g_cancellable_new ();
   self->gzip_bomb_decoded = GZIP_BOMB_SIZE;
   self->gzip_bomb = make_gzip_bomb (GZIP_BOMB_SIZE);
   self->long_header = g_strnfill (LONG_HEADER_LEN, 'a');
@@ -572,6 +584,7 @@ fs_fault_server_new (GError **error)
       !g_socket_listen (self->listener, error) ||
       !(bound = g_socket_get_local_address (self->listener, error)))
     goto failed;
+  self->address = g_object_ref (bound);
 
   self->base_url = g_strdup_printf ("http://127.0.0.1:%u",
                                     g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
@@ -680,17 +693,25 @@ fs_fault_server_free (FsFaultServer *self)
   if (self == NULL)
     return;
 
-  g_cancellable_cancel (self->cancellable);
+  g_atomic_int_set (&self->stopping, TRUE);
   if (self->accept_thread != NULL)
-    g_thread_join (self->accept_thread);
-  /* Waits for every connection handler: the cancellable ends their waits. */
+    {
+      g_autoptr(GSocket) waker = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                               G_SOCKET_PROTOCOL_TCP, NULL);
+
+      /* A connection of our own ends the accept thread's wait. */
+      if (waker != NULL)
+        g_socket_connect (waker, self->address, NULL, NULL);
+      g_thread_join (self->accept_thread);
+    }
+  /* Waits for every connection handler: each checks @stopping between waits. */
   if (self->connections != NULL)
     g_thread_pool_free (self->connections, FALSE, TRUE);
 
   if (self->listener != NULL)
     g_socket_close (self->listener, NULL);
   g_clear_object (&self->listener);
-  g_clear_object (&self->cancellable);
+  g_clear_object (&self->address);
   g_clear_pointer (&self->gzip_bomb, g_bytes_unref);
   g_clear_pointer (&self->long_header, g_free);
   g_clear_pointer (&self->base_url, g_free);

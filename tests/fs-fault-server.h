@@ -8,11 +8,14 @@
  * most of this): resets, early closes, malformed status lines and headers,
  * stalls, bodies far over any cap, chunked-encoding errors, redirect loops
  * and redirects to other schemes, a gzip bomb and a 1 MB header line. Every
- * connection answers one request and is then closed.
+ * connection answers one request and is then closed, and every complete
+ * response says "Connection: close": a client that kept one for reuse could
+ * race the close and see a reset that no fault asked for.
  *
  * Handlers that stall wait for the client to go away (or for free), never
  * longer than FS_FAULT_SERVER_MAX_STALL_S. Handlers that stream write until
  * the client stops reading, never more than FS_FAULT_SERVER_MAX_STREAM bytes.
+ * It opens no descriptor but its sockets, so tests can count them.
  *
  * Threading: one accept thread and a pool of connection threads of its own;
  * every function may be called from any one thread.

@@ -99,6 +99,22 @@ count_fds (void)
   return n - 1;
 }
 
+/* What is open, for the log of a failure. */
+static void
+list_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      g_test_message ("fd %s: %s", name, target ? target : "?");
+    }
+}
+
 /* The server may accept a connection the client has already given up on a
  * little after the run ends; it is closed at once. A leak never settles. */
 static void
@@ -112,6 +128,8 @@ assert_fds_back_to_baseline (void)
   while ((n = count_fds ()) != baseline_fds && g_get_monotonic_time () < deadline)
     g_usleep (10 * 1000);
 
+  if (n != baseline_fds)
+    list_fds ();
   g_assert_cmpuint (n, ==, baseline_fds);
 }
 
@@ -293,7 +311,7 @@ test_each_fault (gconstpointer data)
 }
 
 /* Many of every fault, shuffled, on fewer slots than jobs, so the faults
- * follow each other on the same handles and connections. */
+ * follow each other on the same transfer handles. */
 static void
 test_mixed (gconstpointer data)
 {
@@ -377,6 +395,29 @@ test_cancel_restart (gconstpointer data)
 #endif
 }
 
+/* A worker process's pipes close when GLib reaps it, a moment after its
+ * run has ended: the count is taken once it has held still for 1 s. */
+static guint
+count_settled_fds (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint n = count_fds ();
+  guint same = 0;
+
+  while (same < 20 && g_get_monotonic_time () < deadline)
+    {
+      guint now;
+
+      g_usleep (50 * 1000);
+      now = count_fds ();
+      same = now == n ? same + 1 : 0;
+      n = now;
+    }
+  g_assert_cmpuint (same, ==, 20);
+
+  return n;
+}
+
 /* Libraries open some descriptors once per process (libcurl's and GLib's
  * first use, GLib's child watch): one short run per variant first, so the
  * baseline counts them. */
@@ -415,7 +456,7 @@ main (int   argc,
 
   variants = fs_test_make_variants (PROCESSES_WORKERS);
   warm_up (variants);
-  baseline_fds = count_fds ();
+  baseline_fds = count_settled_fds ();
 
   g_test_add_func ("/Fetchscope/Faults/paths-covered", test_paths_covered);
   for (guint i = 0; i < variants->len; i++)

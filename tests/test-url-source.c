@@ -762,6 +762,34 @@ test_parse_buffer_chunks (void)
     }
 }
 
+/* Classes are interned for the life of the process, so one list may name
+ * at most FS_URL_MAX_CLASSES of them; lines with a class beyond that are
+ * bad lines, lines with a class already seen are not. */
+static void
+test_too_many_classes (void)
+{
+  g_autoptr(GString) contents = g_string_new (NULL);
+  g_autoptr(FsUrlSource) source = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) diagnostics = NULL;
+
+  for (guint i = 0; i < FS_URL_MAX_CLASSES + 5; i++)
+    g_string_append_printf (contents, "http://example.com/%u class%u\n", i, i);
+  g_string_append (contents, "http://example.com/again class7\n");
+
+  source = source_for_data (contents->str, contents->len);
+  jobs = run_to_end (source, 0);
+  diagnostics = fs_url_source_dup_diagnostics (source);
+
+  g_assert_cmpuint (jobs->len, ==, FS_URL_MAX_CLASSES + 1);
+  g_assert_cmpstr (((FsJob *) g_ptr_array_index (jobs, FS_URL_MAX_CLASSES))->url_class, ==,
+                   "class7");
+  g_assert_cmpuint (fs_url_source_get_n_bad_lines (source), ==, 5);
+  g_assert_cmpuint (((FsUrlDiagnostic *) diagnostics->pdata[0])->line, ==, FS_URL_MAX_CLASSES + 1);
+  g_assert_cmpstr (((FsUrlDiagnostic *) diagnostics->pdata[0])->message, ==,
+                   "too many classes (at most 1000 in one list)");
+}
+
 static void
 test_empty (void)
 {
@@ -1239,6 +1267,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/UrlSource/too-many-diagnostics", test_too_many_diagnostics);
   g_test_add_func ("/Fetchscope/UrlSource/empty", test_empty);
   g_test_add_func ("/Fetchscope/UrlSource/million-lines", test_million_lines);
+  g_test_add_func ("/Fetchscope/UrlSource/too-many-classes", test_too_many_classes);
   g_test_add_func ("/Fetchscope/UrlSource/parse-buffer-chunks", test_parse_buffer_chunks);
   g_test_add_func ("/Fetchscope/UrlSource/missing-path", test_missing_path);
   g_test_add_func ("/Fetchscope/UrlSource/streaming", test_streaming);

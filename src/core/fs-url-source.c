@@ -68,6 +68,9 @@ struct _FsUrlSource
   guint64            max_urls;
   gboolean           owns_stream;
 
+  /* The reader thread's: every class seen so far, interned */
+  GHashTable        *classes;
+
   /* Owned by the thread that calls start and join */
   GThread           *thread;
   FsJobQueue        *queue;
@@ -334,6 +337,7 @@ fs_url_source_finalize (GObject *object)
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->diagnostics, g_ptr_array_unref);
+  g_clear_pointer (&self->classes, g_hash_table_unref);
   g_clear_error (&self->error);
   g_mutex_clear (&self->mutex);
 
@@ -354,6 +358,7 @@ fs_url_source_init (FsUrlSource *self)
 {
   g_mutex_init (&self->mutex);
   self->diagnostics = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_url_diagnostic_free);
+  self->classes = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 /**
@@ -702,7 +707,21 @@ handle_line (FsUrlSource *self,
     }
 
   if (n_columns == 2)
-    url_class = g_intern_string (columns[1]);
+    {
+      /* Interned strings live as long as the process: a file of a million
+       * distinct classes must not keep a million of them. */
+      if (!g_hash_table_contains (self->classes, columns[1]) &&
+          g_hash_table_size (self->classes) >= FS_URL_MAX_CLASSES)
+        {
+          g_autofree char *message = g_strdup_printf ("too many classes (at most %u in one list)",
+                                                      FS_URL_MAX_CLASSES);
+
+          add_diagnostic (self, line->number, message);
+          return TRUE;
+        }
+      url_class = g_intern_string (columns[1]);
+      g_hash_table_add (self->classes, (gpointer) url_class);
+    }
 
   return push_url (self, columns[0], url_class);
 }

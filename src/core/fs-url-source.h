@@ -30,6 +30,7 @@ G_BEGIN_DECLS
 
 #define FS_URL_MAX_LENGTH        8192
 #define FS_URL_MAX_DIAGNOSTICS   1000
+#define FS_URL_MAX_CLASSES       1000   /* distinct classes in one URL list */
 
 typedef struct
 {
