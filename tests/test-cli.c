@@ -561,6 +561,42 @@ test_run_processes_json (Fixture       *f,
   check_mixed_run (f, "processes", "100", extra);
 }
 
+/* --discard-records: every record still reaches the sink and is counted
+ * (the outcomes add up and the run checks that nothing was lost), but none
+ * is aggregated, so the summary has a rate and no latency. */
+static void
+test_run_discard_records (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  const char * const args[] = {
+    "run", "--strategy", data, "--urls", "demo:mixed", "--count", "100", "--concurrency", "20",
+    "--json", json_path, "--demo-time-scale", TIME_SCALE, "--discard-records", "--quiet", NULL
+  };
+  JsonObject *summary, *latency;
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  assert_outcomes_add_up (summary, 100);
+  g_assert_cmpint (json_int (summary, "ok") + json_int (summary, "http_errors"), ==, 100);
+  g_assert_cmpint (json_int (summary, "http_errors"), >=, 1);
+  g_assert_cmpfloat (json_double (summary, "rps"), >, 0);
+  g_assert_cmpint (json_int (summary, "peak_rss_bytes"), >, 0);
+  /* Nothing was aggregated: no latency, no bytes. */
+  latency = json_node_get_object (member (summary, "latency_ms"));
+  g_assert_cmpfloat (json_double (latency, "p50"), ==, 0);
+  g_assert_cmpfloat (json_double (latency, "max"), ==, 0);
+  g_assert_cmpint (json_int (summary, "bytes"), ==, 0);
+}
+
 /* Workers that break the protocol (the worker's test-only switch makes
  * each write garbage after its first record) are named on stderr, and
  * their jobs count as lost: the run still adds up. */
@@ -1136,6 +1172,8 @@ test_usage_errors (Fixture       *f,
     { { "run", "--strategy", "processes", "--urls", "demo:mixed", "--worker-mode", "fast",
         "--json", "@JSON@" },
       "--worker-mode must be blocking or loop" },
+    { { "run", "--urls", "demo:mixed", "--discard-records" },
+      "--discard-records needs --json" },
   };
   g_autofree char *json_path = tmp_path (f, "summary.json");
 
@@ -1464,6 +1502,9 @@ main (int   argc,
   add_test ("/Fetchscope/Cli/run-processes-json", "blocking", test_run_processes_json);
   add_test ("/Fetchscope/Cli/run-processes-loop-json", "loop", test_run_processes_json);
   add_test ("/Fetchscope/Cli/run-processes-worker-lost", NULL, test_run_processes_worker_lost);
+  add_test ("/Fetchscope/Cli/run-discard-records", "loop", test_run_discard_records);
+  add_test ("/Fetchscope/Cli/run-discard-records-processes", "processes",
+            test_run_discard_records);
   add_test ("/Fetchscope/Cli/run-csv", NULL, test_run_csv);
   add_test ("/Fetchscope/Cli/summary-text", NULL, test_summary_text);
   add_test ("/Fetchscope/Cli/url-file", NULL, test_url_file);

@@ -45,6 +45,7 @@ typedef struct
   char    *switch_interval;
   gboolean gil;
   gboolean quiet;
+  gboolean discard_records;
 } Options;
 
 static void
@@ -490,6 +491,7 @@ run_one (const FsRunConfig  *config,
          const char         *csv_path,
          gboolean            progress,
          gboolean            diagnostics,
+         gboolean            discard_records,
          GCancellable       *cancellable,
          GError            **error)
 {
@@ -503,6 +505,7 @@ run_one (const FsRunConfig  *config,
   run = fs_headless_run_new (config, source, input->spec);
   fs_headless_run_set_csv_path (run, csv_path);
   fs_headless_run_set_progress (run, progress);
+  fs_headless_run_set_discard_records (run, discard_records);
 
   ok = fs_headless_run_execute (run, cancellable, error);
   if (diagnostics)
@@ -529,6 +532,9 @@ cmd_run (int    argc,
   const GOptionEntry entries[] = {
     { "strategy", 's', 0, G_OPTION_ARG_STRING, &o.strategy, strategy_desc, "NAME" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv_path, "Write one CSV row per request", "FILE" },
+    /* bench/run's measure of what recording costs: see README.md. */
+    { "discard-records", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o.discard_records,
+      "Count terminal records only; aggregate nothing (benchmark aid)", NULL },
     { NULL }
   };
 
@@ -544,10 +550,14 @@ cmd_run (int    argc,
       !parse_options (&o, config, &input, &error))
     return usage_error ("%s", error->message);
 
+  if (o.discard_records && (o.csv_path != NULL || o.json_path == NULL))
+    return usage_error ("--discard-records needs --json and cannot write --csv");
+
   signal_guard_init (&guard, cancellable);
 
   if (!url_input_prepare (&input, FALSE, cancellable, &error) ||
       !(run = run_one (config, &input, o.csv_path, !o.quiet && isatty (STDERR_FILENO), TRUE,
+                       o.discard_records,
                        cancellable, &error)))
     {
       g_printerr ("fetchscope-cli: %s\n", error->message);
@@ -691,7 +701,7 @@ cmd_compare (int    argc,
         g_printerr ("fetchscope-cli: %s (%u of %u)\n",
                     fs_strategy_to_string (config->strategy), i + 1, strategies->len);
 
-      if (!(run = run_one (config, &input, NULL, !o.quiet && isatty (STDERR_FILENO), i == 0,
+      if (!(run = run_one (config, &input, NULL, !o.quiet && isatty (STDERR_FILENO), i == 0, FALSE,
                            cancellable, &error)))
         {
           g_printerr ("fetchscope-cli: %s: %s\n",

@@ -33,6 +33,8 @@ void           fs_headless_run_set_csv_path  (FsHeadlessRun      *self,
                                               const char         *path);
 void           fs_headless_run_set_progress  (FsHeadlessRun      *self,
                                               gboolean            progress);
+void           fs_headless_run_set_discard_records (FsHeadlessRun *self,
+                                                    gboolean       discard);
 gboolean       fs_headless_run_execute       (FsHeadlessRun      *self,
                                               GCancellable       *cancellable,
                                               GError            **error);
