@@ -47,6 +47,7 @@ typedef struct
 {
   FsAggregator *aggregator;
   FsSwimlane   *swimlane;
+  GArray       *records;
   GRand        *rand;
   Executor      exec[N_EXEC];
   guint64       n_events;
@@ -65,6 +66,8 @@ emit (Run           *run,
   fs_aggregator_add (run->aggregator, event);
   if (run->swimlane != NULL)
     fs_swimlane_add (run->swimlane, event);
+  if (run->records != NULL && event->kind == FS_EVENT_TERMINAL)
+    g_array_append_vals (run->records, event, 1);
   run->emitted++;
 }
 
@@ -237,6 +240,16 @@ fs_test_charts_feed (FsAggregator *aggregator,
                      guint64       n_events,
                      guint32       seed)
 {
+  return fs_test_charts_feed_full (aggregator, swimlane, NULL, n_events, seed);
+}
+
+guint64
+fs_test_charts_feed_full (FsAggregator *aggregator,
+                          FsSwimlane   *swimlane,
+                          GArray       *records,
+                          guint64       n_events,
+                          guint32       seed)
+{
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
   g_autofree Run *run = g_new0 (Run, 1);
 
@@ -244,6 +257,7 @@ fs_test_charts_feed (FsAggregator *aggregator,
 
   run->aggregator = aggregator;
   run->swimlane = swimlane;
+  run->records = records;
   run->rand = rand;
   run->n_events = n_events;
   /* Five samples every 250 ms at about 350 requests a second. */

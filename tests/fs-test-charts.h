@@ -28,5 +28,11 @@ guint64 fs_test_charts_feed (FsAggregator *aggregator,
                              FsSwimlane   *swimlane,
                              guint64       n_events,
                              guint32       seed);
+/* The same, also appending each terminal record (FsEvent) to @records. */
+guint64 fs_test_charts_feed_full (FsAggregator *aggregator,
+                                  FsSwimlane   *swimlane,
+                                  GArray       *records,
+                                  guint64       n_events,
+                                  guint32       seed);
 
 G_END_DECLS

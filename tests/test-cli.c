@@ -1174,6 +1174,36 @@ test_usage_errors (Fixture       *f,
       "--worker-mode must be blocking or loop" },
     { { "run", "--urls", "demo:mixed", "--discard-records" },
       "--discard-records needs --json" },
+    { { "run", "--urls", "demo:mixed", "--discard-records", "--json", "@JSON@", "--csv", "x.csv" },
+      "--discard-records needs --json" },
+    /* Negative, huge and not-a-number values. */
+    { { "run", "--urls", "demo:mixed", "--count", "-1", "--json", "@JSON@" },
+      "--count must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--count", "99999999999999999999999", "--json", "@JSON@" },
+      "--count must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--concurrency", "100001", "--json", "@JSON@" },
+      "--concurrency must be a whole number from 1 to 100000" },
+    { { "run", "--urls", "demo:mixed", "--concurrency", "4294967297", "--json", "@JSON@" },
+      "--concurrency must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--concurrency", "", "--json", "@JSON@" },
+      "--concurrency must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--timeout", "-1", "--json", "@JSON@" },
+      "--timeout must be a number" },
+    { { "run", "--urls", "demo:mixed", "--timeout", "nan", "--json", "@JSON@" },
+      "--timeout must be a number" },
+    { { "run", "--urls", "demo:mixed", "--timeout", "inf", "--json", "@JSON@" },
+      "--timeout must be a number" },
+    { { "run", "--urls", "demo:mixed", "--timeout", "1e300", "--json", "@JSON@" },
+      "--timeout must be a number" },
+    { { "run", "--urls", "demo:mixed", "--max-body", "0", "--json", "@JSON@" },
+      "--max-body must be a whole number" },
+    { { "run", "--strategy", "threads", "--urls", "demo:mixed", "--workers", "-1",
+        "--json", "@JSON@" },
+      "--workers must be a whole number" },
+    { { "run", "--urls", "demo:mixed", "--cpu-work", "hash:-1", "--json", "@JSON@" },
+      "CPU work must be" },
+    { { "run", "--strategy", "", "--urls", "demo:mixed", "--json", "@JSON@" },
+      "unknown strategy" },
   };
   g_autofree char *json_path = tmp_path (f, "summary.json");
 
@@ -1483,6 +1513,128 @@ test_unwritable_json (Fixture       *f,
   g_assert_cmpuint (count_dir_entries (f->tmpdir), ==, 0);
 }
 
+/* Whatever a URL file holds, each bad line is named and skipped, and every
+ * good line around it is still measured: binary noise, a NUL byte, invalid
+ * UTF-8 and a 10 MB line. The processes strategy, so the good URLs also
+ * cross the worker protocol. */
+static void
+test_url_file_hostile (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GByteArray) contents = g_byte_array_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (8);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *urls_path = tmp_path (f, "hostile.txt");
+  g_autofree char *good = NULL;
+  g_autofree char *huge = g_strnfill (10 * 1024 * 1024, 'a');
+  static const char nul_line[] = "http://127.0.0.1/a\0b\n";
+  JsonObject *summary;
+  const char * const args[] = {
+    "run", "--urls", "hostile.txt", "--json", json_path, "--strategy", "processes",
+    "--workers", "2", NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  server = demo_server_start (f);
+  good = g_strdup_printf ("%s/ping\n", server->base_url);
+
+  g_byte_array_append (contents, (const guint8 *) good, strlen (good));        /* 1 */
+  for (guint i = 0; i < 300; i++)                                             /* 2 */
+    {
+      guint8 byte = g_rand_int_range (rand, 0x80, 0x100);
+
+      g_byte_array_append (contents, &byte, 1);
+    }
+  g_byte_array_append (contents, (const guint8 *) "\n", 1);
+  g_byte_array_append (contents, (const guint8 *) good, strlen (good));        /* 3 */
+  g_byte_array_append (contents, (const guint8 *) nul_line, sizeof nul_line - 1); /* 4 */
+  g_byte_array_append (contents, (const guint8 *) good, strlen (good));        /* 5 */
+  g_byte_array_append (contents, (const guint8 *) "http://127.0.0.1/\xc3\x28\n", 21); /* 6 */
+  g_byte_array_append (contents, (const guint8 *) huge, strlen (huge));        /* 7 */
+  g_byte_array_append (contents, (const guint8 *) "\n", 1);
+  g_byte_array_append (contents, (const guint8 *) good, strlen (good) - 1);    /* 8, no newline */
+  g_file_set_contents (urls_path, (const char *) contents->data, contents->len, &error);
+  g_assert_no_error (error);
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  summary = json_node_get_object (root);
+  assert_outcomes_add_up (summary, 4);
+  g_assert_cmpint (json_int (summary, "ok"), ==, 4);
+  g_assert_cmpint (json_int (summary, "bad_lines"), ==, 4);
+  g_assert_true (json_bool (summary, "complete"));
+
+  assert_contains (r.err, "hostile.txt:2: line is not valid UTF-8");
+  assert_contains (r.err, "hostile.txt:4: line contains a NUL byte");
+  assert_contains (r.err, "hostile.txt:6: line is not valid UTF-8");
+  assert_contains (r.err, "hostile.txt:7: line too long");
+  g_assert_true (g_utf8_validate (r.err, -1, NULL));
+  /* The 10 MB line is not echoed back. */
+  g_assert_cmpuint (strlen (r.err), <, 4096);
+
+  g_assert_cmpint (g_unlink (urls_path), ==, 0);
+  demo_server_stop (server);
+}
+
+/* Outputs are written whole or not at all (to a temporary, then renamed
+ * over the old file) and with the user's umask, like any file they create. */
+static void
+test_outputs_atomic_umask (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *csv_path = tmp_path (f, "rows.csv");
+  g_autofree char *urls = NULL;
+  GStatBuf before;
+  GStatBuf json_st;
+  GStatBuf csv_st;
+  mode_t old_umask;
+  const char *args[] = {
+    "run", "--urls", "-", "--json", json_path, "--csv", csv_path, NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  server = demo_server_start (f);
+  urls = g_strdup_printf ("%s/ping\n%s/ping\n", server->base_url, server->base_url);
+
+  /* An old summary, readable by its owner only: it is replaced, not rewritten. */
+  write_file (json_path, "old");
+  g_assert_cmpint (g_chmod (json_path, 0600), ==, 0);
+  g_assert_cmpint (g_stat (json_path, &before), ==, 0);
+
+  /* The child inherits it. */
+  old_umask = umask (027);
+  run_cli_with_input (f, urls, args, &r);
+  umask (old_umask);
+  g_assert_cmpint (r.status, ==, 0);
+
+  g_assert_cmpint (g_stat (json_path, &json_st), ==, 0);
+  g_assert_cmpint (g_stat (csv_path, &csv_st), ==, 0);
+  g_assert_cmpint (json_st.st_mode & 0777, ==, 0640);
+  g_assert_cmpint (csv_st.st_mode & 0777, ==, 0640);
+  g_assert_true (json_st.st_ino != before.st_ino);
+
+  root = load_json (json_path);
+  assert_outcomes_add_up (json_node_get_object (root), 2);
+  /* Nothing left over: no temporaries beside the two outputs. */
+  g_assert_cmpuint (count_dir_entries (f->tmpdir), ==, 2);
+
+  demo_server_stop (server);
+}
+
 static void
 add_test (const char    *path,
           gconstpointer  data,
@@ -1510,6 +1662,8 @@ main (int   argc,
   add_test ("/Fetchscope/Cli/url-file", NULL, test_url_file);
   add_test ("/Fetchscope/Cli/url-stdin", NULL, test_url_stdin);
   add_test ("/Fetchscope/Cli/url-file-count", NULL, test_url_file_count);
+  add_test ("/Fetchscope/Cli/url-file-hostile", NULL, test_url_file_hostile);
+  add_test ("/Fetchscope/Cli/outputs-atomic-umask", NULL, test_outputs_atomic_umask);
   add_test ("/Fetchscope/Cli/compare", NULL, test_compare);
   add_test ("/Fetchscope/Cli/compare-stdin", NULL, test_compare_stdin);
   add_test ("/Fetchscope/Cli/compare-usage", NULL, test_compare_usage);

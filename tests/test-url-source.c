@@ -656,6 +656,55 @@ test_too_many_diagnostics (void)
                     ==, FS_URL_MAX_DIAGNOSTICS);
 }
 
+/* A 1,000,000-line file, every 1000th line bad, read through a bounded
+ * queue: every good line becomes a job in order, every bad one is counted,
+ * and the diagnostics stop at their cap while the counting goes on. */
+static void
+test_million_lines (void)
+{
+  const guint n_lines = 1000000;
+  g_autoptr(GString) contents = g_string_sized_new (n_lines * 32);
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(FsUrlSource) source = NULL;
+  g_autoptr(FsJobQueue) queue = fs_job_queue_new (1024);
+  g_autoptr(GPtrArray) diagnostics = NULL;
+  guint64 n_jobs = 0;
+  FsJob *job;
+
+  for (guint i = 1; i <= n_lines; i++)
+    {
+      if (i % 1000 == 0)
+        g_string_append_printf (contents, "ftp://example.com/%u\n", i);
+      else
+        g_string_append_printf (contents, "http://example.com/%u\n", i);
+    }
+
+  stream = g_memory_input_stream_new_from_data (contents->str, contents->len, NULL);
+  source = fs_url_source_new_for_stream (stream, "million");
+  fs_url_source_start (source, queue, NULL);
+
+  while (fs_job_queue_pop (queue, NULL, &job) == FS_JOB_QUEUE_READY)
+    {
+      guint64 line = n_jobs + 1 + n_jobs / 999;
+
+      /* Checked by hand, not by g_assert_cmpstr: a million of those is slow. */
+      if (job->url_index != n_jobs ||
+          g_ascii_strtoull (job->url + strlen ("http://example.com/"), NULL, 10) != line)
+        g_error ("job %" G_GUINT64_FORMAT " is %s", n_jobs, job->url);
+      n_jobs++;
+      fs_job_free (job);
+    }
+  fs_url_source_join (source);
+
+  assert_no_error (source);
+  g_assert_cmpuint (n_jobs, ==, n_lines - n_lines / 1000);
+  g_assert_cmpuint (fs_url_source_get_n_urls (source), ==, n_jobs);
+  g_assert_cmpuint (fs_url_source_get_n_bad_lines (source), ==, n_lines / 1000);
+  diagnostics = fs_url_source_dup_diagnostics (source);
+  g_assert_cmpuint (diagnostics->len, ==, MIN (n_lines / 1000, FS_URL_MAX_DIAGNOSTICS));
+  g_assert_cmpuint (((FsUrlDiagnostic *) g_ptr_array_index (diagnostics, 0))->line, ==, 1000);
+}
+
 static void
 test_empty (void)
 {
@@ -1132,6 +1181,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/UrlSource/garbage", test_garbage);
   g_test_add_func ("/Fetchscope/UrlSource/too-many-diagnostics", test_too_many_diagnostics);
   g_test_add_func ("/Fetchscope/UrlSource/empty", test_empty);
+  g_test_add_func ("/Fetchscope/UrlSource/million-lines", test_million_lines);
   g_test_add_func ("/Fetchscope/UrlSource/missing-path", test_missing_path);
   g_test_add_func ("/Fetchscope/UrlSource/streaming", test_streaming);
   g_test_add_func ("/Fetchscope/UrlSource/limit", test_limit);

@@ -10,10 +10,28 @@
 
 #include <glib/gi18n.h>
 
+#include "fs-comparison.h"
 #include "fs-engine.h"
 #include "fs-format.h"
 #include "fs-paste-dialog.h"
 #include "fs-run-form.h"
+
+/* What a comparison can run, in the order of the list; the first ones are
+ * checked at first: the talk the write-ups give. */
+static const struct
+{
+  const char *name;      /* fs_variant_parse() */
+  const char *label;
+  gboolean    checked;
+} variant_info[] = {
+  { "serial", N_("Serial"), FALSE },
+  { "loop", N_("Event loop"), TRUE },
+  { "threads", N_("Threads"), TRUE },
+  { "threads+gil", N_("Threads with the GIL"), TRUE },
+  { "processes", N_("Processes"), TRUE },
+  { "processes+blocking", N_("Processes, one request each"), FALSE },
+  { "hybrid", N_("Hybrid"), FALSE },
+};
 
 typedef struct
 {
@@ -54,6 +72,7 @@ struct _FsRunForm
   /* Template widgets */
   AdwPreferencesGroup *strategy_group;
   AdwComboRow         *strategy_row;
+  AdwExpanderRow      *compare_row;
   AdwPreferencesGroup *urls_group;
   AdwComboRow         *urls_row;
   AdwActionRow        *count_row;
@@ -73,6 +92,8 @@ struct _FsRunForm
   GtkSpinButton       *timeout_spin;
 
   GArray              *strategies;      /* FsStrategy per strategy_row position */
+  GArray              *variants;        /* FsVariant per compare check */
+  GPtrArray           *variant_checks;  /* GtkCheckButton */
   guint                n_presets;
   FsDemoState          demo_state;
   char                *demo_base_url;
@@ -295,18 +316,65 @@ update_form (FsRunForm *self)
   const char *urls_error_detail = NULL;
   FsStrategy strategy;
   gboolean urls_ready = TRUE;
+  gboolean comparing;
+  gboolean uses_concurrency, uses_workers, uses_gil;
+  guint n_compared = 0;
   guint urls_selected;
   guint cpu;
   guint n_cores = MAX (1, g_get_num_processors ());
 
-  if (self->strategies == NULL)
+  if (self->strategies == NULL || self->variants == NULL)
     return;
 
   strategy = selected_strategy (self);
   info = lookup_strategy_info (strategy);
+  uses_concurrency = strategy != FS_STRATEGY_SERIAL;
+  uses_workers = strategy == FS_STRATEGY_THREADS || strategy == FS_STRATEGY_HYBRID ||
+                 strategy == FS_STRATEGY_PROCESSES;
+  uses_gil = gtk_switch_get_active (self->gil_switch);
+
+  /* A comparison's variants decide the strategy and the GIL; the other
+   * settings apply to each of them that uses them. */
+  comparing = adw_expander_row_get_enable_expansion (self->compare_row);
+  if (comparing)
+    {
+      uses_concurrency = uses_workers = uses_gil = FALSE;
+      for (guint i = 0; i < self->variants->len; i++)
+        {
+          const FsVariant *v = &g_array_index (self->variants, FsVariant, i);
+
+          if (!gtk_check_button_get_active (g_ptr_array_index (self->variant_checks, i)))
+            continue;
+          n_compared++;
+          uses_concurrency |= v->strategy != FS_STRATEGY_SERIAL;
+          uses_workers |= v->strategy == FS_STRATEGY_THREADS || v->strategy == FS_STRATEGY_HYBRID ||
+                          v->strategy == FS_STRATEGY_PROCESSES;
+          uses_gil |= v->gil;
+        }
+      if (n_compared < 2)
+        first_error = g_strdup_printf ("%s: %s", _("Compare"), _("check two or more to compare"));
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->strategy_row), !comparing);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->gil_switch), !comparing);
+  {
+    g_autofree char *escaped =
+      g_markup_escape_text (!comparing ? _("Run several one after another on the same URLs")
+                            : n_compared < 2 ? _("Check two or more")
+                            : _("Each checked one runs in turn on the same URLs"), -1);
+
+    adw_expander_row_set_subtitle (self->compare_row, escaped);
+    if (comparing && n_compared < 2)
+      gtk_widget_add_css_class (GTK_WIDGET (self->compare_row), "fs-invalid");
+    else
+      gtk_widget_remove_css_class (GTK_WIDGET (self->compare_row), "fs-invalid");
+  }
+
   /* What a choice demonstrates goes above its row, whose own subtitle
    * would squeeze the chosen value in a sidebar this narrow. */
-  set_description (self->strategy_group, info ? _(info->description) : NULL);
+  set_description (self->strategy_group,
+                   comparing ? _("The charts overlay the runs, each in its own colour, and a "
+                                 "table ranks them")
+                             : info ? _(info->description) : NULL);
 
   /* URLs */
   preset = selected_preset (self);
@@ -377,14 +445,14 @@ update_form (FsRunForm *self)
                   count_subtitle, preset != NULL, &first_error);
 
   /* Concurrency and workers */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->concurrency_row), strategy != FS_STRATEGY_SERIAL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->concurrency_row), uses_concurrency);
   check_spin_row (self->concurrency_row, self->concurrency_spin, 1, FS_RUN_CONFIG_MAX_CONCURRENCY,
                   TRUE,
-                  strategy == FS_STRATEGY_SERIAL ? _("Serial fetches one request at a time")
-                                                 : _("Requests in flight at once"),
-                  strategy != FS_STRATEGY_SERIAL, &first_error);
+                  uses_concurrency ? _("Requests in flight at once")
+                                   : _("Serial fetches one request at a time"),
+                  uses_concurrency, &first_error);
 
-  switch (strategy)
+  switch (comparing ? FS_N_STRATEGIES : strategy)
     {
     case FS_STRATEGY_THREADS:
       workers_subtitle = g_strdup (_("Threads in the pool; 0: one per concurrent request"));
@@ -398,24 +466,25 @@ update_form (FsRunForm *self)
       workers_subtitle = g_strdup_printf (_("Worker processes; 0: one per core (%u)"), n_cores);
       break;
 
+    case FS_N_STRATEGIES:
+      workers_subtitle = g_strdup (uses_workers ? _("Threads or processes of those that have them; "
+                                                    "0: each one’s default")
+                                                : _("Not used by these strategies"));
+      break;
+
     case FS_STRATEGY_SERIAL:
     case FS_STRATEGY_LOOP:
-    case FS_N_STRATEGIES:
     default:
       workers_subtitle = g_strdup (_("Not used by this strategy"));
       break;
     }
-  {
-    gboolean uses_workers = strategy == FS_STRATEGY_THREADS ||
-                            strategy == FS_STRATEGY_HYBRID ||
-                            strategy == FS_STRATEGY_PROCESSES;
 
-    gtk_widget_set_sensitive (GTK_WIDGET (self->workers_row), uses_workers);
-    check_spin_row (self->workers_row, self->workers_spin, 0, FS_RUN_CONFIG_MAX_WORKERS, TRUE,
-                    workers_subtitle, uses_workers, &first_error);
-  }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->workers_row), uses_workers);
+  check_spin_row (self->workers_row, self->workers_spin, 0, FS_RUN_CONFIG_MAX_WORKERS, TRUE,
+                  workers_subtitle, uses_workers, &first_error);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->worker_mode_row), strategy == FS_STRATEGY_PROCESSES);
+  gtk_widget_set_visible (GTK_WIDGET (self->worker_mode_row),
+                          !comparing && strategy == FS_STRATEGY_PROCESSES);
   set_subtitle (ADW_ACTION_ROW (self->worker_mode_row),
                                _(worker_mode_descriptions[MIN (adw_combo_row_get_selected (self->worker_mode_row), 1)]));
 
@@ -427,7 +496,7 @@ update_form (FsRunForm *self)
                   _("SHA-256 rounds per body"), cpu == FS_CPU_WORK_HASH, &first_error);
   check_spin_row (self->interval_row, self->interval_spin, 0.1, 10000, FALSE,
                   _("How long a holder keeps the GIL while others wait (CPython: 5 ms)"),
-                  gtk_switch_get_active (self->gil_switch), &first_error);
+                  uses_gil, &first_error);
   check_spin_row (self->timeout_row, self->timeout_spin, 0.1, 86400, FALSE,
                   _("Longest a request may take, from start to last byte"), TRUE, &first_error);
 
@@ -733,6 +802,37 @@ populate_strategies (FsRunForm *self)
 }
 
 static void
+populate_variants (FsRunForm *self)
+{
+  self->variants = g_array_new (FALSE, FALSE, sizeof (FsVariant));
+  self->variant_checks = g_ptr_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (variant_info); i++)
+    {
+      GtkWidget *row, *check;
+      FsVariant variant;
+
+      if (!fs_variant_parse (variant_info[i].name, &variant, NULL) ||
+          !fs_engine_strategy_is_available (variant.strategy))
+        continue;
+
+      row = adw_action_row_new ();
+      check = gtk_check_button_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(variant_info[i].label));
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), variant_info[i].checked);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (form_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      adw_expander_row_add_row (self->compare_row, row);
+
+      g_array_append_val (self->variants, variant);
+      g_ptr_array_add (self->variant_checks, check);
+    }
+}
+
+static void
 populate_url_sets (FsRunForm *self)
 {
   g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
@@ -765,6 +865,8 @@ fs_run_form_finalize (GObject *object)
   FsRunForm *self = (FsRunForm *) object;
 
   g_clear_pointer (&self->strategies, g_array_unref);
+  g_clear_pointer (&self->variants, g_array_unref);
+  g_clear_pointer (&self->variant_checks, g_ptr_array_unref);
   g_clear_pointer (&self->demo_base_url, g_free);
   g_clear_pointer (&self->demo_error, g_free);
   g_clear_pointer (&self->url_file_path, g_free);
@@ -821,6 +923,7 @@ fs_run_form_class_init (FsRunFormClass *klass)
                                                "/io/github/fetchscope/Fetchscope/fs-run-form.ui");
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, strategy_group);
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, strategy_row);
+  gtk_widget_class_bind_template_child (widget_class, FsRunForm, compare_row);
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, urls_group);
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, urls_row);
   gtk_widget_class_bind_template_child (widget_class, FsRunForm, count_row);
@@ -852,6 +955,7 @@ fs_run_form_init (FsRunForm *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   populate_strategies (self);
+  populate_variants (self);
   populate_url_sets (self);
   update_form (self);
 }
@@ -1018,4 +1122,58 @@ fs_run_form_set_cpu_work (FsRunForm *self,
   adw_combo_row_set_selected (self->cpu_row, work);
   if (work == FS_CPU_WORK_HASH)
     gtk_spin_button_set_value (self->rounds_spin, hash_rounds);
+}
+
+/**
+ * fs_run_form_dup_variants:
+ *
+ * Returns: (transfer full) (nullable) (element-type FsVariant): what to
+ *   compare, in order, or %NULL when the form is set to one run
+ */
+GArray *
+fs_run_form_dup_variants (FsRunForm *self)
+{
+  GArray *variants;
+
+  g_return_val_if_fail (FS_IS_RUN_FORM (self), NULL);
+
+  if (!adw_expander_row_get_enable_expansion (self->compare_row))
+    return NULL;
+
+  variants = g_array_new (FALSE, FALSE, sizeof (FsVariant));
+  for (guint i = 0; i < self->variants->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (self->variant_checks, i)))
+      g_array_append_val (variants, g_array_index (self->variants, FsVariant, i));
+
+  return variants;
+}
+
+/**
+ * fs_run_form_set_compare:
+ * @variants: (nullable) (array length=n_variants): what to check, or
+ *   %NULL to leave the checks as they are
+ *
+ * Turns comparing on or off.
+ */
+void
+fs_run_form_set_compare (FsRunForm       *self,
+                         gboolean         compare,
+                         const FsVariant *variants,
+                         guint            n_variants)
+{
+  g_return_if_fail (FS_IS_RUN_FORM (self));
+
+  for (guint i = 0; variants != NULL && i < self->variants->len; i++)
+    {
+      const FsVariant *v = &g_array_index (self->variants, FsVariant, i);
+      gboolean wanted = FALSE;
+
+      for (guint j = 0; j < n_variants; j++)
+        wanted |= v->strategy == variants[j].strategy && v->gil == variants[j].gil &&
+                  v->worker_mode == variants[j].worker_mode;
+      gtk_check_button_set_active (g_ptr_array_index (self->variant_checks, i), wanted);
+    }
+
+  adw_expander_row_set_enable_expansion (self->compare_row, compare);
+  update_form (self);
 }

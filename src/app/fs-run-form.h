@@ -21,6 +21,7 @@
 
 #include <adwaita.h>
 
+#include "fs-comparison.h"
 #include "fs-run-config.h"
 #include "fs-url-source.h"
 
@@ -62,5 +63,11 @@ void         fs_run_form_set_concurrency  (FsRunForm          *self,
 void         fs_run_form_set_cpu_work     (FsRunForm          *self,
                                            FsCpuWork           work,
                                            guint               hash_rounds);
+
+GArray      *fs_run_form_dup_variants     (FsRunForm          *self);
+void         fs_run_form_set_compare      (FsRunForm          *self,
+                                           gboolean            compare,
+                                           const FsVariant    *variants,
+                                           guint               n_variants);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <locale.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +18,12 @@
 
 #include "fs-demo-process.h"
 #include "fs-engine.h"
+#include "fs-chart-style.h"
+#include "fs-export.h"
 #include "fs-headless-run.h"
+#include "fs-i18n.h"
+#include "fs-locate.h"
+#include "fs-saved-run.h"
 #include "fs-url-source.h"
 
 #define EXIT_USAGE 2
@@ -95,6 +100,49 @@ url_input_clear (UrlInput *input)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UrlInput, url_input_clear)
 
+/* What to draw and save once the runs are over (run, compare) or loaded
+ * (render), as typed; parse_export() checks it before anything runs. */
+typedef struct
+{
+  char    *png_path;
+  char    *svg_path;
+  char    *pdf_path;
+  char    *chart;
+  char    *width;
+  char    *height;
+  char    *scale;
+  char    *save_path;
+  gboolean dark;
+
+  /* Parsed */
+  gboolean    one_chart;
+  FsChartKind kind;
+  int         image_width;
+  int         image_height;
+  double      image_scale;
+} Export;
+
+static void
+export_clear (Export *e)
+{
+  g_free (e->png_path);
+  g_free (e->svg_path);
+  g_free (e->pdf_path);
+  g_free (e->chart);
+  g_free (e->width);
+  g_free (e->height);
+  g_free (e->scale);
+  g_free (e->save_path);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Export, export_clear)
+
+#define DASHBOARD_WIDTH  1600
+#define DASHBOARD_HEIGHT 1200
+#define CHART_WIDTH      960
+#define CHART_HEIGHT     560
+#define MAX_IMAGE_SIDE   32767
+
 G_GNUC_PRINTF (1, 2)
 static int
 usage_error (const char *format,
@@ -108,7 +156,7 @@ usage_error (const char *format,
   va_end (args);
 
   g_printerr ("fetchscope-cli: %s\n", message);
-  g_printerr ("Try “fetchscope-cli --help” for more information.\n");
+  g_printerr (_("Try “fetchscope-cli --help” for more information.\n"));
 
   return EXIT_USAGE;
 }
@@ -127,8 +175,8 @@ parse_uint (const char *option,
   if (!g_ascii_string_to_unsigned (text, 10, min, max, out, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "%s must be a whole number from %" G_GUINT64_FORMAT " to %"
-                   G_GUINT64_FORMAT ", not “%s”", option, min, max, text);
+                   _("%s must be a whole number from %llu to %llu, not “%s”"),
+                   option, (unsigned long long) min, (unsigned long long) max, text);
       return FALSE;
     }
 
@@ -154,7 +202,7 @@ parse_double (const char *option,
   if (errno != 0 || end == text || *end != '\0' || !(value >= min && value <= max))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "%s must be a number from %g to %g, not “%s”", option, min, max, text);
+                   _("%s must be a number from %g to %g, not “%s”"), option, min, max, text);
       return FALSE;
     }
 
@@ -185,7 +233,7 @@ parse_strategy (const char  *text,
       g_autofree char *strategies = strategy_list ("|");
 
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "unknown strategy “%s” (choose %s)", text, strategies);
+                   _("unknown strategy “%s” (choose %s)"), text, strategies);
       return FALSE;
     }
 
@@ -195,13 +243,13 @@ parse_strategy (const char  *text,
 static char *
 preset_help (void)
 {
-  GString *s = g_string_new ("Demo presets (--urls demo:NAME):\n");
+  GString *s = g_string_new (_("Demo presets (--urls demo:NAME):\n"));
   const FsUrlPreset *presets;
   guint n;
 
   presets = fs_url_presets (&n);
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, "  %-9s %s\n", presets[i].name, presets[i].description);
+    g_string_append_printf (s, "  %-9s %s\n", presets[i].name, _(presets[i].description));
 
   return g_string_free (s, FALSE);
 }
@@ -216,42 +264,43 @@ new_option_context (const char        *command,
   GOptionContext *context;
   const GOptionEntry entries[] = {
     { "urls", 'u', 0, G_OPTION_ARG_STRING, &o->urls,
-      "URL set: demo:PRESET, a file with one URL per line, or - for stdin", "SPEC" },
+      N_("URL set: demo:PRESET, a file with one URL per line, or - for stdin"), "SPEC" },
     { "count", 'n', 0, G_OPTION_ARG_STRING, &o->count,
-      "Number of URLs (presets: default per preset; files: at most N)", "N" },
+      N_("Number of URLs (presets: default per preset; files: at most N)"), "N" },
     { "concurrency", 'c', 0, G_OPTION_ARG_STRING, &o->concurrency,
-      "Requests in flight at once (default 10)", "N" },
+      N_("Requests in flight at once (default 10)"), "N" },
     { "workers", 'w', 0, G_OPTION_ARG_STRING, &o->workers,
-      "Threads of the threads strategy and the hybrid's pool (default: the concurrency); "
-      "worker processes of the processes strategy (default: one per core)", "N" },
+      N_("Threads of the threads strategy and the hybrid's pool (default: the concurrency); "
+         "worker processes of the processes strategy (default: one per core)"), "N" },
     { "worker-mode", 0, 0, G_OPTION_ARG_STRING, &o->worker_mode,
-      "Each worker process fetches in a loop of its own (the default) or blocking, one "
-      "request at a time", "MODE" },
+      N_("Each worker process fetches in a loop of its own (the default) or blocking, one "
+         "request at a time"), "MODE" },
     { "timeout", 't', 0, G_OPTION_ARG_STRING, &o->timeout,
-      "Per-request timeout in seconds (default 30)", "S" },
+      N_("Per-request timeout in seconds (default 30)"), "S" },
     { "max-body", 0, 0, G_OPTION_ARG_STRING, &o->max_body,
-      "Largest body accepted, in bytes (default 16777216)", "BYTES" },
+      N_("Largest body accepted, in bytes (default 16777216)"), "BYTES" },
     { "max-redirects", 0, 0, G_OPTION_ARG_STRING, &o->max_redirects,
-      "Redirects followed per request (default 5)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json_path, "Write the summary as JSON", "FILE" },
+      N_("Redirects followed per request (default 5)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &o->json_path, N_("Write the summary as JSON"), "FILE" },
     { "cpu-work", 0, 0, G_OPTION_ARG_STRING, &o->cpu_work,
-      "Process each body: none, hash:N (N rounds of SHA-256) or puzzle (solve the demo "
-      "CPU pages' hash puzzles) (default none)", "WORK" },
+      N_("Process each body: none, hash:N (N rounds of SHA-256) or puzzle (solve the demo "
+         "CPU pages' hash puzzles) (default none)"), "WORK" },
     { "gil", 0, 0, G_OPTION_ARG_NONE, &o->gil,
-      "Simulate CPython's GIL: CPU stages hold one process-wide lock", NULL },
+      N_("Simulate CPython's GIL: CPU stages hold one process-wide lock"), NULL },
     { "switch-interval", 0, 0, G_OPTION_ARG_STRING, &o->switch_interval,
-      "How long a GIL holder keeps it when others wait, in ms (default 5)", "MS" },
+      N_("How long a GIL holder keeps it when others wait, in ms (default 5)"), "MS" },
     { "demo-time-scale", 0, 0, G_OPTION_ARG_STRING, &o->demo_time_scale,
-      "Multiply the demo server's delays (default 1)", "X" },
+      N_("Multiply the demo server's delays (default 1)"), "X" },
     { "demo-seed", 0, 0, G_OPTION_ARG_STRING, &o->demo_seed,
-      "Seed of the demo server's link graph (default 1)", "N" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress line", NULL },
+      N_("Seed of the demo server's link graph (default 1)"), "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("No progress line"), NULL },
     { NULL }
   };
   g_autofree char *prgname = g_strdup_printf ("fetchscope-cli %s", command);
 
   g_set_prgname (prgname);
   context = g_option_context_new (summary);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, command_entries, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (context, presets);
@@ -275,7 +324,7 @@ parse_options (const Options  *o,
   if (o->urls == NULL || *o->urls == '\0')
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--urls is required (e.g. --urls demo:mixed)");
+                           _("--urls is required (e.g. --urls demo:mixed)"));
       return FALSE;
     }
 
@@ -298,7 +347,7 @@ parse_options (const Options  *o,
   if (o->worker_mode != NULL && !fs_worker_mode_from_string (o->worker_mode, &config->worker_mode))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--worker-mode must be blocking or loop, not “%s”", o->worker_mode);
+                   _("--worker-mode must be blocking or loop, not “%s”"), o->worker_mode);
       return FALSE;
     }
 
@@ -309,7 +358,7 @@ parse_options (const Options  *o,
   if (o->switch_interval != NULL && !o->gil)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--switch-interval needs --gil");
+                           _("--switch-interval needs --gil"));
       return FALSE;
     }
 
@@ -350,7 +399,7 @@ url_input_prepare (UrlInput      *input,
       input->demo = fs_demo_process_new (input->demo_time_scale, input->demo_seed);
       if (!fs_demo_process_start (input->demo, cancellable, error))
         {
-          g_prefix_error (error, "could not start the demo server: ");
+          g_prefix_error (error, _("could not start the demo server: "));
           return FALSE;
         }
     }
@@ -400,12 +449,215 @@ url_input_open (UrlInput  *input,
   return source;
 }
 
+static char *
+chart_names (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < FS_N_CHARTS; i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", fs_chart_kind_to_string (i));
+
+  return g_string_free (s, FALSE);
+}
+
+/* Kept for the option context, which does not copy descriptions. */
+static const char *
+chart_help (void)
+{
+  static char *chart_desc;
+
+  if (chart_desc == NULL)
+    {
+      g_autofree char *names = chart_names ();
+
+      chart_desc = g_strdup_printf ("Export this one chart instead of the dashboard: %s", names);
+    }
+
+  return chart_desc;
+}
+
+/* @with_save: run and compare save a run; render draws one that is saved. */
+static void
+add_export_entries (GOptionContext *context,
+                    Export         *e,
+                    gboolean        with_save)
+{
+  const GOptionEntry entries[] = {
+    { "png", 0, 0, G_OPTION_ARG_FILENAME, &e->png_path,
+      "Draw the dashboard (or --chart) as a PNG image", "FILE" },
+    { "svg", 0, 0, G_OPTION_ARG_FILENAME, &e->svg_path, "… as SVG", "FILE" },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &e->pdf_path, "… as PDF", "FILE" },
+    { "chart", 0, 0, G_OPTION_ARG_STRING, &e->chart, chart_help (), "NAME" },
+    { "width", 0, 0, G_OPTION_ARG_STRING, &e->width,
+      "Image width (default 1600 for the dashboard, 960 for a chart)", "N" },
+    { "height", 0, 0, G_OPTION_ARG_STRING, &e->height,
+      "Image height (default 1200 for the dashboard, 560 for a chart)", "N" },
+    { "scale", 0, 0, G_OPTION_ARG_STRING, &e->scale,
+      "Pixels per unit of a PNG, 2 for HiDPI (default 1); SVG and PDF keep their size and "
+      "get sharper lines", "X" },
+    { "dark", 0, 0, G_OPTION_ARG_NONE, &e->dark, "Draw on a dark background", NULL },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &e->save_path,
+      "Save the runs (settings, summary, charts' data, every request) to reopen later; "
+      "gzip-compressed if FILE ends in .gz", "FILE" },
+    { NULL }
+  };
+
+  /* The last entry before the terminator is --save: render leaves it out. */
+  if (!with_save)
+    {
+      GOptionEntry trimmed[G_N_ELEMENTS (entries) - 1];
+
+      memcpy (trimmed, entries, sizeof trimmed);
+      trimmed[G_N_ELEMENTS (trimmed) - 1] = (GOptionEntry) { NULL };
+      g_option_context_add_main_entries (context, trimmed, NULL);
+      return;
+    }
+
+  g_option_context_add_main_entries (context, entries, NULL);
+}
+
+static gboolean
+export_wanted (const Export *e)
+{
+  return e->png_path != NULL || e->svg_path != NULL || e->pdf_path != NULL;
+}
+
+static gboolean
+parse_export (Export  *e,
+              GError **error)
+{
+  guint64 width = 0, height = 0;
+
+  e->image_scale = 1;
+
+  if (e->chart != NULL && !fs_chart_kind_from_string (e->chart, &e->kind))
+    {
+      g_autofree char *names = chart_names ();
+
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "unknown chart “%s” (choose %s)", e->chart, names);
+      return FALSE;
+    }
+  e->one_chart = e->chart != NULL;
+
+  if ((e->chart != NULL || e->width != NULL || e->height != NULL || e->scale != NULL ||
+       e->dark) && !export_wanted (e))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           "--chart, --width, --height, --scale and --dark need --png, --svg "
+                           "or --pdf");
+      return FALSE;
+    }
+
+  if (!parse_uint ("--width", e->width, 64, 16384, &width, error) ||
+      !parse_uint ("--height", e->height, e->one_chart ? FS_DASHBOARD_FOOTER_HEIGHT + 32 : 240,
+                   16384, &height, error) ||
+      !parse_double ("--scale", e->scale, 0.25, 8, &e->image_scale, error))
+    return FALSE;
+
+  e->image_width = width > 0 ? (int) width : e->one_chart ? CHART_WIDTH : DASHBOARD_WIDTH;
+  e->image_height = height > 0 ? (int) height : e->one_chart ? CHART_HEIGHT : DASHBOARD_HEIGHT;
+  if (e->png_path != NULL && (ceil (e->image_width * e->image_scale) > MAX_IMAGE_SIDE ||
+                              ceil (e->image_height * e->image_scale) > MAX_IMAGE_SIDE))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "a PNG of %d × %d at scale %g is more than %d pixels a side",
+                   e->image_width, e->image_height, e->image_scale, MAX_IMAGE_SIDE);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Saves and draws @runs (FsSavedRun) as asked; says what went wrong
+ * itself. */
+static gboolean
+export_runs (const Export *e,
+             GPtrArray    *runs,
+             gboolean      quiet)
+{
+  g_autofree FsDashboardRun *dashboard_runs = g_new0 (FsDashboardRun, MAX (runs->len, 1));
+  const char *paths[] = { e->png_path, e->svg_path, e->pdf_path };
+  const FsExportFormat formats[] = { FS_EXPORT_PNG, FS_EXPORT_SVG, FS_EXPORT_PDF };
+  FsDashboard dashboard;
+  FsChartStyle style;
+  gboolean ok = TRUE;
+
+  if (e->save_path != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      FsSavedRunFlags flags = g_str_has_suffix (e->save_path, ".gz") ? FS_SAVED_RUN_COMPRESS
+                                                                       : FS_SAVED_RUN_NONE;
+
+      if (!fs_saved_runs_save (e->save_path, (FsSavedRun **) runs->pdata, runs->len, flags,
+                               &error))
+        {
+          g_printerr ("fetchscope-cli: %s\n", error->message);
+          ok = FALSE;
+        }
+      else if (!quiet)
+        {
+          g_printerr ("fetchscope-cli: saved %s\n", e->save_path);
+        }
+    }
+
+  if (runs->len == 0)
+    return ok;
+
+  for (guint i = 0; i < runs->len; i++)
+    fs_dashboard_run_init (&dashboard_runs[i], g_ptr_array_index (runs, i),
+                           fs_chart_run_color_index (i));
+  fs_dashboard_init (&dashboard, dashboard_runs, runs->len,
+                     ((FsSavedRun *) g_ptr_array_index (runs, 0))->urls);
+  dashboard.date = ((FsSavedRun *) g_ptr_array_index (runs, 0))->started_at;
+  fs_chart_style_init (&style);
+  style.dark = e->dark;
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean written;
+
+      if (paths[i] == NULL)
+        continue;
+
+      if (e->one_chart)
+        written = fs_export_chart (paths[i], formats[i], e->kind, &dashboard, &style,
+                                   e->image_width, e->image_height, e->image_scale, &error);
+      else
+        written = fs_export_dashboard (paths[i], formats[i], &dashboard, &style, e->image_width,
+                                       e->image_height, e->image_scale, &error);
+      if (!written)
+        {
+          g_printerr ("fetchscope-cli: %s\n", error->message);
+          ok = FALSE;
+        }
+      else if (!quiet)
+        {
+          g_printerr ("fetchscope-cli: wrote %s\n", paths[i]);
+        }
+    }
+
+  return ok;
+}
+
+static GPtrArray *
+saved_runs_of (GPtrArray *runs)
+{
+  GPtrArray *saved = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_saved_run_free);
+
+  for (guint i = 0; i < runs->len; i++)
+    g_ptr_array_add (saved, fs_headless_run_to_saved_run (g_ptr_array_index (runs, i)));
+
+  return saved;
+}
+
 static GCancellable *the_cancellable;
 
 static gboolean
 on_interrupt (gpointer user_data)
 {
-  g_printerr ("\nfetchscope-cli: cancelling; partial results follow\n");
+  g_printerr (_("\nfetchscope-cli: cancelling; partial results follow\n"));
   g_cancellable_cancel (the_cancellable);
 
   return G_SOURCE_CONTINUE;
@@ -462,8 +714,8 @@ print_diagnostics (FsUrlSource *source)
     }
 
   if (n_bad > diagnostics->len)
-    g_printerr ("%s: %" G_GUINT64_FORMAT " more bad lines not shown\n",
-                name, n_bad - diagnostics->len);
+    g_printerr (_("%s: %llu more bad lines not shown\n"),
+                name, (unsigned long long) (n_bad - diagnostics->len));
 }
 
 /* Takes @node; says what went wrong itself. */
@@ -476,7 +728,7 @@ write_json (JsonNode   *node,
 
   if (!fs_headless_write_json (owned, path, &error))
     {
-      g_printerr ("fetchscope-cli: could not write %s: %s\n", path, error->message);
+      g_printerr (_("fetchscope-cli: could not write %s: %s\n"), path, error->message);
       return FALSE;
     }
 
@@ -489,6 +741,7 @@ static FsHeadlessRun *
 run_one (const FsRunConfig  *config,
          UrlInput           *input,
          const char         *csv_path,
+         gboolean            keep_records,
          gboolean            progress,
          gboolean            diagnostics,
          gboolean            discard_records,
@@ -505,6 +758,7 @@ run_one (const FsRunConfig  *config,
   run = fs_headless_run_new (config, source, input->spec);
   fs_headless_run_set_csv_path (run, csv_path);
   fs_headless_run_set_progress (run, progress);
+  fs_headless_run_set_keep_records (run, keep_records);
   fs_headless_run_set_discard_records (run, discard_records);
 
   ok = fs_headless_run_execute (run, cancellable, error);
@@ -520,44 +774,50 @@ cmd_run (int    argc,
          char **argv)
 {
   g_auto(Options) o = { 0 };
+  g_auto(Export) export = { 0 };
   g_auto(UrlInput) input = { 0 };
   g_auto(SignalGuard) guard = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(FsRunConfig) config = fs_run_config_new ();
   g_autoptr(FsHeadlessRun) run = NULL;
+  g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *strategies = strategy_list ("|");
-  g_autofree char *strategy_desc = g_strdup_printf ("Fetch strategy: %s (default loop)", strategies);
+  g_autofree char *strategy_desc = g_strdup_printf (_("Fetch strategy: %s (default loop)"), strategies);
   const GOptionEntry entries[] = {
     { "strategy", 's', 0, G_OPTION_ARG_STRING, &o.strategy, strategy_desc, "NAME" },
-    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv_path, "Write one CSV row per request", "FILE" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv_path, N_("Write one CSV row per request"), "FILE" },
     /* bench/run's measure of what recording costs: see README.md. */
     { "discard-records", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o.discard_records,
       "Count terminal records only; aggregate nothing (benchmark aid)", NULL },
     { NULL }
   };
 
-  context = new_option_context ("run", "- fetch a URL set with one strategy", &o, entries);
+  context = new_option_context ("run", _("- fetch a URL set with one strategy"), &o, entries);
+  add_export_entries (context, &export, TRUE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
 
   if (argc > 1)
-    return usage_error ("unexpected argument “%s”", argv[1]);
+    return usage_error (_("unexpected argument “%s”"), argv[1]);
 
   if ((o.strategy != NULL && !parse_strategy (o.strategy, &config->strategy, &error)) ||
-      !parse_options (&o, config, &input, &error))
+      !parse_options (&o, config, &input, &error) ||
+      !parse_export (&export, &error))
     return usage_error ("%s", error->message);
 
-  if (o.discard_records && (o.csv_path != NULL || o.json_path == NULL))
-    return usage_error ("--discard-records needs --json and cannot write --csv");
+  if (o.discard_records &&
+      (o.json_path == NULL || o.csv_path != NULL || export.save_path != NULL ||
+       export.png_path != NULL || export.svg_path != NULL || export.pdf_path != NULL))
+    return usage_error ("--discard-records needs --json and writes nothing else");
 
   signal_guard_init (&guard, cancellable);
 
   if (!url_input_prepare (&input, FALSE, cancellable, &error) ||
-      !(run = run_one (config, &input, o.csv_path, !o.quiet && isatty (STDERR_FILENO), TRUE,
-                       o.discard_records,
+      !(run = run_one (config, &input, o.csv_path, export.save_path != NULL,
+                       !o.quiet && isatty (STDERR_FILENO), TRUE, o.discard_records,
                        cancellable, &error)))
     {
       g_printerr ("fetchscope-cli: %s\n", error->message);
@@ -568,6 +828,11 @@ cmd_run (int    argc,
   fflush (stdout);
 
   if (o.json_path != NULL && !write_json (fs_headless_run_to_json (run), o.json_path))
+    return EXIT_FAILURE;
+
+  saved = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_saved_run_free);
+  g_ptr_array_add (saved, fs_headless_run_to_saved_run (run));
+  if (!export_runs (&export, saved, o.quiet))
     return EXIT_FAILURE;
 
   return fs_headless_run_was_cancelled (run) ? EXIT_FAILURE : EXIT_SUCCESS;
@@ -593,7 +858,7 @@ print_ranking (GPtrArray  *runs,
                FILE       *out)
 {
   g_autoptr(GPtrArray) ranked = g_ptr_array_copy (runs, NULL, NULL);
-  const char *baseline = "slowest";
+  const char *baseline = _("slowest");
   double baseline_wall = 0;
 
   /* The copy borrows the runs; it would otherwise inherit their free func. */
@@ -607,7 +872,7 @@ print_ranking (GPtrArray  *runs,
       fs_headless_run_get_summary (run, &s);
       if (fs_headless_run_get_config (run)->strategy == FS_STRATEGY_SERIAL)
         {
-          baseline = "serial";
+          baseline = _("serial");
           baseline_wall = s.wall_s;
           break;
         }
@@ -616,10 +881,11 @@ print_ranking (GPtrArray  *runs,
 
   g_ptr_array_sort (ranked, compare_by_wall);
 
-  fprintf (out, "\nURL FETCHING PERFORMANCE COMPARISON: %s, concurrency %u\n", urls, concurrency);
+  fprintf (out, _("\nURL FETCHING PERFORMANCE COMPARISON: %s, concurrency %u\n"), urls, concurrency);
   fprintf (out, "%-4s  %-10s  %9s  %8s  %9s  %9s  %9s  %10s  %7s  %7s\n",
-           "rank", "strategy", "wall s", "speedup", "req/s", "p50 ms", "p99 ms", "peak RSS",
-           "CPU s", "errors");
+           /* Translators: the comparison table's column heads: keep them short. */
+           _("rank"), _("strategy"), _("wall s"), _("speedup"), _("req/s"), _("p50 ms"),
+           _("p99 ms"), _("peak RSS"), _("CPU s"), _("errors"));
   for (guint i = 0; i < ranked->len; i++)
     {
       FsHeadlessRun *run = g_ptr_array_index (ranked, i);
@@ -633,9 +899,9 @@ print_ranking (GPtrArray  *runs,
                s.wall_s, s.wall_s > 0 ? baseline_wall / s.wall_s : 0.0, s.rps,
                s.latency_ms_p50, s.latency_ms_p99, rss, s.cpu_s,
                s.total - s.outcomes[FS_OUTCOME_OK],
-               fs_headless_run_was_cancelled (run) ? "  (cancelled)" : "");
+               fs_headless_run_was_cancelled (run) ? _("  (cancelled)") : "");
     }
-  fprintf (out, "speedup is relative to %s; errors are every outcome but ok\n", baseline);
+  fprintf (out, _("speedup is relative to %s; errors are every outcome but ok\n"), baseline);
 }
 
 static int
@@ -643,31 +909,34 @@ cmd_compare (int    argc,
              char **argv)
 {
   g_auto(Options) o = { 0 };
+  g_auto(Export) export = { 0 };
   g_auto(UrlInput) input = { 0 };
   g_auto(SignalGuard) guard = { 0 };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(FsRunConfig) config = fs_run_config_new ();
+  g_autoptr(GPtrArray) saved = NULL;
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_headless_run_free);
   g_autoptr(GArray) strategies = g_array_new (FALSE, FALSE, sizeof (FsStrategy));
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = NULL;
   g_autofree char *available = strategy_list (",");
-  g_autofree char *strategies_desc = g_strdup_printf ("Strategies to run one after another, "
-                                                      "comma-separated (default %s)", available);
+  g_autofree char *strategies_desc = g_strdup_printf (_("Strategies to run one after another, "
+                                                        "comma-separated (default %s)"), available);
   const GOptionEntry entries[] = {
     { "strategies", 's', 0, G_OPTION_ARG_STRING, &o.strategies, strategies_desc, "LIST" },
     { NULL }
   };
 
-  context = new_option_context ("compare", "- run several strategies on the same URL list",
+  context = new_option_context ("compare", _("- run several strategies on the same URL list"),
                                 &o, entries);
+  add_export_entries (context, &export, TRUE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error ("%s", error->message);
 
   if (argc > 1)
-    return usage_error ("unexpected argument “%s”", argv[1]);
+    return usage_error (_("unexpected argument “%s”"), argv[1]);
 
   names = g_strsplit (o.strategies ? o.strategies : available, ",", -1);
   for (guint i = 0; names[i] != NULL; i++)
@@ -679,9 +948,9 @@ cmd_compare (int    argc,
       g_array_append_val (strategies, strategy);
     }
   if (strategies->len == 0)
-    return usage_error ("--strategies names no strategy");
+    return usage_error (_("--strategies names no strategy"));
 
-  if (!parse_options (&o, config, &input, &error))
+  if (!parse_options (&o, config, &input, &error) || !parse_export (&export, &error))
     return usage_error ("%s", error->message);
 
   signal_guard_init (&guard, cancellable);
@@ -698,10 +967,11 @@ cmd_compare (int    argc,
 
       config->strategy = g_array_index (strategies, FsStrategy, i);
       if (!o.quiet)
-        g_printerr ("fetchscope-cli: %s (%u of %u)\n",
+        g_printerr (_("fetchscope-cli: %s (%u of %u)\n"),
                     fs_strategy_to_string (config->strategy), i + 1, strategies->len);
 
-      if (!(run = run_one (config, &input, NULL, !o.quiet && isatty (STDERR_FILENO), i == 0, FALSE,
+      if (!(run = run_one (config, &input, NULL, export.save_path != NULL,
+                           !o.quiet && isatty (STDERR_FILENO), i == 0, FALSE,
                            cancellable, &error)))
         {
           g_printerr ("fetchscope-cli: %s: %s\n",
@@ -739,7 +1009,65 @@ cmd_compare (int    argc,
         return EXIT_FAILURE;
     }
 
+  saved = saved_runs_of (runs);
+  if (!export_runs (&export, saved, o.quiet))
+    return EXIT_FAILURE;
+
   return g_cancellable_is_cancelled (cancellable) ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* Draws (and summarises) a saved run or comparison: no network. */
+static int
+cmd_render (int    argc,
+            char **argv)
+{
+  g_auto(Export) export = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean quiet = FALSE;
+  const GOptionEntry entries[] = {
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Say nothing about the files written", NULL },
+    { NULL }
+  };
+
+  g_set_prgname ("fetchscope-cli render");
+  context = g_option_context_new ("SAVED - draw a saved run or comparison again, without fetching");
+  g_option_context_add_main_entries (context, entries, NULL);
+  add_export_entries (context, &export, FALSE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error ("%s", error->message);
+
+  if (argc < 2)
+    return usage_error ("render needs a saved run (from --save FILE)");
+  if (argc > 2)
+    return usage_error ("unexpected argument “%s”", argv[2]);
+  if (!parse_export (&export, &error))
+    return usage_error ("%s", error->message);
+  if (!export_wanted (&export))
+    return usage_error ("render needs --png, --svg or --pdf");
+
+  if (!(runs = fs_saved_runs_load (argv[1], &error)))
+    {
+      g_printerr ("fetchscope-cli: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+
+  for (guint i = 0; i < runs->len; i++)
+    {
+      FsSavedRun *run = g_ptr_array_index (runs, i);
+      g_autofree char *rss = g_format_size_full (run->summary.peak_rss_bytes,
+                                                 G_FORMAT_SIZE_IEC_UNITS);
+
+      printf ("%-16s %s, %" G_GUINT64_FORMAT " requests, %.3f s, %.1f req/s, p50 %.2f ms, "
+              "p99 %.2f ms, peak RSS %s%s\n", run->label, run->urls, run->summary.total,
+              run->summary.wall_s, run->summary.rps, run->summary.latency_ms_p50,
+              run->summary.latency_ms_p99, rss, run->complete ? "" : " (cancelled)");
+    }
+  fflush (stdout);
+
+  return export_runs (&export, runs, quiet) ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 static int
@@ -764,15 +1092,14 @@ cmd_serve (int    argc,
 
   execv (path, (char **) args->pdata);
 
-  g_printerr ("fetchscope-cli: could not run %s: %s\n", path, g_strerror (errno));
+  g_printerr (_("fetchscope-cli: could not run %s: %s\n"), path, g_strerror (errno));
   return EXIT_FAILURE;
 }
 
 static void
 print_help (FILE *out)
 {
-  fprintf (out,
-           "Usage:\n"
+  fputs (_("Usage:\n"
            "  fetchscope-cli COMMAND [OPTION…]\n"
            "\n"
            "Fetch a URL set with a concurrency strategy and measure every request.\n"
@@ -780,14 +1107,17 @@ print_help (FILE *out)
            "Commands:\n"
            "  run      Fetch a URL set with one strategy and print a summary\n"
            "  compare  Run several strategies on the same URL list and rank them\n"
+           "  render   Draw a run saved with --save again, without fetching\n"
            "  serve    Run the demo server on 127.0.0.1 (--port, --time-scale, --seed)\n"
            "\n"
            "Options:\n"
            "  -h, --help     Show this help\n"
            "  --version      Show the version\n"
            "\n"
+           "run and compare draw the dashboard (--png, --svg, --pdf; one chart with\n"
+           "--chart NAME) and save the runs (--save FILE) for render.\n"
            "“fetchscope-cli COMMAND --help” describes a command’s options.\n"
-           "Exit status: 0 ok, 1 the run failed or was cancelled, 2 bad usage.\n");
+           "Exit status: 0 ok, 1 the run failed or was cancelled, 2 bad usage.\n"), out);
 }
 
 int
@@ -796,7 +1126,7 @@ main (int   argc,
 {
   const char *command;
 
-  setlocale (LC_ALL, "");
+  fs_i18n_init ();
   g_set_prgname ("fetchscope-cli");
 
   if (argc < 2)
@@ -826,8 +1156,11 @@ main (int   argc,
   if (g_str_equal (command, "compare"))
     return cmd_compare (argc - 1, argv + 1);
 
+  if (g_str_equal (command, "render"))
+    return cmd_render (argc - 1, argv + 1);
+
   if (g_str_equal (command, "serve"))
     return cmd_serve (argc - 1, argv + 1);
 
-  return usage_error ("unknown command “%s” (run, compare, serve)", command);
+  return usage_error (_("unknown command “%s” (run, compare, render, serve)"), command);
 }

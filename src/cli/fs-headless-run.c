@@ -14,6 +14,7 @@
 #include "fs-engine-subprocess.h"
 #include "fs-error.h"
 #include "fs-headless-run.h"
+#include "fs-i18n.h"
 #include "fs-proc.h"
 
 #define SAMPLE_INTERVAL_MS   100
@@ -30,6 +31,8 @@ struct _FsHeadlessRun
 
   FsAggregator  *aggregator;
   guint64        discarded_outcomes[FS_N_OUTCOMES];
+  FsSwimlane    *swimlane;
+  GArray        *records;          /* terminal FsEvents, when kept for saving */
   FsCsvWriter   *csv;
   GError        *csv_error;
   GDateTime     *started_at;
@@ -59,6 +62,7 @@ fs_headless_run_new (const FsRunConfig *config,
   self->urls_label = g_strdup (urls_label);
   self->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
                                         FS_AGGREGATOR_DEFAULT_N_BUCKETS);
+  self->swimlane = fs_swimlane_new (FS_SWIMLANE_DEFAULT_BIN_US, FS_SWIMLANE_DEFAULT_N_BINS);
 
   return self;
 }
@@ -74,6 +78,8 @@ fs_headless_run_free (FsHeadlessRun *self)
   g_clear_pointer (&self->urls_label, g_free);
   g_clear_pointer (&self->csv_path, g_free);
   g_clear_pointer (&self->aggregator, fs_aggregator_free);
+  g_clear_pointer (&self->swimlane, fs_swimlane_free);
+  g_clear_pointer (&self->records, g_array_unref);
   g_clear_pointer (&self->csv, fs_csv_writer_free);
   g_clear_error (&self->csv_error);
   g_clear_error (&self->engine_error);
@@ -120,6 +126,20 @@ fs_headless_run_set_discard_records (FsHeadlessRun *self,
   self->discard = !!discard;
 }
 
+/* Keeps every terminal record, for a saved run: the CLI's runs are
+ * bounded by their URL lists. */
+void
+fs_headless_run_set_keep_records (FsHeadlessRun *self,
+                                  gboolean       keep)
+{
+  g_return_if_fail (self != NULL);
+
+  if (keep && self->records == NULL)
+    self->records = g_array_new (FALSE, FALSE, sizeof (FsEvent));
+  else if (!keep)
+    g_clear_pointer (&self->records, g_array_unref);
+}
+
 static void
 on_events (const FsEvent *events,
            guint          n_events,
@@ -128,6 +148,10 @@ on_events (const FsEvent *events,
   FsHeadlessRun *self = user_data;
 
   fs_aggregator_add_many (self->aggregator, events, n_events);
+  fs_swimlane_add_many (self->swimlane, events, n_events);
+  for (guint i = 0; self->records != NULL && i < n_events; i++)
+    if (events[i].kind == FS_EVENT_TERMINAL)
+      g_array_append_vals (self->records, &events[i], 1);
 
   /* A failing CSV write stops the CSV, not the measurement. */
   if (self->csv != NULL && self->csv_error == NULL)
@@ -186,9 +210,10 @@ print_progress (FsHeadlessRun *self,
   else
     total = g_strdup ("?");
 
-  line = g_strdup_printf ("  %" G_GUINT64_FORMAT "/%s done, %" G_GUINT64_FORMAT " in flight, "
-                          "%" G_GUINT64_FORMAT " errors, %.1f s, p50 %.1f ms",
-                          s.total, total, s.in_flight, errors,
+  /* Translators: the progress line: done/total, in flight, errors, elapsed, median latency. */
+  line = g_strdup_printf (_("  %llu/%s done, %llu in flight, %llu errors, %.1f s, p50 %.1f ms"),
+                          (unsigned long long) s.total, total,
+                          (unsigned long long) s.in_flight, (unsigned long long) errors,
                           (g_get_monotonic_time () - self->t_begin) / 1e6,
                           s.latency_ms_p50);
   fprintf (stderr, "\r%-*s%s", (int) self->progress_width, line, final ? "\n" : "");
@@ -284,7 +309,7 @@ fs_headless_run_execute (FsHeadlessRun  *self,
     }
 
   if ((source_error = fs_url_source_dup_error (self->source)) && !self->cancelled)
-    g_printerr ("fetchscope-cli: reading %s stopped early: %s\n",
+    g_printerr (_("fetchscope-cli: reading %s stopped early: %s\n"),
                 self->urls_label, source_error->message);
 
   if (self->csv != NULL)
@@ -295,7 +320,7 @@ fs_headless_run_execute (FsHeadlessRun  *self,
       if (self->csv_error != NULL)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&self->csv_error),
-                                      "Writing the CSV file failed: ");
+                                      _("Writing the CSV file failed: "));
           return FALSE;
         }
     }
@@ -308,8 +333,8 @@ fs_headless_run_execute (FsHeadlessRun  *self,
     if (s.total != self->jobs_pushed)
       {
         g_set_error (error, FS_ERROR, FS_ERROR_FAILED,
-                     "%" G_GUINT64_FORMAT " jobs were handed to the engine but %"
-                     G_GUINT64_FORMAT " ended", self->jobs_pushed, s.total);
+                     _("%llu jobs were handed to the engine but %llu ended"),
+                     (unsigned long long) self->jobs_pushed, (unsigned long long) s.total);
         return FALSE;
       }
   }
@@ -408,34 +433,40 @@ fs_headless_run_print_summary (FsHeadlessRun *self,
   rss = format_bytes (s.peak_rss_bytes);
   bytes = format_bytes (s.bytes);
 
-  fprintf (out, "Fetchscope %s: %s, concurrency %u, %s%s\n",
+  /* Translators: the summary's first line: version, strategy, concurrency,
+   * URL set, and maybe " (cancelled: partial results)". The lines after it
+   * keep their values in one column: keep the labels 12 characters wide. */
+  fprintf (out, _("Fetchscope %s: %s, concurrency %u, %s%s\n"),
            PACKAGE_VERSION, fs_strategy_to_string (self->config->strategy),
            self->config->concurrency, self->urls_label,
-           self->cancelled ? " (cancelled: partial results)" : "");
-  fprintf (out, "  requests    %" G_GUINT64_FORMAT "  ok %" G_GUINT64_FORMAT
-           "  http errors %" G_GUINT64_FORMAT "  transport errors %" G_GUINT64_FORMAT
-           "  timeouts %" G_GUINT64_FORMAT "  cancelled %" G_GUINT64_FORMAT
-           "  worker lost %" G_GUINT64_FORMAT "\n",
-           s.total, s.outcomes[FS_OUTCOME_OK], s.outcomes[FS_OUTCOME_HTTP_ERROR],
-           s.outcomes[FS_OUTCOME_TRANSPORT_ERROR], s.outcomes[FS_OUTCOME_TIMEOUT],
-           s.outcomes[FS_OUTCOME_CANCELLED], s.outcomes[FS_OUTCOME_WORKER_LOST]);
-  fprintf (out, "  wall time   %.3f s\n", s.wall_s);
-  fprintf (out, "  throughput  %.1f req/s  (%s received)\n", s.rps, bytes);
-  fprintf (out, "  latency     p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms\n",
+           self->cancelled ? _(" (cancelled: partial results)") : "");
+  fprintf (out, _("  requests    %llu  ok %llu  http errors %llu  transport errors %llu"
+                  "  timeouts %llu  cancelled %llu  worker lost %llu\n"),
+           (unsigned long long) s.total,
+           (unsigned long long) s.outcomes[FS_OUTCOME_OK],
+           (unsigned long long) s.outcomes[FS_OUTCOME_HTTP_ERROR],
+           (unsigned long long) s.outcomes[FS_OUTCOME_TRANSPORT_ERROR],
+           (unsigned long long) s.outcomes[FS_OUTCOME_TIMEOUT],
+           (unsigned long long) s.outcomes[FS_OUTCOME_CANCELLED],
+           (unsigned long long) s.outcomes[FS_OUTCOME_WORKER_LOST]);
+  fprintf (out, _("  wall time   %.3f s\n"), s.wall_s);
+  fprintf (out, _("  throughput  %.1f req/s  (%s received)\n"), s.rps, bytes);
+  fprintf (out, _("  latency     p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  max %.2f ms\n"),
            s.latency_ms_p50, s.latency_ms_p90, s.latency_ms_p99, s.latency_ms_p999,
            s.latency_ms_max);
-  fprintf (out, "  peak RSS    %s  CPU %.2f s\n", rss, s.cpu_s);
+  fprintf (out, _("  peak RSS    %s  CPU %.2f s\n"), rss, s.cpu_s);
   if (s.loop_lag_max_us >= 0)
-    fprintf (out, "  loop lag    max %.2f ms\n", s.loop_lag_max_us / 1000.0);
+    fprintf (out, _("  loop lag    max %.2f ms\n"), s.loop_lag_max_us / 1000.0);
   if (s.cpu_stage_s > 0)
-    fprintf (out, "  CPU stage   %.2f s in all, %.2f s waiting for the GIL\n",
+    fprintf (out, _("  CPU stage   %.2f s in all, %.2f s waiting for the GIL\n"),
              s.cpu_stage_s, s.gil_wait_s);
   if (self->config->strategy == FS_STRATEGY_HYBRID)
-    fprintf (out, "  routed      loop %" G_GUINT64_FORMAT "  pool %" G_GUINT64_FORMAT "\n",
-             s.routed[FS_ROUTE_LOOP], s.routed[FS_ROUTE_POOL]);
+    fprintf (out, _("  routed      loop %llu  pool %llu\n"),
+             (unsigned long long) s.routed[FS_ROUTE_LOOP],
+             (unsigned long long) s.routed[FS_ROUTE_POOL]);
   if (fs_url_source_get_n_bad_lines (self->source) > 0)
-    fprintf (out, "  bad lines   %" G_GUINT64_FORMAT " skipped\n",
-             fs_url_source_get_n_bad_lines (self->source));
+    fprintf (out, _("  bad lines   %llu skipped\n"),
+             (unsigned long long) fs_url_source_get_n_bad_lines (self->source));
 }
 
 static void
@@ -543,6 +574,32 @@ fs_headless_run_to_json (FsHeadlessRun *self)
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
+}
+
+/**
+ * fs_headless_run_to_saved_run:
+ *
+ * A snapshot of the run to save or draw: its settings, summary, copies of
+ * its aggregates, and its records if they were kept.
+ *
+ * Returns: (transfer full): the run as saved runs hold it
+ */
+FsSavedRun *
+fs_headless_run_to_saved_run (FsHeadlessRun *self)
+{
+  FsSavedRun *saved;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  saved = fs_saved_run_new (NULL, self->config, self->urls_label);
+  saved->started_at = self->started_at ? g_date_time_ref (self->started_at) : NULL;
+  saved->complete = !self->cancelled;
+  fs_headless_run_get_summary (self, &saved->summary);
+  saved->aggregator = fs_aggregator_copy (self->aggregator);
+  saved->swimlane = fs_swimlane_copy (self->swimlane);
+  saved->records = self->records ? g_array_ref (self->records) : NULL;
+
+  return saved;
 }
 
 /* Written atomically (temporary file + rename), with the user's umask. */

@@ -19,6 +19,7 @@
 
 #include "fs-aggregator.h"
 #include "fs-run-config.h"
+#include "fs-saved-run.h"
 #include "fs-url-source.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,8 @@ void           fs_headless_run_set_progress  (FsHeadlessRun      *self,
                                               gboolean            progress);
 void           fs_headless_run_set_discard_records (FsHeadlessRun *self,
                                                     gboolean       discard);
+void           fs_headless_run_set_keep_records (FsHeadlessRun   *self,
+                                                 gboolean         keep);
 gboolean       fs_headless_run_execute       (FsHeadlessRun      *self,
                                               GCancellable       *cancellable,
                                               GError            **error);
@@ -46,6 +49,7 @@ GPtrArray     *fs_headless_run_dup_worker_failures (FsHeadlessRun *self);
 void           fs_headless_run_print_summary (FsHeadlessRun      *self,
                                               FILE               *out);
 JsonNode      *fs_headless_run_to_json       (FsHeadlessRun      *self);
+FsSavedRun    *fs_headless_run_to_saved_run  (FsHeadlessRun      *self);
 gboolean       fs_headless_write_json        (JsonNode           *node,
                                               const char         *path,
                                               GError            **error);

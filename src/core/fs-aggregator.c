@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "fs-aggregator.h"
+#include "fs-error.h"
+#include "fs-json-private.h"
 
 /* What identifies an executor; the transfer slot is left out on purpose. */
 typedef struct
@@ -659,4 +661,361 @@ fs_bucket_latency_quantile (const FsBucket *bucket,
   g_return_val_if_fail (bucket != NULL, 0.0);
 
   return MIN (fs_bucket_bins_quantile (bucket->latency_bins, q), (double) bucket->latency_max_us);
+}
+
+/* Copies and saved state */
+
+static gboolean
+index_lanes (FsAggregator  *self,
+             GError       **error)
+{
+  g_hash_table_remove_all (self->lane_index);
+
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      const FsLane *lane = &g_array_index (self->lanes, FsLaneStats, i).lane;
+      LaneKey key = { lane->index, lane->pid, lane->tid };
+
+      if (g_hash_table_contains (self->lane_index, &key))
+        {
+          g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                       "lane %u appears twice", lane->index);
+          return FALSE;
+        }
+      g_hash_table_insert (self->lane_index, g_memdup2 (&key, sizeof key), GUINT_TO_POINTER (i));
+    }
+
+  return TRUE;
+}
+
+/**
+ * fs_aggregator_copy:
+ *
+ * A snapshot that goes its own way: to save or export a run that is still
+ * being fed.
+ *
+ * Returns: (transfer full): an aggregator with the same state
+ */
+FsAggregator *
+fs_aggregator_copy (FsAggregator *self)
+{
+  FsAggregator *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = fs_aggregator_new (self->bucket_us, self->n_buckets);
+  fs_histogram_free (copy->latency);
+  g_free (copy->buckets);
+  g_array_unref (copy->lanes);
+  g_array_unref (copy->processes);
+
+  {
+    GHashTable *lane_index = copy->lane_index;
+
+    *copy = *self;
+    copy->lane_index = lane_index;
+  }
+  copy->latency = fs_histogram_copy (self->latency);
+  copy->buckets = g_memdup2 (self->buckets, self->n_buckets * sizeof (FsBucket));
+  copy->lanes = g_array_copy (self->lanes);
+  copy->processes = g_array_copy (self->processes);
+  index_lanes (copy, NULL);
+
+  return copy;
+}
+
+/**
+ * fs_aggregator_to_json:
+ *
+ * Returns: (transfer full): the aggregator's whole state
+ */
+JsonNode *
+fs_aggregator_to_json (FsAggregator *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (b);
+  _fs_json_add_uint64s (b, "totals", (guint64[]) {
+                          self->total, self->started, self->in_flight, self->bytes,
+                        }, 4);
+  _fs_json_add_uint64s (b, "outcomes", self->outcomes, FS_N_OUTCOMES);
+  _fs_json_add_uint64s (b, "routed", self->routed, FS_N_ROUTES);
+  _fs_json_add_int (b, "cpu_stage_us", self->cpu_stage_us);
+  _fs_json_add_int (b, "gil_wait_us", self->gil_wait_us);
+  _fs_json_add_int (b, "t_first", self->t_first);
+  _fs_json_add_int (b, "t_last", self->t_last);
+  json_builder_set_member_name (b, "latency");
+  json_builder_add_value (b, fs_histogram_to_json (self->latency));
+
+  _fs_json_add_int (b, "n_buckets", self->n_buckets);
+  _fs_json_add_int (b, "bucket_us", self->bucket_us);
+  _fs_json_add_int (b, "t0", self->t0);
+  json_builder_set_member_name (b, "buckets");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->n_used; i++)
+    {
+      const FsBucket *bucket = &self->buckets[i];
+
+      json_builder_begin_object (b);
+      _fs_json_add_int (b, "started", bucket->started);
+      _fs_json_add_int (b, "completed", bucket->completed);
+      _fs_json_add_uint32s (b, "outcomes", bucket->outcomes, FS_N_OUTCOMES);
+      _fs_json_add_int (b, "bytes", (gint64) bucket->bytes);
+      _fs_json_add_int (b, "latency_sum_us", bucket->latency_sum_us);
+      _fs_json_add_int (b, "latency_max_us", bucket->latency_max_us);
+      _fs_json_add_int (b, "in_flight_max", bucket->in_flight_max);
+      _fs_json_add_uint32s (b, "latency_bins", bucket->latency_bins, FS_BUCKET_LATENCY_BINS);
+      _fs_json_add_uint64s (b, "rss_bytes", bucket->rss_bytes, FS_AGGREGATOR_MAX_PROCESSES);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  /* [index, slot, pid, tid, busy_us, completed, cpu_us, gil_wait_us, is_loop] */
+  json_builder_set_member_name (b, "lanes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      const FsLaneStats *stats = &g_array_index (self->lanes, FsLaneStats, i);
+      const gint64 fields[] = {
+        stats->lane.index, stats->lane.slot, stats->lane.pid, stats->lane.tid, stats->busy_us,
+        (gint64) stats->completed, stats->cpu_us, stats->gil_wait_us, !!stats->is_loop,
+      };
+
+      json_builder_begin_array (b);
+      for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+        json_builder_add_int_value (b, fields[f]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+
+  /* [pid, slot, rss_bytes, cpu_us] */
+  json_builder_set_member_name (b, "processes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->processes->len; i++)
+    {
+      const ProcessState *state = &g_array_index (self->processes, ProcessState, i);
+
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, state->pid);
+      json_builder_add_int_value (b, state->slot);
+      json_builder_add_int_value (b, (gint64) state->rss_bytes);
+      json_builder_add_int_value (b, state->cpu_us);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  _fs_json_add_uint64s (b, "slot_rss", self->slot_rss, FS_AGGREGATOR_MAX_PROCESSES);
+  _fs_json_add_uint32s (b, "slot_pids", self->n_slot_pids, FS_AGGREGATOR_MAX_PROCESSES);
+  _fs_json_add_int (b, "rss_sum", (gint64) self->rss_sum);
+  _fs_json_add_int (b, "peak_rss_bytes", (gint64) self->peak_rss_bytes);
+  _fs_json_add_int (b, "cpu_sum_us", self->cpu_sum_us);
+  _fs_json_add_int (b, "loop_lag_max_us", self->loop_lag_max_us);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+static gboolean
+read_bucket (JsonObject  *object,
+             FsBucket    *bucket,
+             GError     **error)
+{
+  guint64 started, completed, bytes, in_flight_max;
+  gint64 latency_sum_us, latency_max_us;
+
+  if (!_fs_json_get_uint (object, "started", G_MAXUINT32, &started, error) ||
+      !_fs_json_get_uint (object, "completed", G_MAXUINT32, &completed, error) ||
+      !_fs_json_get_uint32s (object, "outcomes", bucket->outcomes, FS_N_OUTCOMES, error) ||
+      !_fs_json_get_uint (object, "bytes", G_MAXINT64, &bytes, error) ||
+      !_fs_json_get_int (object, "latency_sum_us", 0, G_MAXINT64, &latency_sum_us, error) ||
+      !_fs_json_get_int (object, "latency_max_us", 0, G_MAXINT64, &latency_max_us, error) ||
+      !_fs_json_get_uint (object, "in_flight_max", G_MAXUINT32, &in_flight_max, error) ||
+      !_fs_json_get_uint32s (object, "latency_bins", bucket->latency_bins,
+                             FS_BUCKET_LATENCY_BINS, error) ||
+      !_fs_json_get_uint64s (object, "rss_bytes", bucket->rss_bytes,
+                             FS_AGGREGATOR_MAX_PROCESSES, error))
+    return FALSE;
+
+  bucket->started = (guint32) started;
+  bucket->completed = (guint32) completed;
+  bucket->bytes = bytes;
+  bucket->latency_sum_us = latency_sum_us;
+  bucket->latency_max_us = latency_max_us;
+  bucket->in_flight_max = (guint32) in_flight_max;
+
+  return TRUE;
+}
+
+static gboolean
+read_lanes (FsAggregator  *self,
+            JsonArray     *lanes,
+            GError       **error)
+{
+  for (guint i = 0; i < json_array_get_length (lanes); i++)
+    {
+      static const gint64 max[] = {
+        G_MAXUINT32, G_MAXUINT32, G_MAXINT32, G_MAXINT32, G_MAXINT64, G_MAXINT64, G_MAXINT64,
+        G_MAXINT64, 1,
+      };
+      gint64 v[G_N_ELEMENTS (max)];
+      FsLaneStats stats = { { 0 } };
+      JsonArray *fields;
+
+      if (!_fs_json_array_get_array (lanes, i, G_N_ELEMENTS (max), &fields, error))
+        return FALSE;
+      for (guint f = 0; f < G_N_ELEMENTS (max); f++)
+        if (!_fs_json_array_get_int (fields, f, max[f] == G_MAXINT32 ? G_MININT32 : 0, max[f],
+                                     &v[f], error))
+          {
+            g_prefix_error (error, "lane %u: ", i);
+            return FALSE;
+          }
+
+      stats.lane.index = (guint32) v[0];
+      stats.lane.slot = (guint32) v[1];
+      stats.lane.pid = (gint32) v[2];
+      stats.lane.tid = (gint32) v[3];
+      stats.busy_us = v[4];
+      stats.completed = (guint64) v[5];
+      stats.cpu_us = v[6];
+      stats.gil_wait_us = v[7];
+      stats.is_loop = v[8] != 0;
+      g_array_append_val (self->lanes, stats);
+    }
+
+  return index_lanes (self, error);
+}
+
+static gboolean
+read_processes (FsAggregator  *self,
+                JsonArray     *processes,
+                GError       **error)
+{
+  for (guint i = 0; i < json_array_get_length (processes); i++)
+    {
+      ProcessState state;
+      JsonArray *fields;
+      gint64 pid, slot, rss, cpu;
+
+      if (!_fs_json_array_get_array (processes, i, 4, &fields, error) ||
+          !_fs_json_array_get_int (fields, 0, 1, G_MAXINT32, &pid, error) ||
+          !_fs_json_array_get_int (fields, 1, 0, FS_AGGREGATOR_MAX_PROCESSES - 1, &slot, error) ||
+          !_fs_json_array_get_int (fields, 2, 0, G_MAXINT64, &rss, error) ||
+          !_fs_json_array_get_int (fields, 3, G_MININT64, G_MAXINT64, &cpu, error))
+        {
+          g_prefix_error (error, "process %u: ", i);
+          return FALSE;
+        }
+
+      /* Slots go in order of arrival, the last one shared. */
+      if (slot != MIN (i, FS_AGGREGATOR_MAX_PROCESSES - 1))
+        {
+          g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                       "process %u is in memory slot %" G_GINT64_FORMAT, i, slot);
+          return FALSE;
+        }
+
+      state.pid = (gint32) pid;
+      state.slot = (guint) slot;
+      state.rss_bytes = (guint64) rss;
+      state.cpu_us = cpu;
+      g_array_append_val (self->processes, state);
+    }
+
+  return TRUE;
+}
+
+/**
+ * fs_aggregator_new_from_json:
+ *
+ * Returns: (transfer full) (nullable): the aggregator @node describes, or
+ *   %NULL with @error set
+ */
+FsAggregator *
+fs_aggregator_new_from_json (JsonNode  *node,
+                             GError   **error)
+{
+  g_autoptr(FsAggregator) self = NULL;
+  g_autoptr(FsHistogram) latency = NULL;
+  JsonObject *object;
+  JsonArray *buckets, *lanes, *processes;
+  guint64 totals[4];
+  gint64 n_buckets, bucket_us;
+  guint64 rss_sum, peak_rss_bytes;
+  gint64 loop_lag_max_us;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_fs_json_node_get_object (node, "the aggregates", &object, error) ||
+      !_fs_json_get_int (object, "n_buckets", 2, 1 << 20, &n_buckets, error) ||
+      !_fs_json_get_int (object, "bucket_us", 1, G_MAXINT64 / 4 / (1 << 20), &bucket_us, error) ||
+      !(latency = fs_histogram_new_from_json (json_object_get_member (object, "latency"), error)))
+    goto fail;
+
+  self = fs_aggregator_new (bucket_us, (guint) n_buckets);
+  fs_histogram_free (self->latency);
+  self->latency = g_steal_pointer (&latency);
+
+  if (!_fs_json_get_uint64s (object, "totals", totals, G_N_ELEMENTS (totals), error) ||
+      !_fs_json_get_uint64s (object, "outcomes", self->outcomes, FS_N_OUTCOMES, error) ||
+      !_fs_json_get_uint64s (object, "routed", self->routed, FS_N_ROUTES, error) ||
+      !_fs_json_get_int (object, "cpu_stage_us", 0, G_MAXINT64, &self->cpu_stage_us, error) ||
+      !_fs_json_get_int (object, "gil_wait_us", 0, G_MAXINT64, &self->gil_wait_us, error) ||
+      !_fs_json_get_int (object, "t_first", 0, G_MAXINT64, &self->t_first, error) ||
+      !_fs_json_get_int (object, "t_last", G_MININT64, G_MAXINT64, &self->t_last, error) ||
+      !_fs_json_get_int (object, "t0", G_MININT64 / 2, G_MAXINT64 / 2, &self->t0, error) ||
+      !_fs_json_get_array (object, "buckets", &buckets, error) ||
+      !_fs_json_get_array (object, "lanes", &lanes, error) ||
+      !_fs_json_get_array (object, "processes", &processes, error) ||
+      !_fs_json_get_uint64s (object, "slot_rss", self->slot_rss, FS_AGGREGATOR_MAX_PROCESSES,
+                             error) ||
+      !_fs_json_get_uint32s (object, "slot_pids", self->n_slot_pids,
+                             FS_AGGREGATOR_MAX_PROCESSES, error) ||
+      !_fs_json_get_uint (object, "rss_sum", G_MAXINT64, &rss_sum, error) ||
+      !_fs_json_get_uint (object, "peak_rss_bytes", G_MAXINT64, &peak_rss_bytes, error) ||
+      !_fs_json_get_int (object, "cpu_sum_us", G_MININT64, G_MAXINT64, &self->cpu_sum_us, error) ||
+      !_fs_json_get_int (object, "loop_lag_max_us", -1, G_MAXINT64, &loop_lag_max_us, error))
+    goto fail;
+
+  self->total = totals[0];
+  self->started = totals[1];
+  self->in_flight = totals[2];
+  self->bytes = totals[3];
+  self->rss_sum = rss_sum;
+  self->peak_rss_bytes = peak_rss_bytes;
+  self->loop_lag_max_us = loop_lag_max_us;
+
+  if (json_array_get_length (buckets) > self->n_buckets ||
+      self->t0 > G_MAXINT64 / 2 - (gint64) self->n_buckets * self->bucket_us)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "%u buckets of %" G_GINT64_FORMAT " µs do not fit in %u",
+                   json_array_get_length (buckets), self->bucket_us, self->n_buckets);
+      goto fail;
+    }
+
+  for (guint i = 0; i < json_array_get_length (buckets); i++)
+    {
+      JsonObject *bucket;
+      g_autofree char *what = g_strdup_printf ("bucket %u", i);
+
+      if (!_fs_json_node_get_object (json_array_get_element (buckets, i), what, &bucket, error) ||
+          !read_bucket (bucket, &self->buckets[i], error))
+        {
+          g_prefix_error (error, "bucket %u: ", i);
+          goto fail;
+        }
+      self->buckets[i].t_start = self->t0 + (gint64) i * self->bucket_us;
+      self->n_used++;
+    }
+
+  if (!read_lanes (self, lanes, error) || !read_processes (self, processes, error))
+    goto fail;
+
+  return g_steal_pointer (&self);
+
+fail:
+  g_prefix_error (error, "aggregates: ");
+  return NULL;
 }

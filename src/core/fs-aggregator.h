@@ -51,7 +51,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "fs-event.h"
 #include "fs-histogram.h"
@@ -118,6 +118,7 @@ struct _FsSummary
 FsAggregator      *fs_aggregator_new           (gint64              bucket_us,
                                                 guint               n_buckets);
 void               fs_aggregator_free          (FsAggregator       *self);
+FsAggregator      *fs_aggregator_copy          (FsAggregator       *self);
 void               fs_aggregator_add           (FsAggregator       *self,
                                                 const FsEvent      *event);
 void               fs_aggregator_add_many      (FsAggregator       *self,
@@ -139,6 +140,16 @@ GPid               fs_aggregator_get_process_pid (FsAggregator     *self,
 guint64            fs_aggregator_get_bucket_rss  (FsAggregator     *self,
                                                   guint             bucket,
                                                   guint             process);
+
+/* The whole state as JSON, and an aggregator rebuilt from it that draws,
+ * sums up and goes on counting exactly as the original would: the totals,
+ * the buckets in use (their latency bins with zeros folded), the lanes and
+ * the processes' memory. fs_aggregator_new_from_json() checks every number
+ * and gives %NULL (FS_ERROR_INVALID_DATA) for anything it would not have
+ * made itself. */
+JsonNode          *fs_aggregator_to_json         (FsAggregator     *self);
+FsAggregator      *fs_aggregator_new_from_json   (JsonNode         *node,
+                                                  GError          **error);
 
 /* Per-bucket latency bins: which bin holds @latency_us, where bin @bin
  * starts (µs), how many latencies @bins hold, and the value of rank

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <gio/gunixoutputstream.h>
 
+#include "fs-i18n.h"
 #include "fs-atomic-file.h"
 
 struct _FsAtomicFile
@@ -26,11 +27,14 @@ struct _FsAtomicFile
 static gboolean
 set_errno_error (GError     **error,
                  int          errsv,
-                 const char  *what,
+                 gboolean     creating,
                  const char  *path)
 {
+  g_autofree char *what = creating ? g_strdup_printf (_("Could not create “%s”"), path)
+                                   : g_strdup_printf (_("Could not write “%s”"), path);
+
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               "Could not %s “%s”: %s", what, path, g_strerror (errsv));
+               "%s: %s", what, g_strerror (errsv));
   return FALSE;
 }
 
@@ -52,7 +56,7 @@ fs_atomic_file_new (const char  *path,
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Could not write “%s”: it is a folder", path);
+                   _("Could not write “%s”: it is a folder"), path);
       return NULL;
     }
 
@@ -61,7 +65,7 @@ fs_atomic_file_new (const char  *path,
   fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0)
     {
-      set_errno_error (error, errno, "create", path);
+      set_errno_error (error, errno, TRUE, path);
       return NULL;
     }
 
@@ -101,7 +105,7 @@ fs_atomic_file_commit (FsAtomicFile  *self,
 
   fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (self->raw));
   if (fsync (fd) != 0)
-    return set_errno_error (error, errno, "write", self->path);
+    return set_errno_error (error, errno, FALSE, self->path);
 
   if (!g_output_stream_close (self->stream, NULL, error))
     return FALSE;
@@ -109,7 +113,7 @@ fs_atomic_file_commit (FsAtomicFile  *self,
   g_clear_object (&self->raw);
 
   if (g_rename (self->tmp_path, self->path) != 0)
-    return set_errno_error (error, errno, "write", self->path);
+    return set_errno_error (error, errno, FALSE, self->path);
 
   g_clear_pointer (&self->tmp_path, g_free);
 

@@ -12,6 +12,8 @@
 
 #include "fs-demo-process.h"
 #include "fs-error.h"
+#include "fs-i18n.h"
+#include "fs-locate.h"
 
 struct _FsDemoProcess
 {
@@ -24,56 +26,6 @@ struct _FsDemoProcess
 };
 
 G_DEFINE_FINAL_TYPE (FsDemoProcess, fs_demo_process, G_TYPE_OBJECT)
-
-/**
- * fs_locate_helper:
- * @name: an executable of ours, e.g. "fetchscope-demo-server"
- *
- * Finds it, in order: `$FETCHSCOPE_LIBEXECDIR/<name>`, beside this executable
- * or in the build tree's `src/server` and `src/worker` next to it, in
- * `../libexec` from it, then the configured libexecdir.
- *
- * Returns: (transfer full): the path, or %NULL with @error set
- */
-char *
-fs_locate_helper (const char  *name,
-                  GError     **error)
-{
-  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *self_dir = self_exe ? g_path_get_dirname (self_exe) : NULL;
-  const char *env_dir = g_getenv ("FETCHSCOPE_LIBEXECDIR");
-  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
-
-  g_return_val_if_fail (name != NULL, NULL);
-
-  if (env_dir != NULL && *env_dir != '\0')
-    g_ptr_array_add (candidates, g_build_filename (env_dir, name, NULL));
-  if (self_dir != NULL)
-    {
-      g_ptr_array_add (candidates, g_build_filename (self_dir, name, NULL));
-      g_ptr_array_add (candidates, g_build_filename (self_dir, "..", "server", name, NULL));
-      g_ptr_array_add (candidates, g_build_filename (self_dir, "..", "worker", name, NULL));
-      g_ptr_array_add (candidates, g_build_filename (self_dir, "..", "src", "server", name, NULL));
-      g_ptr_array_add (candidates, g_build_filename (self_dir, "..", "src", "worker", name, NULL));
-      /* An installed tree moved elsewhere (meson install --destdir, a bundle). */
-      g_ptr_array_add (candidates, g_build_filename (self_dir, "..", "libexec", name, NULL));
-    }
-  g_ptr_array_add (candidates, g_build_filename (LIBEXECDIR, name, NULL));
-
-  for (guint i = 0; i < candidates->len; i++)
-    {
-      const char *path = g_ptr_array_index (candidates, i);
-
-      if (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE) &&
-          !g_file_test (path, G_FILE_TEST_IS_DIR))
-        return g_canonicalize_filename (path, NULL);
-    }
-
-  g_set_error (error, FS_ERROR, FS_ERROR_FAILED,
-               "Could not find “%s” (looked beside the program and in %s; "
-               "set FETCHSCOPE_LIBEXECDIR to its folder)", name, LIBEXECDIR);
-  return NULL;
-}
 
 static void
 fs_demo_process_finalize (GObject *object)
@@ -164,7 +116,7 @@ accept_first_line (FsDemoProcess  *self,
       g_subprocess_wait (subprocess, NULL, NULL);
       if (error != NULL && *error == NULL)
         g_set_error (error, FS_ERROR, FS_ERROR_SERVER,
-                     "The demo server exited before it was ready");
+                     _("The demo server exited before it was ready"));
       return FALSE;
     }
 
@@ -174,7 +126,7 @@ accept_first_line (FsDemoProcess  *self,
       g_subprocess_force_exit (subprocess);
       g_subprocess_wait (subprocess, NULL, NULL);
       g_set_error (error, FS_ERROR, FS_ERROR_SERVER,
-                   "The demo server printed “%s” instead of its URL", owned_line);
+                   _("The demo server printed “%s” instead of its URL"), owned_line);
       return FALSE;
     }
 

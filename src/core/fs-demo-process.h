@@ -21,8 +21,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FsDemoProcess, fs_demo_process, FS, DEMO_PROCESS, GObject)
 
-char          *fs_locate_helper             (const char     *name,
-                                             GError        **error);
 FsDemoProcess *fs_demo_process_new          (double          time_scale,
                                              guint32         seed);
 gboolean       fs_demo_process_start        (FsDemoProcess  *self,

@@ -42,6 +42,7 @@
 #include "fs-engine-subprocess.h"
 #include "fs-engine-subprocess-private.h"
 #include "fs-error.h"
+#include "fs-locate.h"
 #include "fs-proc.h"
 #include "fs-worker-protocol.h"
 

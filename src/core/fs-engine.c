@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "fs-i18n.h"
 #include "fs-engine-curl-multi.h"
 #include "fs-engine-private.h"
 #include "fs-engine-hybrid.h"
@@ -109,7 +110,7 @@ fs_engine_new (const FsRunConfig  *config,
     case FS_N_STRATEGIES:
     default:
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "The “%s” strategy is not available in this build",
+                   _("The “%s” strategy is not available in this build"),
                    fs_strategy_to_string (config->strategy));
       return NULL;
     }
@@ -373,7 +374,7 @@ fs_engine_run (FsEngine      *self,
 
   if (priv->running)
     {
-      g_set_error (error, FS_ERROR, FS_ERROR_FAILED, "The engine is already running");
+      g_set_error (error, FS_ERROR, FS_ERROR_FAILED, _("The engine is already running"));
       return FALSE;
     }
 
@@ -444,7 +445,7 @@ fs_engine_run_async (FsEngine            *self,
 
   if (priv->running)
     {
-      g_task_return_new_error (task, FS_ERROR, FS_ERROR_FAILED, "The engine is already running");
+      g_task_return_new_error (task, FS_ERROR, FS_ERROR_FAILED, _("The engine is already running"));
       return;
     }
 

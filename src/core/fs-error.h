@@ -20,6 +20,7 @@ typedef enum
   FS_ERROR_CURL,
   FS_ERROR_SERVER,
   FS_ERROR_CANCELLED,
+  FS_ERROR_INVALID_DATA,      /* a saved file that is damaged or not Fetchscope's */
 } FsError;
 
 GQuark fs_error_quark (void);

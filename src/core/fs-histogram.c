@@ -10,7 +10,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "fs-error.h"
 #include "fs-histogram.h"
+#include "fs-json-private.h"
 
 #define SUB_COUNT (G_GUINT64_CONSTANT (1) << FS_HISTOGRAM_SUB_BITS)
 
@@ -282,4 +284,135 @@ fs_histogram_get_bin (const FsHistogram *self,
     *count = self->counts[bin];
 
   return TRUE;
+}
+
+/**
+ * fs_histogram_copy:
+ *
+ * Returns: (transfer full): a histogram with the same counts
+ */
+FsHistogram *
+fs_histogram_copy (const FsHistogram *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_memdup2 (self, sizeof *self);
+}
+
+/**
+ * fs_histogram_to_json:
+ *
+ * Returns: (transfer full): the histogram's state
+ */
+JsonNode *
+fs_histogram_to_json (const FsHistogram *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (b);
+  _fs_json_add_int (b, "sub_bits", FS_HISTOGRAM_SUB_BITS);
+  _fs_json_add_int (b, "count", (gint64) self->count);
+  _fs_json_add_int (b, "min", self->count > 0 ? (gint64) self->min : 0);
+  _fs_json_add_int (b, "max", (gint64) self->max);
+  _fs_json_add_double (b, "sum", self->sum);
+  json_builder_set_member_name (b, "bins");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < FS_HISTOGRAM_N_BINS; i++)
+    if (self->counts[i] > 0)
+      {
+        json_builder_begin_array (b);
+        json_builder_add_int_value (b, i);
+        json_builder_add_int_value (b, (gint64) self->counts[i]);
+        json_builder_end_array (b);
+      }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+/**
+ * fs_histogram_new_from_json:
+ *
+ * Returns: (transfer full) (nullable): the histogram @node describes, or
+ *   %NULL with @error set
+ */
+FsHistogram *
+fs_histogram_new_from_json (JsonNode  *node,
+                            GError   **error)
+{
+  g_autoptr(FsHistogram) self = fs_histogram_new ();
+  JsonObject *object;
+  JsonArray *bins;
+  gint64 sub_bits;
+  guint64 count, min, max, total = 0;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_fs_json_node_get_object (node, "the latency histogram", &object, error) ||
+      !_fs_json_get_int (object, "sub_bits", 0, 64, &sub_bits, error) ||
+      !_fs_json_get_uint (object, "count", G_MAXINT64, &count, error) ||
+      !_fs_json_get_uint (object, "min", G_MAXINT64, &min, error) ||
+      !_fs_json_get_uint (object, "max", G_MAXINT64, &max, error) ||
+      !_fs_json_get_double (object, "sum", &self->sum, error) ||
+      !_fs_json_get_array (object, "bins", &bins, error))
+    goto fail;
+
+  if (sub_bits != FS_HISTOGRAM_SUB_BITS)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "its bins are of another layout (%" G_GINT64_FORMAT " sub-bits, not %d)",
+                   sub_bits, FS_HISTOGRAM_SUB_BITS);
+      goto fail;
+    }
+  if (count > 0 && min > max)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "its minimum is above its maximum");
+      goto fail;
+    }
+
+  for (guint i = 0; i < json_array_get_length (bins); i++)
+    {
+      JsonArray *pair;
+      gint64 index;
+      gint64 n;
+
+      if (!_fs_json_array_get_array (bins, i, 2, &pair, error) ||
+          !_fs_json_array_get_int (pair, 0, 0, FS_HISTOGRAM_N_BINS - 1, &index, error) ||
+          !_fs_json_array_get_int (pair, 1, 1, G_MAXINT64, &n, error))
+        {
+          g_prefix_error (error, "“bins”: ");
+          goto fail;
+        }
+      /* Walks go from the minimum's bin to the maximum's: nothing outside. */
+      if (count == 0 || (guint) index < bin_index (min) || (guint) index > bin_index (max) ||
+          self->counts[index] != 0)
+        {
+          g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                       "“bins”: bin %" G_GINT64_FORMAT " is out of place", index);
+          goto fail;
+        }
+      self->counts[index] = (guint64) n;
+      total += (guint64) n;
+    }
+
+  if (total != count)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "its bins hold %" G_GUINT64_FORMAT " values, not %" G_GUINT64_FORMAT,
+                   total, count);
+      goto fail;
+    }
+
+  self->count = count;
+  self->min = count > 0 ? min : G_MAXUINT64;
+  self->max = max;
+
+  return g_steal_pointer (&self);
+
+fail:
+  g_prefix_error (error, "latency histogram: ");
+  return NULL;
 }

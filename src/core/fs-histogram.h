@@ -13,7 +13,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "fs-types.h"
 
@@ -57,6 +57,15 @@ gboolean     fs_histogram_get_bin    (const FsHistogram *self,
                                       guint64           *lower,
                                       guint64           *upper,
                                       guint64           *count);
+
+/* An exact copy, and the state as JSON and back: {"sub_bits", "count",
+ * "min", "max", "sum", "bins": [[index, count], …]} with only the bins in
+ * use. fs_histogram_new_from_json() checks every number (FS_ERROR_INVALID_DATA)
+ * and gives %NULL rather than a histogram it would not have made. */
+FsHistogram *fs_histogram_copy          (const FsHistogram *self);
+JsonNode    *fs_histogram_to_json       (const FsHistogram *self);
+FsHistogram *fs_histogram_new_from_json (JsonNode          *node,
+                                         GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsHistogram, fs_histogram_free)
 

@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include "fs-i18n.h"
 #include "fs-error.h"
+#include "fs-event.h"
 #include "fs-run-config.h"
 
 FsRunConfig *
@@ -61,14 +63,14 @@ fs_run_config_validate (const FsRunConfig *self,
 
   if (self->strategy >= FS_N_STRATEGIES)
     {
-      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT, "Unknown strategy");
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT, _("Unknown strategy"));
       return FALSE;
     }
 
   if (self->concurrency < 1 || self->concurrency > FS_RUN_CONFIG_MAX_CONCURRENCY)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "Concurrency must be between 1 and %u, not %u",
+                   _("Concurrency must be between 1 and %u, not %u"),
                    FS_RUN_CONFIG_MAX_CONCURRENCY, self->concurrency);
       return FALSE;
     }
@@ -76,21 +78,21 @@ fs_run_config_validate (const FsRunConfig *self,
   if (self->timeout_ms < 1)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "The request timeout must be at least 1 ms");
+                   _("The request timeout must be at least 1 ms"));
       return FALSE;
     }
 
   if (self->max_body_bytes < 1)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "The body size cap must be at least 1 byte");
+                   _("The body size cap must be at least 1 byte"));
       return FALSE;
     }
 
   if (self->workers > FS_RUN_CONFIG_MAX_WORKERS)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "Workers must be between 1 and %u, not %u",
+                   _("Workers must be between 1 and %u, not %u"),
                    FS_RUN_CONFIG_MAX_WORKERS, self->workers);
       return FALSE;
     }
@@ -99,7 +101,7 @@ fs_run_config_validate (const FsRunConfig *self,
       (self->hash_rounds < 1 || self->hash_rounds > FS_RUN_CONFIG_MAX_HASH_ROUNDS))
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "Hash rounds must be between 1 and %u, not %u",
+                   _("Hash rounds must be between 1 and %u, not %u"),
                    FS_RUN_CONFIG_MAX_HASH_ROUNDS, self->hash_rounds);
       return FALSE;
     }
@@ -107,14 +109,14 @@ fs_run_config_validate (const FsRunConfig *self,
   if (self->switch_interval_us < 100 || self->switch_interval_us > 10 * G_USEC_PER_SEC)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "The switch interval must be between 0.1 ms and 10 s");
+                   _("The switch interval must be between 0.1 ms and 10 s"));
       return FALSE;
     }
 
   if (self->max_redirects > 50)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "At most 50 redirects may be followed, not %u", self->max_redirects);
+                   _("At most 50 redirects may be followed, not %u"), self->max_redirects);
       return FALSE;
     }
 
@@ -155,6 +157,31 @@ fs_run_config_get_workers (const FsRunConfig *self)
 }
 
 /**
+ * fs_run_config_dup_label:
+ *
+ * What tells this run from others of a comparison: the strategy, and the
+ * variants that change how it behaves ("threads + GIL", "processes,
+ * blocking").
+ *
+ * Returns: (transfer full): a short label
+ */
+char *
+fs_run_config_dup_label (const FsRunConfig *self)
+{
+  GString *label;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  label = g_string_new (fs_strategy_to_string (self->strategy));
+  if (self->strategy == FS_STRATEGY_PROCESSES && self->worker_mode == FS_WORKER_MODE_BLOCKING)
+    g_string_append (label, ", blocking");
+  if (self->gil)
+    g_string_append (label, " + GIL");
+
+  return g_string_free (label, FALSE);
+}
+
+/**
  * fs_cpu_work_parse:
  * @text: "none", "hash:N" or "puzzle"
  */
@@ -189,7 +216,7 @@ fs_cpu_work_parse (const char  *text,
     }
 
   g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-               "CPU work must be none, hash:N (N from 1 to %u) or puzzle, not “%s”",
+               _("CPU work must be none, hash:N (N from 1 to %u) or puzzle, not “%s”"),
                FS_RUN_CONFIG_MAX_HASH_ROUNDS, text);
   return FALSE;
 }

@@ -41,6 +41,7 @@ void         fs_run_config_free     (FsRunConfig       *self);
 gboolean     fs_run_config_validate (const FsRunConfig *self,
                                      GError           **error);
 guint        fs_run_config_get_workers (const FsRunConfig *self);
+char        *fs_run_config_dup_label   (const FsRunConfig *self);
 gboolean     fs_cpu_work_parse      (const char        *text,
                                      FsCpuWork         *cpu_work,
                                      guint             *hash_rounds,

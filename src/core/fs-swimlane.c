@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "fs-error.h"
+#include "fs-json-private.h"
 #include "fs-swimlane.h"
 
 /* The slot of an executor's own row in a RowKey: no transfer slot has it. */
@@ -509,4 +511,209 @@ fs_phase_to_string (FsPhase phase)
   g_return_val_if_fail (phase < FS_N_PHASES, "unknown");
 
   return names[phase];
+}
+
+/* Copies and saved state */
+
+static gboolean
+index_rows (FsSwimlane  *self,
+            GError     **error)
+{
+  g_hash_table_remove_all (self->row_index);
+
+  for (guint r = 0; r < self->n_rows; r++)
+    {
+      const FsSwimlaneRow *info = &self->rows[r].info;
+      RowKey key = {
+        info->lane.pid, info->lane.tid, info->lane.index,
+        info->parent_row == G_MAXUINT ? EXECUTOR_SLOT : info->lane.slot,
+      };
+
+      if (g_hash_table_contains (self->row_index, &key))
+        {
+          g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                       "row %u is a lane that has a row already", r);
+          return FALSE;
+        }
+      g_hash_table_insert (self->row_index, g_memdup2 (&key, sizeof key),
+                           GUINT_TO_POINTER (r + 1));
+    }
+
+  return TRUE;
+}
+
+/**
+ * fs_swimlane_copy:
+ *
+ * Returns: (transfer full): a swimlane with the same rows and cells
+ */
+FsSwimlane *
+fs_swimlane_copy (FsSwimlane *self)
+{
+  FsSwimlane *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = fs_swimlane_new (self->bin_us, self->n_bins);
+  copy->n_used = self->n_used;
+  copy->t0 = self->t0;
+  copy->anchored = self->anchored;
+  copy->n_rows = self->n_rows;
+  for (guint r = 0; r < self->n_rows; r++)
+    {
+      copy->rows[r].info = self->rows[r].info;
+      copy->rows[r].cells = g_memdup2 (self->rows[r].cells,
+                                       (gsize) self->n_bins * FS_N_PHASES * sizeof (guint32));
+    }
+  index_rows (copy, NULL);
+
+  return copy;
+}
+
+/**
+ * fs_swimlane_to_json:
+ *
+ * Returns: (transfer full): the swimlane's whole state
+ */
+JsonNode *
+fs_swimlane_to_json (FsSwimlane *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (b);
+  _fs_json_add_int (b, "n_bins", self->n_bins);
+  _fs_json_add_int (b, "bin_us", self->bin_us);
+  _fs_json_add_int (b, "n_used", self->n_used);
+  _fs_json_add_int (b, "t0", self->t0);
+  _fs_json_add_boolean (b, "anchored", self->anchored);
+  json_builder_set_member_name (b, "rows");
+  json_builder_begin_array (b);
+  for (guint r = 0; r < self->n_rows; r++)
+    {
+      const FsSwimlaneRow *info = &self->rows[r].info;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "lane");
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, info->lane.index);
+      json_builder_add_int_value (b, info->lane.slot);
+      json_builder_add_int_value (b, info->lane.pid);
+      json_builder_add_int_value (b, info->lane.tid);
+      json_builder_end_array (b);
+      _fs_json_add_int (b, "parent_row",
+                        info->parent_row == G_MAXUINT ? -1 : (gint64) info->parent_row);
+      _fs_json_add_boolean (b, "is_loop", info->is_loop);
+      _fs_json_add_boolean (b, "folded", info->folded);
+      _fs_json_add_uint32s (b, "cells", self->rows[r].cells, (gsize) self->n_used * FS_N_PHASES);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+static gboolean
+read_row (FsSwimlane  *self,
+          JsonObject  *object,
+          guint        r,
+          GError     **error)
+{
+  Row *row = &self->rows[r];
+  JsonArray *lane;
+  gint64 index, slot, pid, tid, parent;
+
+  if (!_fs_json_get_array (object, "lane", &lane, error) ||
+      !_fs_json_array_get_int (lane, 0, 0, G_MAXUINT32, &index, error) ||
+      !_fs_json_array_get_int (lane, 1, 0, G_MAXUINT32 - 1, &slot, error) ||
+      !_fs_json_array_get_int (lane, 2, G_MININT32, G_MAXINT32, &pid, error) ||
+      !_fs_json_array_get_int (lane, 3, G_MININT32, G_MAXINT32, &tid, error) ||
+      !_fs_json_get_int (object, "parent_row", -1, (gint64) r - 1, &parent, error) ||
+      !_fs_json_get_boolean (object, "is_loop", &row->info.is_loop, error) ||
+      !_fs_json_get_boolean (object, "folded", &row->info.folded, error))
+    return FALSE;
+
+  row->info.lane.index = (guint32) index;
+  row->info.lane.slot = (guint32) slot;
+  row->info.lane.pid = (gint32) pid;
+  row->info.lane.tid = (gint32) tid;
+  row->info.parent_row = parent < 0 ? G_MAXUINT : (guint) parent;
+  row->cells = g_new0 (guint32, (gsize) self->n_bins * FS_N_PHASES);
+
+  /* A slot row hangs under a loop's executor row, which came first. */
+  if (parent >= 0 && (self->rows[parent].info.parent_row != G_MAXUINT ||
+                      !self->rows[parent].info.is_loop))
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "its parent, row %" G_GINT64_FORMAT ", is not a loop", parent);
+      return FALSE;
+    }
+
+  return _fs_json_get_uint32s (object, "cells", row->cells, (gsize) self->n_used * FS_N_PHASES,
+                               error);
+}
+
+/**
+ * fs_swimlane_new_from_json:
+ *
+ * Returns: (transfer full) (nullable): the swimlane @node describes, or
+ *   %NULL with @error set
+ */
+FsSwimlane *
+fs_swimlane_new_from_json (JsonNode  *node,
+                           GError   **error)
+{
+  g_autoptr(FsSwimlane) self = NULL;
+  JsonObject *object;
+  JsonArray *rows;
+  gint64 n_bins, bin_us, n_used, t0;
+  gboolean anchored;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_fs_json_node_get_object (node, "the swimlanes", &object, error) ||
+      !_fs_json_get_int (object, "n_bins", 2, 1 << 20, &n_bins, error) ||
+      !_fs_json_get_int (object, "bin_us", 1, G_MAXINT64 / 4 / (1 << 20), &bin_us, error) ||
+      !_fs_json_get_int (object, "n_used", 0, n_bins, &n_used, error) ||
+      !_fs_json_get_int (object, "t0", G_MININT64 / 4, G_MAXINT64 / 4, &t0, error) ||
+      !_fs_json_get_boolean (object, "anchored", &anchored, error) ||
+      !_fs_json_get_array (object, "rows", &rows, error))
+    goto fail;
+
+  if (json_array_get_length (rows) > FS_SWIMLANE_MAX_ROWS)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "there are more than %d rows",
+                   FS_SWIMLANE_MAX_ROWS);
+      goto fail;
+    }
+
+  self = fs_swimlane_new (bin_us, (guint) n_bins);
+  self->n_used = (guint) n_used;
+  self->t0 = t0;
+  self->anchored = anchored;
+
+  for (guint r = 0; r < json_array_get_length (rows); r++)
+    {
+      JsonObject *row;
+      g_autofree char *what = g_strdup_printf ("row %u", r);
+
+      self->n_rows++;
+      if (!_fs_json_node_get_object (json_array_get_element (rows, r), what, &row, error) ||
+          !read_row (self, row, r, error))
+        {
+          g_prefix_error (error, "row %u: ", r);
+          goto fail;
+        }
+    }
+
+  if (!index_rows (self, error))
+    goto fail;
+
+  return g_steal_pointer (&self);
+
+fail:
+  g_prefix_error (error, "swimlanes: ");
+  return NULL;
 }

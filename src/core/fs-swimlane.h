@@ -38,11 +38,17 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "fs-event.h"
 
 G_BEGIN_DECLS
 
 #define FS_SWIMLANE_MAX_ROWS 1024
+/* What the dashboard and the command line use: 20 ms bins, 30 s before
+ * the first merge. */
+#define FS_SWIMLANE_DEFAULT_BIN_US (20 * 1000)
+#define FS_SWIMLANE_DEFAULT_N_BINS 1500
 
 typedef enum
 {
@@ -89,6 +95,15 @@ guint32              fs_swimlane_get_phase_us (FsSwimlane     *self,
 const guint32       *fs_swimlane_get_row_cells (FsSwimlane    *self,
                                                 guint          row);
 const char          *fs_phase_to_string       (FsPhase         phase);
+
+/* A snapshot, and the whole state as JSON and back, as FsAggregator has:
+ * the rows with their lanes and cells (zeros folded), bins in use only.
+ * fs_swimlane_new_from_json() checks every number and gives %NULL
+ * (FS_ERROR_INVALID_DATA) for anything it would not have made itself. */
+FsSwimlane          *fs_swimlane_copy          (FsSwimlane    *self);
+JsonNode            *fs_swimlane_to_json       (FsSwimlane    *self);
+FsSwimlane          *fs_swimlane_new_from_json (JsonNode      *node,
+                                                GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FsSwimlane, fs_swimlane_free)
 

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "fs-i18n.h"
 #include "fs-cpu-stage.h"
 #include "fs-error.h"
 #include "fs-transfer-private.h"
@@ -33,7 +34,7 @@ _fs_curl_init (GError **error)
   if (global_init_code != CURLE_OK)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_CURL,
-                   "Could not initialise libcurl: %s", curl_easy_strerror (global_init_code));
+                   _("Could not initialise libcurl: %s"), curl_easy_strerror (global_init_code));
       return FALSE;
     }
 
@@ -93,7 +94,7 @@ _fs_transfer_init (FsTransfer        *self,
 
   if (!(easy = curl_easy_init ()))
     {
-      g_set_error (error, FS_ERROR, FS_ERROR_CURL, "Could not create a curl handle");
+      g_set_error (error, FS_ERROR, FS_ERROR_CURL, _("Could not create a curl handle"));
       return FALSE;
     }
 
@@ -111,7 +112,7 @@ _fs_transfer_init (FsTransfer        *self,
       curl_easy_setopt (easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_CURL,
-                   "This libcurl cannot restrict protocols to http and https");
+                   _("This libcurl cannot restrict protocols to http and https"));
       _fs_transfer_clear (self);
       return FALSE;
     }
@@ -251,6 +252,10 @@ _fs_transfer_end (FsTransfer *self,
     fs_event_set_error (event, "cancelled");
   else if (event->outcome == FS_OUTCOME_HTTP_ERROR)
     fs_event_set_error (event, "HTTP %ld", status);
+  else if (code == CURLE_OUT_OF_MEMORY && self->errbuf[0] == '\0')
+    /* libcurl 7.88 fails a header line over its 100 KB limit this way,
+     * with nothing in the error buffer: a server did it, not our memory. */
+    fs_event_set_error (event, "out of memory, or a response header over libcurl's limit");
   else if (code != CURLE_OK)
     fs_event_set_error (event, "%s",
                         self->errbuf[0] ? self->errbuf : curl_easy_strerror (code));

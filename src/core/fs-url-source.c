@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "fs-i18n.h"
 #include "fs-error.h"
 #include "fs-url-source.h"
 
@@ -33,20 +34,23 @@ typedef enum
 
 static const FsUrlPreset presets[] = {
   { "mixed",
-    "200 mixed pages: 80 % regular (500 ms), 10 % slow (5 s), 10 % failing (90 % 5xx)",
+    /* xgettext:no-c-format */
+    N_("200 mixed pages: 80 % regular (500 ms), 10 % slow (5 s), 10 % failing (90 % 5xx)"),
     200 },
   { "graph",
-    "1000 pages of the /api/<id> link graph: 60 % regular, "
-    "10 % each slow, failing, CPU, multi-core",
+    /* xgettext:no-c-format */
+    N_("1000 pages of the /api/<id> link graph: 60 % regular, "
+       "10 % each slow, failing, CPU, multi-core"),
     1000 },
   { "cpu",
-    "40 CPU pages with a hash seed to solve, every 4th multi-core (four seeds)",
+    N_("40 CPU pages with a hash seed to solve, every 4th multi-core (four seeds)"),
     40 },
-  { "slow", "20 slow pages (5 s each)", 20 },
-  { "regular", "100 regular pages (500 ms each)", 100 },
-  { "failing", "100 failing pages (90 % answer 5xx)", 100 },
-  { "ping", "10000 tiny /ping requests, for throughput", 10000 },
-  { "delay", "2000 × /delay/100 (100 ms each): the latency-bound set", 2000 },
+  { "slow", N_("20 slow pages (5 s each)"), 20 },
+  { "regular", N_("100 regular pages (500 ms each)"), 100 },
+  /* xgettext:no-c-format */
+  { "failing", N_("100 failing pages (90 % answer 5xx)"), 100 },
+  { "ping", N_("10000 tiny /ping requests, for throughput"), 10000 },
+  { "delay", N_("2000 × /delay/100 (100 ms each): the latency-bound set"), 2000 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (presets) == PRESET_DELAY + 1);
@@ -147,26 +151,29 @@ uri_error_message (const GError *error)
   g_assert (error != NULL);
 
   if (error->domain != G_URI_ERROR)
-    return "not a valid URL";
+    return _("not a valid URL");
 
   switch (error->code)
     {
     case G_URI_ERROR_BAD_HOST:
-      return "invalid host";
+      return _("invalid host");
     case G_URI_ERROR_BAD_PORT:
-      return "invalid port";
+      return _("invalid port");
     case G_URI_ERROR_BAD_USER:
     case G_URI_ERROR_BAD_PASSWORD:
     case G_URI_ERROR_BAD_AUTH_PARAMS:
-      return "invalid user name or password";
+      return _("invalid user name or password");
     case G_URI_ERROR_BAD_PATH:
-      return "invalid path (bad %-encoding?)";
+      /* xgettext:no-c-format */
+      return _("invalid path (bad %-encoding?)");
     case G_URI_ERROR_BAD_QUERY:
-      return "invalid query (bad %-encoding?)";
+      /* xgettext:no-c-format */
+      return _("invalid query (bad %-encoding?)");
     case G_URI_ERROR_BAD_FRAGMENT:
-      return "invalid fragment (bad %-encoding?)";
+      /* xgettext:no-c-format */
+      return _("invalid fragment (bad %-encoding?)");
     default:
-      return "not a valid URL";
+      return _("not a valid URL");
     }
 }
 
@@ -195,41 +202,41 @@ fs_url_check (const char  *url,
   len = strlen (url);
 
   if (len == 0)
-    return set_url_error (error, "empty URL");
+    return set_url_error (error, _("empty URL"));
 
   if (len > FS_URL_MAX_LENGTH)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_URL,
-                   "URL too long (over %u bytes)", FS_URL_MAX_LENGTH);
+                   _("URL too long (over %u bytes)"), FS_URL_MAX_LENGTH);
       return FALSE;
     }
 
   if (!g_utf8_validate_len (url, len, NULL))
-    return set_url_error (error, "URL is not valid UTF-8");
+    return set_url_error (error, _("URL is not valid UTF-8"));
 
   for (const char *p = url; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
       if (g_unichar_isspace (c))
-        return set_url_error (error, "URL contains whitespace");
+        return set_url_error (error, _("URL contains whitespace"));
       if (g_unichar_iscntrl (c))
-        return set_url_error (error, "URL contains a control character");
+        return set_url_error (error, _("URL contains a control character"));
     }
 
   /* Peeking first names the scheme even for URLs GUri would not parse
    * ("javascript:…"), and rejects relative references with a clear message. */
   scheme = g_uri_peek_scheme (url);
   if (scheme == NULL)
-    return set_url_error (error, "not an absolute URL (expected http:// or https://)");
+    return set_url_error (error, _("not an absolute URL (expected http:// or https://)"));
 
   if (!g_str_equal (scheme, "http") && !g_str_equal (scheme, "https"))
     {
       if (strlen (scheme) > MAX_SCHEME_SHOWN)
-        return set_url_error (error, "unsupported scheme (only http and https)");
+        return set_url_error (error, _("unsupported scheme (only http and https)"));
 
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_URL,
-                   "unsupported scheme “%s” (only http and https)", scheme);
+                   _("unsupported scheme “%s” (only http and https)"), scheme);
       return FALSE;
     }
 
@@ -241,7 +248,7 @@ fs_url_check (const char  *url,
 
   host = g_uri_get_host (uri);
   if (host == NULL || *host == '\0')
-    return set_url_error (error, "missing host");
+    return set_url_error (error, _("missing host"));
 
   return TRUE;
 }
@@ -397,7 +404,7 @@ fs_url_source_new_for_path (const char  *path,
   if (*path == '\0')
     {
       g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                           "empty URL file name");
+                           _("empty URL file name"));
       return NULL;
     }
 
@@ -453,14 +460,14 @@ fs_url_source_new_for_preset (const char  *preset,
         g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", presets[i].name);
 
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "unknown preset “%s” (valid: %s)",
+                   _("unknown preset “%s” (valid: %s)"),
                    is_printable (preset) ? preset : "?", names->str);
       return NULL;
     }
 
   if (!fs_url_check (base_url, &local_error))
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "invalid base URL: ");
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("invalid base URL: "));
       return NULL;
     }
 
@@ -469,7 +476,7 @@ fs_url_source_new_for_preset (const char  *preset,
   if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     {
       g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_URL,
-                           "invalid base URL: no query or fragment allowed");
+                           _("invalid base URL: no query or fragment allowed"));
       return NULL;
     }
 
@@ -560,7 +567,7 @@ check_class (const char  *url_class,
   if (strlen (url_class) > MAX_CLASS_LENGTH)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                   "class too long (over %u characters)", MAX_CLASS_LENGTH);
+                   _("class too long (over %u characters)"), MAX_CLASS_LENGTH);
       return FALSE;
     }
 
@@ -571,10 +578,10 @@ check_class (const char  *url_class,
 
       if (is_printable (url_class))
         g_set_error (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                     "invalid class “%s” (only letters, digits, ‘-’ and ‘_’)", url_class);
+                     _("invalid class “%s” (only letters, digits, ‘-’ and ‘_’)"), url_class);
       else
         g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_ARGUMENT,
-                             "invalid class (only letters, digits, ‘-’ and ‘_’)");
+                             _("invalid class (only letters, digits, ‘-’ and ‘_’)"));
       return FALSE;
     }
 
@@ -649,7 +656,7 @@ handle_line (FsUrlSource *self,
 
   if (line->too_long || len > FS_URL_MAX_LENGTH)
     {
-      g_autofree char *message = g_strdup_printf ("line too long (over %u bytes)",
+      g_autofree char *message = g_strdup_printf (_("line too long (over %u bytes)"),
                                                   FS_URL_MAX_LENGTH);
 
       add_diagnostic (self, line->number, message);
@@ -658,7 +665,7 @@ handle_line (FsUrlSource *self,
 
   if (memchr (text, '\0', len) != NULL)
     {
-      add_diagnostic (self, line->number, "line contains a NUL byte");
+      add_diagnostic (self, line->number, _("line contains a NUL byte"));
       return TRUE;
     }
 
@@ -666,7 +673,7 @@ handle_line (FsUrlSource *self,
 
   if (!g_utf8_validate_len (text, len, NULL))
     {
-      add_diagnostic (self, line->number, "line is not valid UTF-8");
+      add_diagnostic (self, line->number, _("line is not valid UTF-8"));
       return TRUE;
     }
 
@@ -683,7 +690,7 @@ handle_line (FsUrlSource *self,
   if (n_columns > 2)
     {
       add_diagnostic (self, line->number,
-                      "too many columns (expected a URL and an optional class)");
+                      _("too many columns (expected a URL and an optional class)"));
       return TRUE;
     }
 
@@ -876,7 +883,7 @@ reader_thread (gpointer data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_clear_error (&error);
       else
-        g_prefix_error (&error, "error reading %s: ", self->display_name);
+        g_prefix_error (&error, _("error reading %s: "), self->display_name);
     }
 
   if (self->owns_stream)

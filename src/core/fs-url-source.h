@@ -40,7 +40,7 @@ typedef struct
 typedef struct
 {
   const char *name;          /* "mixed" */
-  const char *description;   /* one line, for --help and the UI */
+  const char *description;   /* one line, for --help and the UI; translate with _() */
   guint64     default_count;
 } FsUrlPreset;
 

@@ -559,24 +559,123 @@ paint_row_stacked (const guint32 *cells,
     }
 }
 
-void
-_fs_chart_render_swimlane (FsChartContext *c)
+/* Which rows of a swimlane are shown, in order, and where, in a plot of
+ * a given height; and which pid is the app's. */
+typedef struct
+{
+  FsSwimlane *swimlane;
+  guint      *order;
+  gint32      app;
+  guint       n_rows;
+  guint       offset;
+  guint       n_shown;
+  double     *row_y;                 /* from the top of the rows */
+  double     *row_h;
+  double      height;                /* of the rows shown */
+} SwimlanePlan;
+
+/* Slot rows are thinner than executor rows; rows that do not fit in
+ * @avail_h are left for scrolling (@offset). */
+static void
+swimlane_plan_init (SwimlanePlan   *plan,
+                    FsChartContext *c,
+                    FsSwimlane     *swimlane,
+                    guint           offset,
+                    double          avail_h)
+{
+  g_autofree gint32 *pids = NULL;
+  guint n_exec = 0;
+  guint n_slot = 0;
+  double exec_h;
+  double slot_h;
+  double y = 0;
+
+  memset (plan, 0, sizeof *plan);
+  plan->swimlane = swimlane;
+  plan->n_rows = fs_swimlane_get_n_rows (swimlane);
+  g_assert (plan->n_rows > 0);
+
+  pids = g_new (gint32, plan->n_rows);
+  for (guint r = 0; r < plan->n_rows; r++)
+    pids[r] = fs_swimlane_get_row (swimlane, r)->lane.pid;
+  plan->app = app_pid (c, pids, plan->n_rows);
+  plan->order = swimlane_order (swimlane, plan->n_rows, plan->app);
+  plan->offset = MIN (offset, plan->n_rows - 1);
+  for (guint i = plan->offset; i < plan->n_rows; i++)
+    {
+      if (fs_swimlane_get_row (swimlane, plan->order[i])->parent_row != G_MAXUINT)
+        n_slot++;
+      else
+        n_exec++;
+    }
+
+  exec_h = avail_h / (n_exec + SLOT_ROW_SHARE * n_slot);
+  exec_h = CLAMP (exec_h, ROW_MIN_PX, ROW_MAX_PX);
+  slot_h = MAX (exec_h * SLOT_ROW_SHARE, ROW_MIN_PX);
+
+  plan->row_y = g_new (double, plan->n_rows);
+  plan->row_h = g_new (double, plan->n_rows);
+  for (guint i = plan->offset; i < plan->n_rows; i++)
+    {
+      const FsSwimlaneRow *row = fs_swimlane_get_row (swimlane, plan->order[i]);
+      double h = row->parent_row != G_MAXUINT ? slot_h : exec_h;
+
+      if (y + h > avail_h + 0.01)
+        break;
+      plan->row_y[plan->n_shown] = y;
+      plan->row_h[plan->n_shown] = h;
+      plan->n_shown++;
+      y += h;
+    }
+  plan->height = y;
+}
+
+static void
+swimlane_plan_clear (SwimlanePlan *plan)
+{
+  g_clear_pointer (&plan->order, g_free);
+  g_clear_pointer (&plan->row_y, g_free);
+  g_clear_pointer (&plan->row_h, g_free);
+}
+
+static const FsSwimlaneRow *
+swimlane_plan_row (SwimlanePlan *plan,
+                   guint         shown)
+{
+  return fs_swimlane_get_row (plan->swimlane, plan->order[plan->offset + shown]);
+}
+
+static double
+swimlane_plan_label_width (FsChartContext *c,
+                           SwimlanePlan   *plan)
+{
+  double label_w = 0;
+
+  for (guint i = 0; i < plan->n_shown; i++)
+    {
+      const FsSwimlaneRow *row = swimlane_plan_row (plan, i);
+      char label[FS_CHART_LABEL_LEN];
+      double w;
+
+      if (plan->row_h[i] < ROW_LABEL_PX && row->parent_row != G_MAXUINT)
+        continue;
+      swimlane_row_label (row, plan->app, label, sizeof label);
+      _fs_chart_measure (c, label, FALSE, &w, NULL);
+      label_w = MAX (label_w, w + (row->parent_row != G_MAXUINT ? 12 : 0));
+    }
+
+  return label_w;
+}
+
+/* The cells of the rows shown, from @top down, pixel by pixel in an image
+ * at the device's resolution; c->swimlane and c->run_start must be the
+ * plan's run's. */
+static void
+swimlane_plan_paint_cells (FsChartContext *c,
+                           SwimlanePlan   *plan,
+                           double          top)
 {
   const FsChartPalette *palette = c->palette;
-  FsSwimlane *swimlane = c->swimlane;
-  FsChartLegendItem legend[FS_N_PHASES + 1] = {
-    { "connecting", &palette->phase[FS_PHASE_CONNECTING], FS_CHART_MARK_BOX },
-    { "waiting", &palette->phase[FS_PHASE_WAITING], FS_CHART_MARK_BOX },
-    { "receiving", &palette->phase[FS_PHASE_RECEIVING], FS_CHART_MARK_BOX },
-    { "CPU", &palette->phase[FS_PHASE_CPU], FS_CHART_MARK_BOX },
-    { "GIL wait", &palette->phase[FS_PHASE_GIL], FS_CHART_MARK_BOX },
-    { "idle", &palette->idle, FS_CHART_MARK_BOX },
-  };
-  guint n_rows = swimlane != NULL ? fs_swimlane_get_n_rows (swimlane) : 0;
-  g_autofree guint *order = NULL;
-  g_autofree gint32 *pids = NULL;
-  g_autofree double *row_y = NULL;
-  g_autofree double *row_h = NULL;
   g_autofree int *first = NULL;
   g_autofree int *last = NULL;
   g_autofree guint32 *line = NULL;
@@ -585,101 +684,12 @@ _fs_chart_render_swimlane (FsChartContext *c)
   guint32 colors[FS_N_PHASES];
   guint32 idle;
   guint32 *pixels;
-  char note[FS_CHART_LABEL_LEN] = "";
-  guint offset;
-  guint n_exec = 0;
-  guint n_slot = 0;
-  guint n_shown = 0;
-  gint32 app;
-  double exec_h;
-  double slot_h;
-  double label_w = 0;
   double bin_us;
-  double y;
   int width;
   int height;
   int stride;
-  LabelSpacer spacer = { 0 };
 
-  if (n_rows == 0 || fs_swimlane_get_n_bins (swimlane) == 0)
-    {
-      _fs_chart_draw_header (c, NULL, legend, G_N_ELEMENTS (legend));
-      _fs_chart_draw_no_data (c);
-      return;
-    }
-
-  pids = g_new (gint32, n_rows);
-  for (guint r = 0; r < n_rows; r++)
-    pids[r] = fs_swimlane_get_row (swimlane, r)->lane.pid;
-  app = app_pid (c, pids, n_rows);
-  order = swimlane_order (swimlane, n_rows, app);
-  offset = MIN (c->style->lane_offset, n_rows - 1);
-  for (guint i = 0; i < n_rows; i++)
-    {
-      const FsSwimlaneRow *row = fs_swimlane_get_row (swimlane, order[i]);
-
-      if (i < offset)
-        continue;
-      if (row->parent_row != G_MAXUINT)
-        n_slot++;
-      else
-        n_exec++;
-    }
-
-  /* Slot rows are thinner than executor rows; rows that do not fit are
-   * left for scrolling (lane_offset). The header, with the longest note
-   * it may get, says where they start. */
-  _fs_chart_layout_header (c, "rows 1024–1024 of 1024", legend, G_N_ELEMENTS (legend), FALSE);
-  _fs_chart_layout_plot_rows (c);
-  exec_h = c->h / (n_exec + SLOT_ROW_SHARE * n_slot);
-  exec_h = CLAMP (exec_h, ROW_MIN_PX, ROW_MAX_PX);
-  slot_h = MAX (exec_h * SLOT_ROW_SHARE, ROW_MIN_PX);
-
-  row_y = g_new (double, n_rows);
-  row_h = g_new (double, n_rows);
-  y = 0;
-  for (guint i = offset; i < n_rows; i++)
-    {
-      const FsSwimlaneRow *row = fs_swimlane_get_row (swimlane, order[i]);
-      double h = row->parent_row != G_MAXUINT ? slot_h : exec_h;
-
-      if (y + h > c->h + 0.01)
-        break;
-      row_y[n_shown] = y;
-      row_h[n_shown] = h;
-      n_shown++;
-      y += h;
-    }
-
-  if (offset > 0 || offset + n_shown < n_rows)
-    g_snprintf (note, sizeof note, "rows %u–%u of %u", offset + 1, offset + n_shown, n_rows);
-
-  /* The plot ends with the last row, and the time axis right under it. */
-  _fs_chart_draw_header (c, note, legend, G_N_ELEMENTS (legend));
-  _fs_chart_layout_plot_rows (c);
-  c->h = MIN (c->h, y);
-
-  for (guint i = 0; i < n_shown; i++)
-    {
-      const FsSwimlaneRow *row = fs_swimlane_get_row (swimlane, order[offset + i]);
-      char label[FS_CHART_LABEL_LEN];
-      double w;
-
-      if (row_h[i] < ROW_LABEL_PX && row->parent_row != G_MAXUINT)
-        continue;
-      swimlane_row_label (row, app, label, sizeof label);
-      _fs_chart_measure (c, label, FALSE, &w, NULL);
-      label_w = MAX (label_w, w + (row->parent_row != G_MAXUINT ? 12 : 0));
-    }
-  label_w = MIN (label_w, c->width * 0.25);
-
-  _fs_chart_layout_plot_columns (c, label_w);
-  if (_fs_chart_plot_too_small (c))
-    return;
-  _fs_chart_axis_time (c);
-
-  /* The cells, pixel by pixel, in an image at the device's resolution. */
-  image = _fs_chart_create_plot_image (c, (int) ceil (c->h * c->scale_y));
+  image = _fs_chart_create_plot_image (c, (int) ceil (plan->height * c->scale_y));
   width = cairo_image_surface_get_width (image);
   height = cairo_image_surface_get_height (image);
   stride = cairo_image_surface_get_stride (image) / 4;
@@ -694,20 +704,21 @@ _fs_chart_render_swimlane (FsChartContext *c)
   for (guint p = 0; p < FS_N_PHASES; p++)
     colors[p] = shades[p][SHADES];
   idle = fs_color_to_argb32 (&palette->idle);
-  bin_us = fs_swimlane_get_bin_us (swimlane);
+  bin_us = fs_swimlane_get_bin_us (plan->swimlane);
 
-  for (guint i = 0; i < n_shown; i++)
+  for (guint i = 0; i < plan->n_shown; i++)
     {
-      const guint32 *cells = fs_swimlane_get_row_cells (swimlane, order[offset + i]);
-      double gap = row_h[i] >= 8 ? 1 : 0;
-      int y0 = (int) lround (row_y[i] * c->scale_y);
-      int y1 = (int) lround ((row_y[i] + row_h[i] - gap) * c->scale_y);
+      const guint32 *cells = fs_swimlane_get_row_cells (plan->swimlane,
+                                                        plan->order[plan->offset + i]);
+      double gap = plan->row_h[i] >= 8 ? 1 : 0;
+      int y0 = (int) lround (plan->row_y[i] * c->scale_y);
+      int y1 = (int) lround ((plan->row_y[i] + plan->row_h[i] - gap) * c->scale_y);
 
       y1 = MIN (MAX (y1, y0 + 1), height);
       if (y0 >= y1)
         continue;
 
-      if (row_h[i] >= 12)
+      if (plan->row_h[i] >= 12)
         {
           paint_row_stacked (cells, bin_us, width, first, last, colors, idle,
                              pixels, stride, y0, y1);
@@ -720,27 +731,318 @@ _fs_chart_render_swimlane (FsChartContext *c)
         }
     }
 
-  _fs_chart_paint_plot_image (c, image, c->y, c->y + c->h);
-  _fs_chart_draw_grid (c, FALSE, TRUE);
+  _fs_chart_paint_plot_image (c, image, top, top + plan->height);
+}
 
-  for (guint i = 0; i < n_shown; i++)
+static void
+swimlane_plan_paint_labels (FsChartContext *c,
+                            SwimlanePlan   *plan,
+                            double          top,
+                            LabelSpacer    *spacer)
+{
+  for (guint i = 0; i < plan->n_shown; i++)
     {
-      const FsSwimlaneRow *row = fs_swimlane_get_row (swimlane, order[offset + i]);
+      const FsSwimlaneRow *row = swimlane_plan_row (plan, i);
       gboolean is_slot = row->parent_row != G_MAXUINT;
       char label[FS_CHART_LABEL_LEN];
 
-      if (is_slot && row_h[i] < ROW_LABEL_PX)
+      if (is_slot && plan->row_h[i] < ROW_LABEL_PX)
         continue;
-      if (!label_fits (c, &spacer, c->y + row_y[i], row_h[i]))
+      if (!label_fits (c, spacer, top + plan->row_y[i], plan->row_h[i]))
         continue;
-      swimlane_row_label (row, app, label, sizeof label);
+      swimlane_row_label (row, plan->app, label, sizeof label);
       _fs_chart_draw_text (c, label, is_slot ? FS_CHART_PAD + 12 : FS_CHART_PAD,
-                           c->y + row_y[i] + row_h[i] / 2, 0, 0.5,
-                           is_slot ? &palette->dim : &palette->foreground, FALSE);
+                           top + plan->row_y[i] + plan->row_h[i] / 2, 0, 0.5,
+                           is_slot ? &c->palette->dim : &c->palette->foreground, FALSE);
     }
+}
+
+static void
+swimlane_legend (FsChartContext    *c,
+                 FsChartLegendItem  legend[FS_N_PHASES + 1])
+{
+  static const char * const labels[FS_N_PHASES] = {
+    "connecting", "waiting", "receiving", "CPU", "GIL wait",
+  };
+
+  for (guint p = 0; p < FS_N_PHASES; p++)
+    {
+      g_strlcpy (legend[p].label, labels[p], sizeof legend[p].label);
+      legend[p].color = &c->palette->phase[p];
+      legend[p].mark = FS_CHART_MARK_BOX;
+    }
+  g_strlcpy (legend[FS_N_PHASES].label, "idle", sizeof legend[FS_N_PHASES].label);
+  legend[FS_N_PHASES].color = &c->palette->idle;
+  legend[FS_N_PHASES].mark = FS_CHART_MARK_BOX;
+}
+
+void
+_fs_chart_render_swimlane (FsChartContext *c)
+{
+  FsSwimlane *swimlane = c->swimlane;
+  FsChartLegendItem legend[FS_N_PHASES + 1];
+  SwimlanePlan plan;
+  char note[FS_CHART_LABEL_LEN] = "";
+  LabelSpacer spacer = { 0 };
+  double label_w;
+
+  swimlane_legend (c, legend);
+
+  if (swimlane == NULL || fs_swimlane_get_n_rows (swimlane) == 0 ||
+      fs_swimlane_get_n_bins (swimlane) == 0)
+    {
+      _fs_chart_draw_header (c, NULL, legend, G_N_ELEMENTS (legend));
+      _fs_chart_draw_no_data (c);
+      return;
+    }
+
+  /* The header, with the longest note it may get, says where the rows
+   * shown start. */
+  _fs_chart_layout_header (c, "rows 1024–1024 of 1024", legend, G_N_ELEMENTS (legend), FALSE);
+  _fs_chart_layout_plot_rows (c);
+  swimlane_plan_init (&plan, c, swimlane, c->style->lane_offset, c->h);
+
+  if (plan.offset > 0 || plan.offset + plan.n_shown < plan.n_rows)
+    g_snprintf (note, sizeof note, "rows %u–%u of %u", plan.offset + 1,
+                plan.offset + plan.n_shown, plan.n_rows);
+
+  /* The plot ends with the last row, and the time axis right under it. */
+  _fs_chart_draw_header (c, note, legend, G_N_ELEMENTS (legend));
+  _fs_chart_layout_plot_rows (c);
+  c->h = MIN (c->h, plan.height);
+
+  label_w = MIN (swimlane_plan_label_width (c, &plan), c->width * 0.25);
+  _fs_chart_layout_plot_columns (c, label_w);
+  if (_fs_chart_plot_too_small (c))
+    {
+      swimlane_plan_clear (&plan);
+      return;
+    }
+  _fs_chart_axis_time (c);
+
+  swimlane_plan_paint_cells (c, &plan, c->y);
+  _fs_chart_draw_grid (c, FALSE, TRUE);
+  swimlane_plan_paint_labels (c, &plan, c->y, &spacer);
+  swimlane_plan_clear (&plan);
 
   _fs_chart_draw_x_labels (c);
 
   if (_fs_chart_hover_in_plot (c))
     _fs_chart_draw_time_hover (c, NULL);
+}
+
+/* Comparisons */
+
+/* A bar per run: the mean over its lanes of the shares CPU per lane
+ * shows, so runs with one lane and with fifty read alike. */
+void
+_fs_chart_compare_cpu (FsChartContext *c)
+{
+  const FsChartPalette *palette = c->palette;
+  FsChartLegendItem legend[3] = {
+    { "CPU", &palette->phase[FS_PHASE_CPU], FS_CHART_MARK_BOX },
+    { "GIL wait", &palette->phase[FS_PHASE_GIL], FS_CHART_MARK_BOX },
+    { "transfers", &palette->phase[FS_PHASE_WAITING], FS_CHART_MARK_BOX },
+  };
+  const FsColor *colors[3] = {
+    &palette->phase[FS_PHASE_CPU], &palette->phase[FS_PHASE_GIL], &palette->phase[FS_PHASE_WAITING],
+  };
+  g_autofree double *shares = g_new0 (double, c->n_runs * 3);
+  cairo_t *cr = c->cr;
+  double label_w = 0;
+  double value_w = 0;
+  double row_h;
+  gboolean any = FALSE;
+
+  _fs_chart_draw_header (c, "mean share of wall time per lane", legend, G_N_ELEMENTS (legend));
+
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      FsAggregator *aggregator = c->runs[r].aggregator;
+      guint n_lanes = fs_aggregator_get_n_lanes (aggregator);
+      double *share = &shares[r * 3];
+      FsSummary summary;
+      double wall_us;
+      double w;
+
+      fs_aggregator_get_summary (aggregator, &summary);
+      wall_us = summary.wall_s * G_USEC_PER_SEC;
+      _fs_chart_measure (c, c->runs[r].label != NULL ? c->runs[r].label : "", FALSE, &w, NULL);
+      label_w = MAX (label_w, w + 14);
+      if (n_lanes == 0 || !(wall_us > 0))
+        continue;
+
+      any = TRUE;
+      for (guint i = 0; i < n_lanes; i++)
+        {
+          const FsLaneStats *lane = fs_aggregator_get_lane (aggregator, i);
+          double cpu = CLAMP ((double) (lane->cpu_us - lane->gil_wait_us) / wall_us, 0, 1);
+          double gil = CLAMP ((double) lane->gil_wait_us / wall_us, 0, 1 - cpu);
+          double io = CLAMP ((double) lane->busy_us / wall_us, 0, 1 - cpu - gil);
+
+          share[0] += cpu / n_lanes;
+          share[1] += gil / n_lanes;
+          share[2] += io / n_lanes;
+        }
+    }
+
+  if (!any)
+    {
+      _fs_chart_draw_no_data (c);
+      return;
+    }
+
+  _fs_chart_layout_plot_rows (c);
+  row_h = MIN (c->h / c->n_runs, ROW_MAX_PX * 1.5);
+  c->h = row_h * c->n_runs;
+  label_w = MIN (label_w, c->width * 0.3);
+  if (c->width >= 480)
+    {
+      _fs_chart_measure (c, "busy 100 % · CPU 100 % · GIL 100 % · 1024 lanes", FALSE, &value_w,
+                         NULL);
+      value_w += 8;
+    }
+
+  memset (&c->xaxis, 0, sizeof c->xaxis);
+  c->xaxis.hi = 1;
+  c->x = FS_CHART_PAD + label_w + FS_CHART_TICK_GAP;
+  c->w = c->width - FS_CHART_PAD - c->x - value_w;
+  if (_fs_chart_plot_too_small (c))
+    return;
+  for (double v = 0; v <= 1.0001; v += c->w >= 240 ? 0.25 : 0.5)
+    _fs_chart_axis_add_tick (&c->xaxis, v, 0.25, _fs_chart_format_percent);
+
+  _fs_chart_draw_grid (c, FALSE, TRUE);
+
+  for (guint s = 0; s < 3; s++)
+    {
+      for (guint r = 0; r < c->n_runs; r++)
+        {
+          double *share = &shares[r * 3];
+          double bar_y = c->y + r * row_h + row_h * 0.14;
+          double x0 = c->x + (s > 0 ? share[0] : 0) * c->w + (s > 1 ? share[1] : 0) * c->w;
+          double x1 = x0 + share[s] * c->w;
+          double y0 = round (bar_y);
+          double y1 = MAX (round (bar_y + row_h * 0.72), y0 + 1);
+
+          if (round (x1) > round (x0))
+            cairo_rectangle (cr, round (x0), y0, round (x1) - round (x0), y1 - y0);
+        }
+      fs_color_set_source (cr, colors[s]);
+      cairo_fill (cr);
+    }
+
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      double *share = &shares[r * 3];
+      double cy = c->y + r * row_h + row_h / 2;
+      guint n_lanes = fs_aggregator_get_n_lanes (c->runs[r].aggregator);
+
+      fs_color_set_source (cr, _fs_chart_run_color (c, r));
+      cairo_rectangle (cr, FS_CHART_PAD, round (cy - 5), 10, 10);
+      cairo_fill (cr);
+      _fs_chart_draw_text (c, c->runs[r].label != NULL ? c->runs[r].label : "",
+                           FS_CHART_PAD + 14, cy, 0, 0.5, &palette->foreground, FALSE);
+
+      if (value_w > 0 && row_h >= c->line_h)
+        {
+          char gil[32] = "";
+          char text[FS_CHART_LABEL_LEN * 2];
+
+          if (share[1] >= 0.005)
+            g_snprintf (gil, sizeof gil, " · GIL %.0f %%", share[1] * 100);
+          g_snprintf (text, sizeof text, "busy %.0f %% · CPU %.0f %%%s · %u lane%s",
+                      (share[0] + share[1] + share[2]) * 100, share[0] * 100, gil, n_lanes,
+                      n_lanes == 1 ? "" : "s");
+          _fs_chart_draw_text (c, text, c->x + c->w + 8, cy, 0, 0.5, &palette->dim, FALSE);
+        }
+    }
+
+  _fs_chart_draw_axis_line (c);
+  _fs_chart_draw_x_labels (c);
+}
+
+/* One band per run, stacked, each under a line with the run's name in its
+ * colour; the rows of a band are laid out as a single run's would be in
+ * the band's height, and every band shares the time axis at the bottom. */
+void
+_fs_chart_compare_swimlane (FsChartContext *c)
+{
+  FsChartLegendItem legend[FS_N_PHASES + 1];
+  g_autofree SwimlanePlan *plans = g_new0 (SwimlanePlan, c->n_runs);
+  g_autofree double *tops = g_new0 (double, c->n_runs);
+  double band_h;
+  double title_h = c->line_h + 4;
+  double label_w = 0;
+  double y;
+  gboolean any = FALSE;
+
+  swimlane_legend (c, legend);
+  _fs_chart_draw_header (c, NULL, legend, G_N_ELEMENTS (legend));
+  _fs_chart_layout_plot_rows (c);
+  band_h = c->h / c->n_runs - title_h;
+
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      FsSwimlane *swimlane = c->runs[r].swimlane;
+
+      if (swimlane == NULL || fs_swimlane_get_n_rows (swimlane) == 0 ||
+          fs_swimlane_get_n_bins (swimlane) == 0 || band_h < ROW_MIN_PX)
+        continue;
+      _fs_chart_use_run (c, r);
+      swimlane_plan_init (&plans[r], c, swimlane, 0, band_h);
+      label_w = MAX (label_w, swimlane_plan_label_width (c, &plans[r]));
+      any = TRUE;
+    }
+
+  if (!any)
+    {
+      _fs_chart_draw_no_data (c);
+      return;
+    }
+
+  /* Bands as tall as their rows, the axis under the last. */
+  y = c->y;
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      tops[r] = y + title_h;
+      y = tops[r] + (plans[r].n_shown > 0 ? plans[r].height : ROW_MIN_PX * 4) + 2;
+    }
+  c->h = y - 2 - c->y;
+
+  _fs_chart_layout_plot_columns (c, MIN (label_w, c->width * 0.25));
+  if (_fs_chart_plot_too_small (c))
+    goto out;
+  _fs_chart_axis_time (c);
+
+  for (guint r = 0; r < c->n_runs; r++)
+    if (plans[r].n_shown > 0)
+      {
+        _fs_chart_use_run (c, r);
+        swimlane_plan_paint_cells (c, &plans[r], tops[r]);
+      }
+  _fs_chart_draw_grid (c, FALSE, TRUE);
+
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      LabelSpacer spacer = { tops[r] - 4 };
+      const char *label = c->runs[r].label != NULL ? c->runs[r].label : "";
+      double cy = tops[r] - title_h / 2;
+
+      fs_color_set_source (c->cr, _fs_chart_run_color (c, r));
+      cairo_rectangle (c->cr, FS_CHART_PAD, round (cy - 5), 10, 10);
+      cairo_fill (c->cr);
+      _fs_chart_draw_text (c, label, FS_CHART_PAD + 14, cy, 0, 0.5, &c->palette->foreground,
+                           TRUE);
+      if (plans[r].n_shown > 0)
+        swimlane_plan_paint_labels (c, &plans[r], tops[r], &spacer);
+      else
+        _fs_chart_draw_text (c, "No data", c->x + 4, tops[r], 0, 0, &c->palette->dim, FALSE);
+    }
+
+  _fs_chart_draw_x_labels (c);
+
+out:
+  for (guint r = 0; r < c->n_runs; r++)
+    swimlane_plan_clear (&plans[r]);
 }

@@ -98,6 +98,11 @@ typedef struct
   gint64                run_start;   /* monotonic µs of 0 s */
   double                t_min;       /* s since run_start */
   double                t_max;
+
+  /* A comparison: the runs, and each one's 0 s */
+  const FsChartRun     *runs;
+  guint                 n_runs;
+  gint64               *run_starts;
 } FsChartContext;
 
 /* Consecutive buckets whose centres fall in one pixel column: a chart draws
@@ -243,6 +248,34 @@ _fs_chart_seconds (FsChartContext *c,
 {
   return (double) (t - c->run_start) / G_USEC_PER_SEC;
 }
+
+void             _fs_chart_begin               (FsChartContext     *c,
+                                                cairo_t            *cr,
+                                                const FsChartStyle *style,
+                                                const char         *title,
+                                                int                 width,
+                                                int                 height);
+void             _fs_chart_end                 (FsChartContext     *c);
+
+/* Comparisons (fs-chart-compare.c) */
+void             _fs_chart_use_run             (FsChartContext     *c,
+                                                guint               run);
+const FsColor   *_fs_chart_run_color           (FsChartContext     *c,
+                                                guint               run);
+FsChartLegendItem *_fs_chart_run_legend        (FsChartContext     *c,
+                                                FsChartLegendMark   mark);
+void             _fs_chart_fill_steps          (FsChartContext     *c,
+                                                GArray             *groups,
+                                                const double       *values,
+                                                guint               stride,
+                                                const FsColor      *color);
+
+void _fs_chart_compare_latency   (FsChartContext *c);
+void _fs_chart_compare_histogram (FsChartContext *c);
+void _fs_chart_compare_steps     (FsChartContext *c,
+                                  FsChartKind     kind);
+void _fs_chart_compare_cpu       (FsChartContext *c);
+void _fs_chart_compare_swimlane  (FsChartContext *c);
 
 void _fs_chart_render_latency    (FsChartContext *c);
 void _fs_chart_render_histogram  (FsChartContext *c);

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "fs-atomic-file.h"
 #include "fs-chart-render-private.h"
+#include "fs-export.h"
 
 #define FONT_PX  11.0
 #define TITLE_PX 13.0
@@ -1013,6 +1013,64 @@ _fs_chart_draw_lines (FsChartContext        *c,
 
 /* Entry points */
 
+/* The context of one chart of @width × @height at the origin, its fonts,
+ * and its background painted; _fs_chart_end() undoes it. */
+void
+_fs_chart_begin (FsChartContext     *c,
+                 cairo_t            *cr,
+                 const FsChartStyle *style,
+                 const char         *title,
+                 int                 width,
+                 int                 height)
+{
+  PangoFontDescription *font;
+  PangoFontDescription *bold;
+  double sx = 1;
+  double sy = 1;
+
+  font = pango_font_description_from_string ("Sans");
+  pango_font_description_set_absolute_size (font, FONT_PX * PANGO_SCALE);
+  bold = pango_font_description_copy (font);
+  pango_font_description_set_weight (bold, PANGO_WEIGHT_BOLD);
+  pango_font_description_set_absolute_size (bold, TITLE_PX * PANGO_SCALE);
+
+  /* Vector surfaces have no pixels of their own: there the style says how
+   * fine the bitmaps inside a chart should be. */
+  if (style->raster_scale > 0)
+    sx = sy = style->raster_scale;
+  else
+    cairo_user_to_device_distance (cr, &sx, &sy);
+
+  memset (c, 0, sizeof *c);
+  c->cr = cr;
+  c->style = style;
+  c->palette = fs_chart_palette_get (style->dark);
+  c->title = title;
+  c->layout = pango_cairo_create_layout (cr);
+  c->font = font;
+  c->bold = bold;
+  c->width = width;
+  c->height = height;
+  c->scale_x = CLAMP (fabs (sx), 0.25, 8);
+  c->scale_y = CLAMP (fabs (sy), 0.25, 8);
+  _fs_chart_measure (c, "0", FALSE, NULL, &c->line_h);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  fs_color_set_source (cr, &c->palette->background);
+  cairo_paint (cr);
+}
+
+void
+_fs_chart_end (FsChartContext *c)
+{
+  cairo_restore (c->cr);
+  g_clear_object (&c->layout);
+  g_clear_pointer (&c->font, pango_font_description_free);
+  g_clear_pointer (&c->bold, pango_font_description_free);
+}
+
 void
 fs_chart_render (cairo_t            *cr,
                  FsChartKind         kind,
@@ -1021,12 +1079,7 @@ fs_chart_render (cairo_t            *cr,
                  int                 width,
                  int                 height)
 {
-  g_autoptr(PangoLayout) layout = NULL;
-  g_autoptr(PangoFontDescription) font = NULL;
-  g_autoptr(PangoFontDescription) bold = NULL;
   FsChartContext c;
-  double sx = 1;
-  double sy = 1;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (kind < FS_N_CHARTS);
@@ -1037,36 +1090,10 @@ fs_chart_render (cairo_t            *cr,
   if (width <= 0 || height <= 0)
     return;
 
-  font = pango_font_description_from_string ("Sans");
-  pango_font_description_set_absolute_size (font, FONT_PX * PANGO_SCALE);
-  bold = pango_font_description_copy (font);
-  pango_font_description_set_weight (bold, PANGO_WEIGHT_BOLD);
-  pango_font_description_set_absolute_size (bold, TITLE_PX * PANGO_SCALE);
-  layout = pango_cairo_create_layout (cr);
-
-  cairo_user_to_device_distance (cr, &sx, &sy);
-
-  memset (&c, 0, sizeof c);
-  c.cr = cr;
-  c.style = style;
-  c.palette = fs_chart_palette_get (style->dark);
+  _fs_chart_begin (&c, cr, style, data->title != NULL ? data->title : fs_chart_kind_title (kind),
+                   width, height);
   c.aggregator = data->aggregator;
   c.swimlane = data->swimlane;
-  c.title = data->title != NULL ? data->title : fs_chart_kind_title (kind);
-  c.layout = layout;
-  c.font = font;
-  c.bold = bold;
-  c.width = width;
-  c.height = height;
-  c.scale_x = CLAMP (fabs (sx), 0.25, 8);
-  c.scale_y = CLAMP (fabs (sy), 0.25, 8);
-  _fs_chart_measure (&c, "0", FALSE, NULL, &c.line_h);
-
-  cairo_save (cr);
-  cairo_rectangle (cr, 0, 0, width, height);
-  cairo_clip (cr);
-  fs_color_set_source (cr, &c.palette->background);
-  cairo_paint (cr);
 
   _fs_chart_time_range (&c);
 
@@ -1105,29 +1132,25 @@ fs_chart_render (cairo_t            *cr,
       g_assert_not_reached ();
     }
 
-  cairo_restore (cr);
+  _fs_chart_end (&c);
 }
 
 typedef struct
 {
-  GOutputStream *stream;
-  GError        *error;
-} PngWriter;
+  FsChartKind        kind;
+  const FsChartData *data;
+  const FsChartStyle *style;
+} ChartDraw;
 
-static cairo_status_t
-write_png_cb (void                *closure,
-              const unsigned char *data,
-              unsigned int         length)
+static void
+draw_chart_cb (cairo_t  *cr,
+               int       width,
+               int       height,
+               gpointer  user_data)
 {
-  PngWriter *writer = closure;
+  const ChartDraw *draw = user_data;
 
-  if (writer->error != NULL)
-    return CAIRO_STATUS_WRITE_ERROR;
-
-  if (!g_output_stream_write_all (writer->stream, data, length, NULL, NULL, &writer->error))
-    return CAIRO_STATUS_WRITE_ERROR;
-
-  return CAIRO_STATUS_SUCCESS;
+  fs_chart_render (cr, draw->kind, draw->data, draw->style, width, height);
 }
 
 gboolean
@@ -1140,13 +1163,7 @@ fs_chart_render_png (const char          *path,
                      double               scale,
                      GError             **error)
 {
-  g_autoptr(cairo_surface_t) surface = NULL;
-  g_autoptr(cairo_t) cr = NULL;
-  g_autoptr(FsAtomicFile) file = NULL;
-  PngWriter writer = { NULL, NULL };
-  cairo_status_t status;
-  double device_w = ceil (width * scale);
-  double device_h = ceil (height * scale);
+  ChartDraw draw = { kind, data, style };
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (kind < FS_N_CHARTS, FALSE);
@@ -1154,44 +1171,6 @@ fs_chart_render_png (const char          *path,
   g_return_val_if_fail (style != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* cairo's image surfaces stop at 32767 pixels a side. */
-  if (width <= 0 || height <= 0 || !(scale > 0) || device_w > 32767 || device_h > 32767)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Cannot draw a chart of %d × %d at scale %g", width, height, scale);
-      return FALSE;
-    }
-
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) device_w, (int) device_h);
-  cr = cairo_create (surface);
-  cairo_scale (cr, scale, scale);
-  fs_chart_render (cr, kind, data, style, width, height);
-
-  status = cairo_status (cr);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "Could not draw the chart: %s", cairo_status_to_string (status));
-      return FALSE;
-    }
-  cairo_surface_flush (surface);
-
-  if (!(file = fs_atomic_file_new (path, error)))
-    return FALSE;
-
-  writer.stream = fs_atomic_file_get_stream (file);
-  status = cairo_surface_write_to_png_stream (surface, write_png_cb, &writer);
-  if (writer.error != NULL)
-    {
-      g_propagate_prefixed_error (error, writer.error, "Could not write “%s”: ", path);
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "Could not write “%s”: %s", path, cairo_status_to_string (status));
-      return FALSE;
-    }
-
-  return fs_atomic_file_commit (file, error);
+  return fs_export_draw (path, FS_EXPORT_PNG, width, height, scale, NULL, draw_chart_cb, &draw,
+                         error);
 }

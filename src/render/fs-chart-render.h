@@ -61,7 +61,19 @@ typedef struct
   double   hover_x;           /* pointer x in user units, or < 0; time charts draw a line
                                * and the values there, the histogram its bar's count */
   guint    lane_offset;       /* FS_CHART_SWIMLANE: first row shown (scrolling) */
+  double   raster_scale;      /* > 0: draw the bitmaps inside charts (lines, heatmap, swimlane
+                               * cells) at this many pixels per unit, for SVG and PDF; 0: at
+                               * the cairo context's own resolution */
 } FsChartStyle;
+
+/* One run of a comparison. */
+typedef struct
+{
+  FsAggregator *aggregator;   /* required */
+  FsSwimlane   *swimlane;     /* nullable */
+  const char   *label;        /* its name in the legend: "threads + GIL" */
+  guint         color;        /* its colour on every chart: an index into the palette's cycle */
+} FsChartRun;
 
 const char *fs_chart_kind_to_string (FsChartKind         kind);   /* "latency", … */
 const char *fs_chart_kind_title     (FsChartKind         kind);   /* "Latency over time", … */
@@ -71,6 +83,24 @@ void        fs_chart_style_init     (FsChartStyle       *style);
 void        fs_chart_render         (cairo_t            *cr,
                                      FsChartKind         kind,
                                      const FsChartData  *data,
+                                     const FsChartStyle *style,
+                                     int                 width,
+                                     int                 height);
+/* Several runs on one chart, each in its colour, with a legend naming
+ * them. Time runs from each run's own start (0 s), so runs that ran one
+ * after another overlay; the axis lasts as long as the longest run unless
+ * the style sets a range. Latency: each run's p50, and its p99 fainter (the
+ * heatmap is for single runs); histogram: an outline per run and its p50;
+ * throughput, in flight, memory (all processes summed): a step line per
+ * run; CPU: a bar per run, the mean share of its lanes; swimlanes: one
+ * band per run, stacked, under the run's name, on a shared time axis.
+ * Hover and lane_offset are ignored. One run is drawn by fs_chart_render ()
+ * as it is, under @title. */
+void        fs_chart_render_compare (cairo_t            *cr,
+                                     FsChartKind         kind,
+                                     const FsChartRun   *runs,
+                                     guint               n_runs,
+                                     const char         *title,
                                      const FsChartStyle *style,
                                      int                 width,
                                      int                 height);

@@ -331,12 +331,12 @@ _fs_chart_render_latency (FsChartContext *c)
 /* A step area through each group's value (@values[g × @stride]), from the
  * baseline, as one box per group on whole pixels: cairo fills those
  * without rasterising a polygon. */
-static void
-fill_steps (FsChartContext *c,
-            GArray         *groups,
-            const double   *values,
-            guint           stride,
-            const FsColor  *color)
+void
+_fs_chart_fill_steps (FsChartContext *c,
+                      GArray         *groups,
+                      const double   *values,
+                      guint           stride,
+                      const FsColor  *color)
 {
   cairo_t *cr = c->cr;
   double base = round (c->y + c->h);
@@ -422,9 +422,9 @@ _fs_chart_render_throughput (FsChartContext *c)
    * error in grey, then what went well. */
   cairo_save (c->cr);
   _fs_chart_clip_to_plot (c);
-  fill_steps (c, groups, all, 1, &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR]);
-  fill_steps (c, groups, ok_or_cancelled, 1, &palette->outcome[FS_OUTCOME_CANCELLED]);
-  fill_steps (c, groups, ok, 1, &palette->outcome[FS_OUTCOME_OK]);
+  _fs_chart_fill_steps (c, groups, all, 1, &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR]);
+  _fs_chart_fill_steps (c, groups, ok_or_cancelled, 1, &palette->outcome[FS_OUTCOME_CANCELLED]);
+  _fs_chart_fill_steps (c, groups, ok, 1, &palette->outcome[FS_OUTCOME_OK]);
   cairo_restore (c->cr);
 
   _fs_chart_draw_axes (c);
@@ -489,7 +489,7 @@ _fs_chart_render_in_flight (FsChartContext *c)
   _fs_chart_clip_to_plot (c);
   fill = *color;
   fill.alpha *= 0.2;
-  fill_steps (c, groups, values, 1, &fill);
+  _fs_chart_fill_steps (c, groups, values, 1, &fill);
   for (guint g = 0; g < groups->len; g++)
     {
       const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
@@ -591,7 +591,7 @@ _fs_chart_render_memory (FsChartContext *c)
   cairo_save (cr);
   _fs_chart_clip_to_plot (c);
   for (guint p = n_processes; p-- > 0;)
-    fill_steps (c, groups, &stacked[p], n_processes, legend[p].color);
+    _fs_chart_fill_steps (c, groups, &stacked[p], n_processes, legend[p].color);
   cairo_restore (cr);
 
   _fs_chart_draw_axes (c);
@@ -734,4 +734,341 @@ _fs_chart_render_histogram (FsChartContext *c)
       g_snprintf (text, sizeof text, "%s – %s · %.0f requests", lower, upper, counts[b]);
       _fs_chart_draw_hover (c, text);
     }
+}
+
+/* Comparisons */
+
+void
+_fs_chart_compare_latency (FsChartContext *c)
+{
+  g_autofree FsChartLegendItem *legend = _fs_chart_run_legend (c, FS_CHART_MARK_LINE);
+  g_autoptr(GArray) layout_groups = NULL;
+  double lo = G_MAXDOUBLE;
+  double hi = 0;
+  guint64 total = 0;
+
+  _fs_chart_draw_header (c, "p50, and p99 fainter", legend, c->n_runs);
+
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      guint first;
+      guint last;
+
+      _fs_chart_use_run (c, r);
+      if (!_fs_chart_visible_buckets (c, &first, &last))
+        continue;
+      for (guint b = first; b <= last; b++)
+        {
+          const FsBucket *bucket = fs_aggregator_get_bucket (c->aggregator, b);
+          guint64 count = fs_bucket_bins_count (bucket->latency_bins);
+
+          if (count == 0)
+            continue;
+          total += count;
+          lo = MIN (lo, fs_bucket_latency_quantile (bucket, 0.5));
+          hi = MAX (hi, fs_bucket_latency_quantile (bucket, 0.99));
+        }
+    }
+
+  if (total == 0)
+    {
+      _fs_chart_draw_no_data (c);
+      return;
+    }
+
+  _fs_chart_layout_plot_rows (c);
+  if (c->style->log_scale)
+    _fs_chart_axis_log (&c->yaxis, MAX (lo, 1), hi, c->h, _fs_chart_format_duration);
+  else
+    _fs_chart_axis_linear (&c->yaxis, 0, hi, c->h, _fs_chart_format_duration);
+  if (!(layout_groups = _fs_chart_layout_time_plot (c)))
+    return;
+
+  _fs_chart_draw_grid (c, TRUE, TRUE);
+
+  /* Every p99 first, so no run's p50 hides under another's p99. */
+  cairo_save (c->cr);
+  _fs_chart_clip_to_plot (c);
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint r = 0; r < c->n_runs; r++)
+      {
+        g_autoptr(GArray) groups = NULL;
+        g_autofree LatencyColumn *columns = NULL;
+        g_autofree double *xs = NULL;
+        g_autofree double *ys = NULL;
+        FsColor color = *_fs_chart_run_color (c, r);
+        const FsColor *colors[1] = { &color };
+
+        _fs_chart_use_run (c, r);
+        groups = _fs_chart_group_buckets (c, 1);
+        columns = latency_columns (c, groups);
+        xs = g_new (double, MAX (groups->len, 1));
+        ys = g_new (double, MAX (groups->len, 1));
+        for (guint g = 0; g < groups->len; g++)
+          {
+            xs[g] = g_array_index (groups, FsChartGroup, g).xc;
+            ys[g] = columns[g].count > 0 ? _fs_chart_map_y (c, columns[g].quantile[pass == 0 ? 2
+                                                                                      : 0])
+                                         : NAN;
+          }
+        if (pass == 0)
+          color.alpha *= 0.35;
+        _fs_chart_draw_lines (c, xs, ys, groups->len, 1, pass == 0 ? 1.5 : 2.0, colors);
+      }
+  cairo_restore (c->cr);
+
+  _fs_chart_draw_axes (c);
+}
+
+/* The value of bucket @b that a step chart of @kind shows; groups take
+ * the highest (in flight, memory) or the mean rate (throughput). */
+static double
+step_value (FsAggregator *aggregator,
+            FsChartKind   kind,
+            guint         b)
+{
+  double sum = 0;
+
+  switch (kind)
+    {
+    case FS_CHART_THROUGHPUT:
+      return fs_aggregator_get_bucket (aggregator, b)->completed /
+             ((double) fs_aggregator_get_bucket_us (aggregator) / G_USEC_PER_SEC);
+
+    case FS_CHART_IN_FLIGHT:
+      return fs_aggregator_get_bucket (aggregator, b)->in_flight_max;
+
+    case FS_CHART_MEMORY:
+      for (guint p = 0; p < fs_aggregator_get_n_processes (aggregator); p++)
+        sum += fs_aggregator_get_bucket_rss (aggregator, b, p);
+      return sum;
+
+    case FS_CHART_LATENCY:
+    case FS_CHART_HISTOGRAM:
+    case FS_CHART_CPU:
+    case FS_CHART_SWIMLANE:
+    case FS_N_CHARTS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+stroke_steps (FsChartContext *c,
+              GArray         *groups,
+              const double   *values,
+              const FsColor  *color)
+{
+  cairo_t *cr = c->cr;
+
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
+      double y = _fs_chart_map_y (c, values[g]);
+
+      if (g == 0)
+        cairo_move_to (cr, group->x0, y);
+      else
+        cairo_line_to (cr, group->x0, y);
+      cairo_line_to (cr, group->x1, y);
+    }
+  cairo_set_line_width (cr, 1.5);
+  fs_color_set_source (cr, color);
+  cairo_stroke (cr);
+}
+
+/* Throughput, in flight and memory: a step line per run over a light
+ * area of its colour. */
+void
+_fs_chart_compare_steps (FsChartContext *c,
+                         FsChartKind     kind)
+{
+  g_autofree FsChartLegendItem *legend = _fs_chart_run_legend (c, FS_CHART_MARK_LINE);
+  g_autoptr(GArray) layout_groups = NULL;
+  const char *note = kind == FS_CHART_THROUGHPUT ? "requests/s"
+                   : kind == FS_CHART_IN_FLIGHT ? "requests" : "RSS, all processes";
+  FsChartFormatFunc format = kind == FS_CHART_MEMORY ? _fs_chart_format_bytes
+                                                     : _fs_chart_format_count;
+  gboolean any = FALSE;
+  double hi = 0;
+
+  _fs_chart_draw_header (c, note, legend, c->n_runs);
+
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      guint first;
+      guint last;
+
+      _fs_chart_use_run (c, r);
+      if ((kind == FS_CHART_MEMORY && fs_aggregator_get_n_processes (c->aggregator) == 0) ||
+          !_fs_chart_visible_buckets (c, &first, &last))
+        continue;
+      any = TRUE;
+      for (guint b = first; b <= last; b++)
+        hi = MAX (hi, step_value (c->aggregator, kind, b));
+    }
+
+  if (!any)
+    {
+      _fs_chart_draw_no_data (c);
+      return;
+    }
+
+  _fs_chart_layout_plot_rows (c);
+  _fs_chart_axis_linear (&c->yaxis, 0, MAX (hi, kind == FS_CHART_MEMORY ? 1e6 : 1), c->h, format);
+  if (!(layout_groups = _fs_chart_layout_time_plot (c)))
+    return;
+
+  _fs_chart_draw_grid (c, TRUE, TRUE);
+
+  cairo_save (c->cr);
+  _fs_chart_clip_to_plot (c);
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      g_autoptr(GArray) groups = NULL;
+      g_autofree double *values = NULL;
+      FsColor fill;
+
+      _fs_chart_use_run (c, r);
+      if (kind == FS_CHART_MEMORY && fs_aggregator_get_n_processes (c->aggregator) == 0)
+        continue;
+      groups = _fs_chart_group_buckets (c, 1);
+      values = g_new0 (double, MAX (groups->len, 1));
+      for (guint g = 0; g < groups->len; g++)
+        {
+          const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
+
+          for (guint b = group->first; b <= group->last; b++)
+            {
+              double v = step_value (c->aggregator, kind, b);
+
+              values[g] = kind == FS_CHART_THROUGHPUT ? values[g] + v : MAX (values[g], v);
+            }
+          if (kind == FS_CHART_THROUGHPUT)
+            values[g] /= (group->last - group->first + 1);
+        }
+
+      fill = *_fs_chart_run_color (c, r);
+      fill.alpha *= 0.1;
+      _fs_chart_fill_steps (c, groups, values, 1, &fill);
+      stroke_steps (c, groups, values, _fs_chart_run_color (c, r));
+    }
+  cairo_restore (c->cr);
+
+  _fs_chart_draw_axes (c);
+}
+
+/* The runs' latency distributions on shared log-spaced bars: an outline
+ * per run, and its p50. */
+void
+_fs_chart_compare_histogram (FsChartContext *c)
+{
+  g_autofree FsChartLegendItem *legend = _fs_chart_run_legend (c, FS_CHART_MARK_LINE);
+  g_autofree double *counts = NULL;
+  cairo_t *cr = c->cr;
+  guint64 lo = G_MAXUINT64;
+  guint64 hi = 0;
+  double per_decade;
+  double top = 0;
+  guint n_bars;
+
+  _fs_chart_draw_header (c, "requests, dashed: p50", legend, c->n_runs);
+
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      const FsHistogram *histogram = fs_aggregator_get_latency (c->runs[r].aggregator);
+
+      if (fs_histogram_get_count (histogram) == 0)
+        continue;
+      lo = MIN (lo, fs_histogram_get_min (histogram));
+      hi = MAX (hi, fs_histogram_get_max (histogram));
+    }
+  if (hi == 0 && lo == G_MAXUINT64)
+    {
+      _fs_chart_draw_no_data (c);
+      return;
+    }
+
+  _fs_chart_layout_plot_rows (c);
+  _fs_chart_layout_plot_columns (c, 40);
+  _fs_chart_axis_log (&c->xaxis, MAX (lo, 1), MAX (hi, 2), c->w, _fs_chart_format_duration);
+  per_decade = round (c->w / (c->xaxis.log_hi - c->xaxis.log_lo) / 8);
+  per_decade = CLAMP (per_decade, 1, 50);
+  n_bars = (guint) (per_decade * (c->xaxis.log_hi - c->xaxis.log_lo));
+  counts = g_new0 (double, (gsize) n_bars * c->n_runs);
+
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      const FsHistogram *histogram = fs_aggregator_get_latency (c->runs[r].aggregator);
+
+      for (gsize i = 0; i < fs_histogram_get_n_bins (histogram); i++)
+        {
+          guint64 lower, upper, count;
+          gint64 bar;
+
+          if (!fs_histogram_get_bin (histogram, i, &lower, &upper, &count) || count == 0)
+            continue;
+          bar = (gint64) floor ((log10 (MAX ((lower + upper) / 2.0, 1)) - c->xaxis.log_lo) *
+                                per_decade);
+          counts[r * n_bars + CLAMP (bar, 0, (gint64) n_bars - 1)] += count;
+        }
+      for (guint b = 0; b < n_bars; b++)
+        top = MAX (top, counts[r * n_bars + b]);
+    }
+
+  _fs_chart_axis_linear (&c->yaxis, 0, top, c->h, _fs_chart_format_count);
+  _fs_chart_layout_plot_columns (c, _fs_chart_widest_label (c, &c->yaxis));
+  if (_fs_chart_plot_too_small (c))
+    return;
+  _fs_chart_axis_log (&c->xaxis, c->xaxis.lo, c->xaxis.hi, c->w, _fs_chart_format_duration);
+
+  _fs_chart_draw_grid (c, TRUE, TRUE);
+
+  for (guint r = 0; r < c->n_runs; r++)
+    {
+      const FsHistogram *histogram = fs_aggregator_get_latency (c->runs[r].aggregator);
+      const FsColor *color = _fs_chart_run_color (c, r);
+      double base = round (c->y + c->h);
+      double dashes[] = { 4, 3 };
+      FsColor fill = *color;
+      char label[FS_CHART_LABEL_LEN];
+      char text[2 * FS_CHART_LABEL_LEN];
+      double x;
+
+      if (fs_histogram_get_count (histogram) == 0)
+        continue;
+
+      /* An outline over the bars, from the baseline and back to it. */
+      cairo_move_to (cr, c->x, base);
+      for (guint b = 0; b < n_bars; b++)
+        {
+          double y = round (_fs_chart_map_y (c, counts[r * n_bars + b]));
+
+          cairo_line_to (cr, round (c->x + (double) b / n_bars * c->w), y);
+          cairo_line_to (cr, round (c->x + (double) (b + 1) / n_bars * c->w), y);
+        }
+      cairo_line_to (cr, c->x + c->w, base);
+      cairo_close_path (cr);
+      fill.alpha *= 0.12;
+      fs_color_set_source (cr, &fill);
+      cairo_fill_preserve (cr);
+      cairo_set_line_width (cr, 1.5);
+      fs_color_set_source (cr, color);
+      cairo_stroke (cr);
+
+      x = _fs_chart_snap (_fs_chart_map_x (c, MAX (fs_histogram_quantile (histogram, 0.5), 1)));
+      cairo_save (cr);
+      cairo_set_dash (cr, dashes, G_N_ELEMENTS (dashes), 0);
+      cairo_set_line_width (cr, 1.5);
+      cairo_move_to (cr, x, c->y);
+      cairo_line_to (cr, x, c->y + c->h);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+
+      _fs_chart_format_duration (fs_histogram_quantile (histogram, 0.5), 0, label, sizeof label);
+      g_snprintf (text, sizeof text, "%s p50 %s", legend[r].label, label);
+      _fs_chart_draw_text (c, text, x + 4, c->y + 2 + r * c->line_h, 0, 0, color, FALSE);
+    }
+
+  _fs_chart_draw_axes (c);
 }

@@ -109,6 +109,21 @@ fs_chart_palette_get (gboolean dark)
   return dark ? &dark_palette : &light_palette;
 }
 
+/**
+ * fs_chart_run_color_index:
+ *
+ * The colour (an index into the palette's cycle) of a comparison's @run-th
+ * run: blue, green and purple first, which neither the yellow nor the
+ * phases' orange and red are mistaken for.
+ */
+guint
+fs_chart_run_color_index (guint run)
+{
+  static const guint order[FS_CHART_N_SERIES_COLORS] = { 0, 1, 5, 3, 4, 6, 7, 2 };
+
+  return order[run % FS_CHART_N_SERIES_COLORS];
+}
+
 void
 fs_color_set_source (cairo_t       *cr,
                      const FsColor *color)

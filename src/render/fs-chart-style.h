@@ -62,6 +62,7 @@ typedef struct
 } FsChartPalette;
 
 const FsChartPalette *fs_chart_palette_get     (gboolean       dark);
+guint                 fs_chart_run_color_index (guint          run);
 void                  fs_color_set_source      (cairo_t       *cr,
                                                 const FsColor *color);
 void                  fs_color_mix             (const FsColor *a,

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include <glib-unix.h>
+#include <glib/gi18n-lib.h>
 
 #include "fs-demo-server.h"
 
@@ -30,7 +31,7 @@ static int
 usage_error (const char *message)
 {
   g_printerr ("%s: %s\n", g_get_prgname (), message);
-  g_printerr ("Try “%s --help” for more information.\n", g_get_prgname ());
+  g_printerr (_("Try “%s --help” for more information.\n"), g_get_prgname ());
   return 2;
 }
 
@@ -47,40 +48,52 @@ main (int   argc,
   double time_scale = 1.0;
   gint64 seed = 1;
   gint difficulty = 16;
+  gboolean version = FALSE;
   guint sigint_id;
   guint sigterm_id;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
-      "TCP port on 127.0.0.1, 0 for an ephemeral one (default 0)", "N" },
+      N_("TCP port on 127.0.0.1, 0 for an ephemeral one (default 0)"), "N" },
     { "time-scale", 't', 0, G_OPTION_ARG_DOUBLE, &time_scale,
-      "Multiply every delay by X, 0 < X ≤ 100 (default 1)", "X" },
+      N_("Multiply every delay by X, 0 < X ≤ 100 (default 1)"), "X" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed,
-      "Seed of the link graph, failures and puzzles (default 1)", "N" },
+      N_("Seed of the link graph, failures and puzzles (default 1)"), "N" },
     { "difficulty", 'd', 0, G_OPTION_ARG_INT, &difficulty,
-      "Leading zero bits of the hash puzzles, 1..32 (default 16)", "D" },
+      N_("Leading zero bits of the hash puzzles, 1..32 (default 16)"), "D" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
   };
 
+  /* Only GLib and libsoup here, not fs-core: the installed translations. */
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   g_set_prgname ("fetchscope-demo-server");
 
   context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, "Serve the Fetchscope demo pages on 127.0.0.1 "
-                                         "and print the base URL.");
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _("Serve the Fetchscope demo pages on 127.0.0.1 "
+                                           "and print the base URL."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
 
+  if (version)
+    {
+      printf ("fetchscope-demo-server %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
   if (argc > 1)
-    return usage_error ("unexpected argument");
+    return usage_error (_("unexpected argument"));
   if (port < 0 || port > G_MAXUINT16)
-    return usage_error ("--port must be between 0 and 65535");
+    return usage_error (_("--port must be between 0 and 65535"));
   if (!(time_scale > 0.0 && time_scale <= 100.0))
-    return usage_error ("--time-scale must be greater than 0 and at most 100");
+    return usage_error (_("--time-scale must be greater than 0 and at most 100"));
   if (seed < 0 || seed > G_MAXUINT32)
-    return usage_error ("--seed must be between 0 and 4294967295");
+    return usage_error (_("--seed must be between 0 and 4294967295"));
   if (difficulty < 1 || difficulty > 32)
-    return usage_error ("--difficulty must be between 1 and 32");
+    return usage_error (_("--difficulty must be between 1 and 32"));
 
   fs_demo_server_options_init (&options);
   options.time_scale = time_scale;
@@ -96,7 +109,7 @@ main (int   argc,
   server = fs_demo_server_new (&options);
   if (!fs_demo_server_listen (server, (guint16) port, &error))
     {
-      g_printerr ("%s: cannot listen on 127.0.0.1:%d: %s\n",
+      g_printerr (_("%s: cannot listen on 127.0.0.1:%d: %s\n"),
                   g_get_prgname (), port, error->message);
       g_source_remove (sigint_id);
       g_source_remove (sigterm_id);

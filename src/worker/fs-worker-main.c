@@ -15,6 +15,7 @@
  * and this child's worker index in its lane; every 100 ms it also sends a
  * sample of its own memory and CPU time. CLOSE or the end of stdin: finish
  * what was sent, then exit 0. CANCEL: every job ends "cancelled", then exit 0.
+ * A frame that does not validate, or stdin ending inside one: exit 1 at once.
  * The parent's child setup arranges SIGKILL should the parent die.
  *
  * Test only: FETCHSCOPE_WORKER_CORRUPT_AFTER=N makes it write garbage after
@@ -35,6 +36,7 @@
 #include <gio/gunixoutputstream.h>
 
 #include "fs-engine.h"
+#include "fs-i18n.h"
 #include "fs-proc.h"
 #include "fs-worker-protocol.h"
 
@@ -351,6 +353,12 @@ input_cb (GObject  *stream,
 
   if (n == 0)
     {
+      gsize buffered = fs_frame_reader_get_buffered (w->reader);
+
+      /* Half a frame: the parent is broken, so nothing it sent is trusted. */
+      if (buffered > 0)
+        die ("stdin ended inside a frame (%" G_GSIZE_FORMAT " bytes of it)", buffered);
+
       /* The parent closed our stdin: as good as CLOSE. */
       g_clear_pointer (&w->input_source, g_source_unref);
       close_input (w, FALSE);
@@ -410,8 +418,30 @@ main (int   argc,
 
   if (argc > 1)
     {
-      g_printerr ("fetchscope-worker is started by Fetchscope's processes strategy;\n"
-                  "it reads and writes a binary protocol and takes no options.\n");
+      gboolean help = g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h");
+      const char *usage;
+
+      fs_i18n_init ();
+      if (g_str_equal (argv[1], "--version"))
+        {
+          g_print ("fetchscope-worker %s\n", PACKAGE_VERSION);
+          return EXIT_SUCCESS;
+        }
+      usage = _("Usage:\n"
+                "  fetchscope-worker\n"
+                "\n"
+                "One child of Fetchscope's processes strategy: it reads jobs and writes\n"
+                "events as binary frames on stdin and stdout, and takes no options.\n"
+                "\n"
+                "Options:\n"
+                "  -h, --help     Show this help\n"
+                "  --version      Show the version\n");
+      if (help)
+        {
+          g_print ("%s", usage);
+          return EXIT_SUCCESS;
+        }
+      g_printerr ("%s", usage);
       return 2;
     }
 

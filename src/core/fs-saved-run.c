@@ -1,0 +1,838 @@
+/* fs-saved-run.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "fs-atomic-file.h"
+#include "fs-error.h"
+#include "fs-event.h"
+#include "fs-json-private.h"
+#include "fs-saved-run.h"
+
+/* Larger files are not ours: nothing Fetchscope saves comes near. */
+#define MAX_FILE_BYTES (G_GINT64_CONSTANT (1) << 30)
+/* Record times are offsets a double holds exactly. */
+#define MAX_OFFSET_US  (G_GINT64_CONSTANT (1) << 53)
+
+static const char * const record_fields[] = {
+  "job_id", "url_index", "outcome", "strategy", "route", "route_reason", "http_status",
+  "curl_code", "url_class", "lane_index", "lane_slot", "pid", "tid", "t_queued", "t_started",
+  "t_dns", "t_connect", "t_tls", "t_first_byte", "t_done", "t_cpu_start", "t_cpu_end",
+  "gil_wait_us", "bytes", "error",
+};
+
+enum
+{
+  F_JOB_ID, F_URL_INDEX, F_OUTCOME, F_STRATEGY, F_ROUTE, F_ROUTE_REASON, F_HTTP_STATUS,
+  F_CURL_CODE, F_URL_CLASS, F_LANE_INDEX, F_LANE_SLOT, F_PID, F_TID, F_T_QUEUED, F_T_STARTED,
+  F_T_DNS, F_T_CONNECT, F_T_TLS, F_T_FIRST_BYTE, F_T_DONE, F_T_CPU_START, F_T_CPU_END,
+  F_GIL_WAIT_US, F_BYTES, F_ERROR, N_FIELDS
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (record_fields) == N_FIELDS);
+
+/**
+ * fs_saved_run_new:
+ *
+ * A run with no aggregates yet: set them (transfer full) before saving.
+ *
+ * Returns: (transfer full): a new saved run
+ */
+FsSavedRun *
+fs_saved_run_new (const char        *label,
+                  const FsRunConfig *config,
+                  const char        *urls)
+{
+  FsSavedRun *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = g_new0 (FsSavedRun, 1);
+  self->config = fs_run_config_copy (config);
+  self->label = label != NULL ? g_strdup (label) : fs_run_config_dup_label (config);
+  self->urls = g_strdup (urls != NULL ? urls : "");
+  self->complete = TRUE;
+  self->summary.loop_lag_max_us = -1;
+
+  return self;
+}
+
+void
+fs_saved_run_free (FsSavedRun *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->label);
+  g_clear_pointer (&self->config, fs_run_config_free);
+  g_free (self->urls);
+  g_clear_pointer (&self->started_at, g_date_time_unref);
+  g_clear_pointer (&self->aggregator, fs_aggregator_free);
+  g_clear_pointer (&self->swimlane, fs_swimlane_free);
+  g_clear_pointer (&self->records, g_array_unref);
+  g_free (self);
+}
+
+/* Writing */
+
+static void
+add_settings (JsonBuilder       *b,
+              const FsRunConfig *config)
+{
+  g_autofree char *cpu_work = fs_cpu_work_to_string (config->cpu_work, config->hash_rounds);
+
+  json_builder_set_member_name (b, "settings");
+  json_builder_begin_object (b);
+  _fs_json_add_string (b, "strategy", fs_strategy_to_string (config->strategy));
+  _fs_json_add_int (b, "concurrency", config->concurrency);
+  _fs_json_add_int (b, "timeout_ms", config->timeout_ms);
+  _fs_json_add_int (b, "connect_timeout_ms", config->connect_timeout_ms);
+  _fs_json_add_int (b, "max_body_bytes", (gint64) config->max_body_bytes);
+  _fs_json_add_int (b, "max_redirects", config->max_redirects);
+  _fs_json_add_string (b, "user_agent", config->user_agent);
+  _fs_json_add_int (b, "workers", config->workers);
+  _fs_json_add_string (b, "worker_mode", fs_worker_mode_to_string (config->worker_mode));
+  _fs_json_add_string (b, "cpu_work", cpu_work);
+  _fs_json_add_boolean (b, "gil", config->gil);
+  _fs_json_add_int (b, "switch_interval_us", config->switch_interval_us);
+  json_builder_end_object (b);
+}
+
+static void
+add_summary (JsonBuilder     *b,
+             const FsSummary *s)
+{
+  json_builder_set_member_name (b, "summary");
+  json_builder_begin_object (b);
+  _fs_json_add_int (b, "total", (gint64) s->total);
+  _fs_json_add_uint64s (b, "outcomes", s->outcomes, FS_N_OUTCOMES);
+  _fs_json_add_int (b, "started", (gint64) s->started);
+  _fs_json_add_int (b, "in_flight", (gint64) s->in_flight);
+  _fs_json_add_int (b, "bytes", (gint64) s->bytes);
+  _fs_json_add_int (b, "t_first", s->t_first);
+  _fs_json_add_int (b, "t_last", s->t_last);
+  _fs_json_add_double (b, "wall_s", s->wall_s);
+  _fs_json_add_double (b, "rps", s->rps);
+  _fs_json_add_double (b, "latency_ms_p50", s->latency_ms_p50);
+  _fs_json_add_double (b, "latency_ms_p90", s->latency_ms_p90);
+  _fs_json_add_double (b, "latency_ms_p99", s->latency_ms_p99);
+  _fs_json_add_double (b, "latency_ms_p999", s->latency_ms_p999);
+  _fs_json_add_double (b, "latency_ms_max", s->latency_ms_max);
+  _fs_json_add_double (b, "latency_ms_mean", s->latency_ms_mean);
+  _fs_json_add_int (b, "peak_rss_bytes", (gint64) s->peak_rss_bytes);
+  _fs_json_add_double (b, "cpu_s", s->cpu_s);
+  _fs_json_add_int (b, "loop_lag_max_us", s->loop_lag_max_us);
+  _fs_json_add_uint64s (b, "routed", s->routed, FS_N_ROUTES);
+  _fs_json_add_double (b, "cpu_stage_s", s->cpu_stage_s);
+  _fs_json_add_double (b, "gil_wait_s", s->gil_wait_s);
+  json_builder_end_object (b);
+}
+
+static void
+add_time (JsonBuilder *b,
+          gint64       t,
+          gint64       t_zero)
+{
+  if (t == 0)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_int_value (b, t - t_zero);
+}
+
+static void
+add_records (JsonBuilder *b,
+             GArray      *records,
+             gint64       t_zero)
+{
+  json_builder_set_member_name (b, "records");
+  if (records == NULL)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+
+  json_builder_begin_object (b);
+  _fs_json_add_int (b, "t_zero", t_zero);
+  json_builder_set_member_name (b, "fields");
+  json_builder_begin_array (b);
+  for (guint f = 0; f < N_FIELDS; f++)
+    json_builder_add_string_value (b, record_fields[f]);
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "rows");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < records->len; i++)
+    {
+      const FsEvent *e = &g_array_index (records, FsEvent, i);
+
+      if (e->kind != FS_EVENT_TERMINAL)
+        continue;
+
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, (gint64) MIN (e->job_id, (guint64) G_MAXINT64));
+      json_builder_add_int_value (b, (gint64) MIN (e->url_index, (guint64) G_MAXINT64));
+      json_builder_add_int_value (b, e->outcome);
+      json_builder_add_int_value (b, e->strategy);
+      json_builder_add_int_value (b, e->route);
+      json_builder_add_int_value (b, e->route_reason);
+      json_builder_add_int_value (b, e->http_status);
+      json_builder_add_int_value (b, e->curl_code);
+      if (e->url_class != NULL)
+        json_builder_add_string_value (b, e->url_class);
+      else
+        json_builder_add_null_value (b);
+      json_builder_add_int_value (b, e->lane.index);
+      json_builder_add_int_value (b, e->lane.slot);
+      json_builder_add_int_value (b, e->lane.pid);
+      json_builder_add_int_value (b, e->lane.tid);
+      add_time (b, e->t_queued, t_zero);
+      add_time (b, e->t_started, t_zero);
+      add_time (b, e->t_dns, t_zero);
+      add_time (b, e->t_connect, t_zero);
+      add_time (b, e->t_tls, t_zero);
+      add_time (b, e->t_first_byte, t_zero);
+      add_time (b, e->t_done, t_zero);
+      add_time (b, e->t_cpu_start, t_zero);
+      add_time (b, e->t_cpu_end, t_zero);
+      json_builder_add_int_value (b, e->gil_wait_us);
+      json_builder_add_int_value (b, (gint64) MIN (e->bytes, (guint64) G_MAXINT64));
+      if (e->error[0] != '\0')
+        json_builder_add_string_value (b, e->error);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+add_run (JsonBuilder      *b,
+         const FsSavedRun *run)
+{
+  g_autofree char *started_at = NULL;
+
+  if (run->started_at != NULL)
+    started_at = g_date_time_format_iso8601 (run->started_at);
+
+  json_builder_begin_object (b);
+  _fs_json_add_string (b, "label", run->label);
+  _fs_json_add_string (b, "urls", run->urls);
+  _fs_json_add_string (b, "started_at", started_at);
+  _fs_json_add_boolean (b, "complete", run->complete);
+  add_settings (b, run->config);
+  add_summary (b, &run->summary);
+  json_builder_set_member_name (b, "aggregates");
+  json_builder_add_value (b, fs_aggregator_to_json (run->aggregator));
+  json_builder_set_member_name (b, "swimlanes");
+  if (run->swimlane != NULL)
+    json_builder_add_value (b, fs_swimlane_to_json (run->swimlane));
+  else
+    json_builder_add_null_value (b);
+  add_records (b, run->records, run->summary.t_first);
+  json_builder_end_object (b);
+}
+
+/**
+ * fs_saved_runs_save:
+ * @runs: (array length=n_runs): the runs, in the order they ran
+ *
+ * Writes @runs to @path through a temporary file renamed into place: a
+ * failed write leaves no half file and the old file, if any, as it was.
+ */
+gboolean
+fs_saved_runs_save (const char         *path,
+                    FsSavedRun * const *runs,
+                    guint               n_runs,
+                    FsSavedRunFlags     flags,
+                    GError            **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FsAtomicFile) file = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *saved_at = g_date_time_format_iso8601 (now);
+  g_autofree char *text = NULL;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (runs != NULL || n_runs == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < n_runs; i++)
+    g_return_val_if_fail (runs[i] != NULL && runs[i]->config != NULL &&
+                          runs[i]->aggregator != NULL, FALSE);
+
+  json_builder_begin_object (b);
+  _fs_json_add_string (b, "format", FS_SAVED_RUN_FORMAT);
+  _fs_json_add_int (b, "version", FS_SAVED_RUN_VERSION);
+  _fs_json_add_string (b, "fetchscope_version", PACKAGE_VERSION);
+  _fs_json_add_string (b, "saved_at", saved_at);
+  json_builder_set_member_name (b, "runs");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n_runs; i++)
+    add_run (b, runs[i]);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (generator, root);
+
+  if (!(file = fs_atomic_file_new (path, error)))
+    return FALSE;
+
+  if (flags & FS_SAVED_RUN_COMPRESS)
+    {
+      g_autoptr(GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+
+      out = g_converter_output_stream_new (fs_atomic_file_get_stream (file), G_CONVERTER (gzip));
+      g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (out), FALSE);
+    }
+  else
+    {
+      out = g_object_ref (fs_atomic_file_get_stream (file));
+    }
+
+  /* Not json_generator_to_stream (): json-glib 1.6 makes one write() of it,
+   * which a buffered stream may take only in part. */
+  text = json_generator_to_data (generator, &length);
+  if (!g_output_stream_write_all (out, text, length, NULL, NULL, error) ||
+      ((flags & FS_SAVED_RUN_COMPRESS) && !g_output_stream_close (out, NULL, error)) ||
+      !fs_atomic_file_commit (file, error))
+    {
+      g_prefix_error (error, "Could not save “%s”: ", path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Reading */
+
+static gboolean
+read_settings (JsonObject   *object,
+               FsRunConfig **out,
+               GError      **error)
+{
+  g_autoptr(FsRunConfig) config = fs_run_config_new ();
+  JsonObject *settings;
+  const char *strategy, *user_agent, *worker_mode, *cpu_work;
+  guint64 concurrency, timeout_ms, connect_timeout_ms, max_body_bytes, max_redirects, workers;
+  guint64 switch_interval_us;
+
+  if (!_fs_json_get_object (object, "settings", &settings, error) ||
+      !_fs_json_get_string (settings, "strategy", FALSE, &strategy, error) ||
+      !_fs_json_get_uint (settings, "concurrency", G_MAXUINT, &concurrency, error) ||
+      !_fs_json_get_uint (settings, "timeout_ms", G_MAXUINT, &timeout_ms, error) ||
+      !_fs_json_get_uint (settings, "connect_timeout_ms", G_MAXUINT, &connect_timeout_ms,
+                          error) ||
+      !_fs_json_get_uint (settings, "max_body_bytes", G_MAXINT64, &max_body_bytes, error) ||
+      !_fs_json_get_uint (settings, "max_redirects", G_MAXUINT, &max_redirects, error) ||
+      !_fs_json_get_string (settings, "user_agent", TRUE, &user_agent, error) ||
+      !_fs_json_get_uint (settings, "workers", G_MAXUINT, &workers, error) ||
+      !_fs_json_get_string (settings, "worker_mode", FALSE, &worker_mode, error) ||
+      !_fs_json_get_string (settings, "cpu_work", FALSE, &cpu_work, error) ||
+      !_fs_json_get_boolean (settings, "gil", &config->gil, error) ||
+      !_fs_json_get_uint (settings, "switch_interval_us", G_MAXUINT, &switch_interval_us, error))
+    goto fail;
+
+  /* By name, whether or not this build can run the strategy. */
+  if (!fs_strategy_from_string (strategy, &config->strategy))
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "unknown strategy “%s”", strategy);
+      goto fail;
+    }
+  if (!fs_worker_mode_from_string (worker_mode, &config->worker_mode))
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "unknown worker mode “%s”",
+                   worker_mode);
+      goto fail;
+    }
+  if (!fs_cpu_work_parse (cpu_work, &config->cpu_work, &config->hash_rounds, error))
+    goto invalid;
+
+  config->concurrency = (guint) concurrency;
+  config->timeout_ms = (guint) timeout_ms;
+  config->connect_timeout_ms = (guint) connect_timeout_ms;
+  config->max_body_bytes = max_body_bytes;
+  config->max_redirects = (guint) max_redirects;
+  g_free (config->user_agent);
+  config->user_agent = g_strdup (user_agent);
+  config->workers = (guint) workers;
+  config->switch_interval_us = (guint) switch_interval_us;
+
+  if (!fs_run_config_validate (config, error))
+    goto invalid;
+
+  *out = g_steal_pointer (&config);
+
+  return TRUE;
+
+invalid:
+  /* The run's checks speak of arguments; here it is the file that is wrong. */
+  if (error != NULL && *error != NULL)
+    {
+      (*error)->domain = FS_ERROR;
+      (*error)->code = FS_ERROR_INVALID_DATA;
+    }
+fail:
+  g_prefix_error (error, "settings: ");
+  return FALSE;
+}
+
+static gboolean
+read_summary (JsonObject  *object,
+              FsSummary   *s,
+              GError     **error)
+{
+  JsonObject *summary;
+
+  memset (s, 0, sizeof *s);
+
+  if (!_fs_json_get_object (object, "summary", &summary, error) ||
+      !_fs_json_get_uint (summary, "total", G_MAXINT64, &s->total, error) ||
+      !_fs_json_get_uint64s (summary, "outcomes", s->outcomes, FS_N_OUTCOMES, error) ||
+      !_fs_json_get_uint (summary, "started", G_MAXINT64, &s->started, error) ||
+      !_fs_json_get_uint (summary, "in_flight", G_MAXINT64, &s->in_flight, error) ||
+      !_fs_json_get_uint (summary, "bytes", G_MAXINT64, &s->bytes, error) ||
+      !_fs_json_get_int (summary, "t_first", 0, G_MAXINT64, &s->t_first, error) ||
+      !_fs_json_get_int (summary, "t_last", G_MININT64, G_MAXINT64, &s->t_last, error) ||
+      !_fs_json_get_double (summary, "wall_s", &s->wall_s, error) ||
+      !_fs_json_get_double (summary, "rps", &s->rps, error) ||
+      !_fs_json_get_double (summary, "latency_ms_p50", &s->latency_ms_p50, error) ||
+      !_fs_json_get_double (summary, "latency_ms_p90", &s->latency_ms_p90, error) ||
+      !_fs_json_get_double (summary, "latency_ms_p99", &s->latency_ms_p99, error) ||
+      !_fs_json_get_double (summary, "latency_ms_p999", &s->latency_ms_p999, error) ||
+      !_fs_json_get_double (summary, "latency_ms_max", &s->latency_ms_max, error) ||
+      !_fs_json_get_double (summary, "latency_ms_mean", &s->latency_ms_mean, error) ||
+      !_fs_json_get_uint (summary, "peak_rss_bytes", G_MAXINT64, &s->peak_rss_bytes, error) ||
+      !_fs_json_get_double (summary, "cpu_s", &s->cpu_s, error) ||
+      !_fs_json_get_int (summary, "loop_lag_max_us", -1, G_MAXINT64, &s->loop_lag_max_us,
+                         error) ||
+      !_fs_json_get_uint64s (summary, "routed", s->routed, FS_N_ROUTES, error) ||
+      !_fs_json_get_double (summary, "cpu_stage_s", &s->cpu_stage_s, error) ||
+      !_fs_json_get_double (summary, "gil_wait_s", &s->gil_wait_s, error))
+    {
+      g_prefix_error (error, "summary: ");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_time (JsonArray  *row,
+           guint       field,
+           gint64      t_zero,
+           gint64     *out,
+           GError    **error)
+{
+  gint64 offset;
+
+  if (JSON_NODE_HOLDS_NULL (json_array_get_element (row, field)))
+    {
+      *out = 0;
+      return TRUE;
+    }
+
+  if (!_fs_json_array_get_int (row, field, -MAX_OFFSET_US, MAX_OFFSET_US, &offset, error))
+    return FALSE;
+
+  *out = t_zero + offset;
+
+  return TRUE;
+}
+
+static gboolean
+read_string (JsonArray   *row,
+             guint        field,
+             const char **out,
+             GError     **error)
+{
+  JsonNode *node = json_array_get_element (row, field);
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = NULL;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "item %u should be a string or null",
+                   field);
+      return FALSE;
+    }
+
+  *out = json_node_get_string (node);
+
+  return TRUE;
+}
+
+static gboolean
+read_record (JsonArray  *row,
+             gint64      t_zero,
+             FsEvent    *e,
+             GError    **error)
+{
+  static const gint64 lo[F_T_QUEUED] = {
+    0, 0, 0, 0, 0, 0, 0, G_MININT16, 0, 0, 0, G_MININT32, G_MININT32,
+  };
+  static const gint64 hi[F_T_QUEUED] = {
+    G_MAXINT64, G_MAXINT64, FS_N_OUTCOMES - 1, FS_N_STRATEGIES - 1, FS_N_ROUTES - 1,
+    FS_ROUTE_REASON_DEFAULT, G_MAXUINT16, G_MAXINT16, 0, G_MAXUINT32, G_MAXUINT32, G_MAXINT32,
+    G_MAXINT32,
+  };
+  gint64 v[F_T_QUEUED];
+  gint64 *times[] = {
+    &e->t_queued, &e->t_started, &e->t_dns, &e->t_connect, &e->t_tls, &e->t_first_byte,
+    &e->t_done, &e->t_cpu_start, &e->t_cpu_end,
+  };
+  const char *url_class, *text;
+  gint64 bytes;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (times) == F_GIL_WAIT_US - F_T_QUEUED);
+
+  memset (e, 0, sizeof *e);
+  e->kind = FS_EVENT_TERMINAL;
+
+  for (guint f = 0; f < F_T_QUEUED; f++)
+    if (f != F_URL_CLASS && !_fs_json_array_get_int (row, f, lo[f], hi[f], &v[f], error))
+      return FALSE;
+  for (guint t = 0; t < G_N_ELEMENTS (times); t++)
+    if (!read_time (row, F_T_QUEUED + t, t_zero, times[t], error))
+      return FALSE;
+  if (!read_string (row, F_URL_CLASS, &url_class, error) ||
+      !_fs_json_array_get_int (row, F_GIL_WAIT_US, G_MININT64, G_MAXINT64, &e->gil_wait_us,
+                               error) ||
+      !_fs_json_array_get_int (row, F_BYTES, 0, G_MAXINT64, &bytes, error) ||
+      !read_string (row, F_ERROR, &text, error))
+    return FALSE;
+
+  if (text != NULL && strlen (text) >= sizeof e->error)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "its error text is too long");
+      return FALSE;
+    }
+
+  e->job_id = (guint64) v[F_JOB_ID];
+  e->url_index = (guint64) v[F_URL_INDEX];
+  e->outcome = (guint8) v[F_OUTCOME];
+  e->strategy = (guint8) v[F_STRATEGY];
+  e->route = (guint8) v[F_ROUTE];
+  e->route_reason = (guint8) v[F_ROUTE_REASON];
+  e->http_status = (guint16) v[F_HTTP_STATUS];
+  e->curl_code = (gint16) v[F_CURL_CODE];
+  e->url_class = url_class != NULL ? g_intern_string (url_class) : NULL;
+  e->lane.index = (guint32) v[F_LANE_INDEX];
+  e->lane.slot = (guint32) v[F_LANE_SLOT];
+  e->lane.pid = (gint32) v[F_PID];
+  e->lane.tid = (gint32) v[F_TID];
+  e->bytes = (guint64) bytes;
+  if (text != NULL)
+    g_strlcpy (e->error, text, sizeof e->error);
+
+  return TRUE;
+}
+
+static gboolean
+read_records (JsonObject  *object,
+              GArray     **out,
+              GError     **error)
+{
+  g_autoptr(GArray) records = NULL;
+  JsonNode *node = json_object_get_member (object, "records");
+  JsonObject *section;
+  JsonArray *fields, *rows;
+  gint64 t_zero;
+
+  *out = NULL;
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  if (!_fs_json_get_object (object, "records", &section, error) ||
+      !_fs_json_get_int (section, "t_zero", -(G_GINT64_CONSTANT (1) << 60),
+                         G_GINT64_CONSTANT (1) << 60, &t_zero, error) ||
+      !_fs_json_get_array (section, "fields", &fields, error) ||
+      !_fs_json_get_array (section, "rows", &rows, error))
+    goto fail;
+
+  /* Version 1 has these fields in this order, and no others. */
+  for (guint f = 0; f < MAX (N_FIELDS, json_array_get_length (fields)); f++)
+    {
+      JsonNode *name = f < json_array_get_length (fields) ? json_array_get_element (fields, f)
+                                                          : NULL;
+
+      if (f >= N_FIELDS || name == NULL || !JSON_NODE_HOLDS_VALUE (name) ||
+          json_node_get_value_type (name) != G_TYPE_STRING ||
+          g_strcmp0 (json_node_get_string (name), record_fields[f]) != 0)
+        {
+          g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                       "the fields are not those of version %d", FS_SAVED_RUN_VERSION);
+          goto fail;
+        }
+    }
+
+  records = g_array_sized_new (FALSE, FALSE, sizeof (FsEvent), json_array_get_length (rows));
+  g_array_set_size (records, json_array_get_length (rows));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonArray *row;
+
+      if (!_fs_json_array_get_array (rows, i, N_FIELDS, &row, error) ||
+          !read_record (row, t_zero, &g_array_index (records, FsEvent, i), error))
+        {
+          g_prefix_error (error, "record %u: ", i);
+          goto fail;
+        }
+    }
+
+  *out = g_steal_pointer (&records);
+
+  return TRUE;
+
+fail:
+  g_prefix_error (error, "records: ");
+  return FALSE;
+}
+
+static FsSavedRun *
+read_run (JsonNode  *node,
+          GError   **error)
+{
+  g_autoptr(FsSavedRun) run = g_new0 (FsSavedRun, 1);
+  JsonObject *object;
+  JsonNode *swimlanes;
+  const char *label, *urls, *started_at;
+
+  if (!_fs_json_node_get_object (node, "a run", &object, error) ||
+      !_fs_json_get_string (object, "label", FALSE, &label, error) ||
+      !_fs_json_get_string (object, "urls", FALSE, &urls, error) ||
+      !_fs_json_get_string (object, "started_at", TRUE, &started_at, error) ||
+      !_fs_json_get_boolean (object, "complete", &run->complete, error) ||
+      !read_settings (object, &run->config, error) ||
+      !read_summary (object, &run->summary, error) ||
+      !(run->aggregator = fs_aggregator_new_from_json (json_object_get_member (object,
+                                                                               "aggregates"),
+                                                       error)))
+    return NULL;
+
+  if (started_at != NULL && !(run->started_at = g_date_time_new_from_iso8601 (started_at, NULL)))
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "“started_at” is not a date: “%s”", started_at);
+      return NULL;
+    }
+
+  swimlanes = json_object_get_member (object, "swimlanes");
+  if (swimlanes == NULL)
+    {
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_DATA, "“swimlanes” is missing");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_NULL (swimlanes) &&
+      !(run->swimlane = fs_swimlane_new_from_json (swimlanes, error)))
+    return NULL;
+
+  if (!read_records (object, &run->records, error))
+    return NULL;
+
+  run->label = g_strdup (label);
+  run->urls = g_strdup (urls);
+
+  return g_steal_pointer (&run);
+}
+
+static GPtrArray *
+read_root (JsonNode  *root,
+           GError   **error)
+{
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_saved_run_free);
+  JsonObject *object;
+  JsonArray *array;
+  const char *format;
+  gint64 version;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      !(object = json_node_get_object (root)) ||
+      !json_object_has_member (object, "format") ||
+      !_fs_json_get_string (object, "format", FALSE, &format, NULL) ||
+      !g_str_equal (format, FS_SAVED_RUN_FORMAT))
+    {
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                           "it is JSON, but not a Fetchscope saved run");
+      return NULL;
+    }
+
+  if (!_fs_json_get_int (object, "version", 1, G_MAXINT64, &version, error))
+    return NULL;
+  if (version > FS_SAVED_RUN_VERSION)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "it was saved in format version %" G_GINT64_FORMAT
+                   " by a newer Fetchscope; this one reads version %d",
+                   version, FS_SAVED_RUN_VERSION);
+      return NULL;
+    }
+
+  if (!_fs_json_get_array (object, "runs", &array, error))
+    return NULL;
+  if (json_array_get_length (array) == 0)
+    {
+      g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_DATA, "it holds no run");
+      return NULL;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      FsSavedRun *run;
+
+      if (!(run = read_run (json_array_get_element (array, i), error)))
+        {
+          g_prefix_error (error, "run %u: ", i + 1);
+          return NULL;
+        }
+      g_ptr_array_add (runs, run);
+    }
+
+  return g_steal_pointer (&runs);
+}
+
+static GBytes *
+gunzip (GBytes  *bytes,
+        GError **error)
+{
+  g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GZlibDecompressor) gzip = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new (raw, G_CONVERTER (gzip));
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint8 buffer[64 * 1024];
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (in, buffer, sizeof buffer, NULL, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      if (out->len + (guint64) n > MAX_FILE_BYTES)
+        {
+          g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                               "it unpacks to more than 1 GiB");
+          return NULL;
+        }
+      g_byte_array_append (out, buffer, (guint) n);
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/**
+ * fs_saved_runs_load_bytes:
+ * @name: what to call the file in messages
+ *
+ * Returns: (transfer full) (element-type FsSavedRun): the runs, in the order
+ *   they were saved, or %NULL with @error set
+ */
+GPtrArray *
+fs_saved_runs_load_bytes (GBytes      *bytes,
+                          const char  *name,
+                          GError     **error)
+{
+  g_autoptr(GBytes) unpacked = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  GPtrArray *runs;
+  const guint8 *data;
+  gsize size;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &size);
+  if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+    {
+      if (!(unpacked = gunzip (bytes, &local_error)))
+        {
+          g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                       "“%s” is not a saved run: its gzip data is damaged (%s)",
+                       name, local_error->message);
+          return NULL;
+        }
+      data = g_bytes_get_data (unpacked, &size);
+    }
+
+  if (size == 0)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "“%s” is empty", name);
+      return NULL;
+    }
+
+  if (size > G_MAXSSIZE || !g_utf8_validate ((const char *) data, (gssize) size, NULL))
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "“%s” is not a saved run: it is not text", name);
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, &local_error))
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "“%s” is not a saved run, or it is cut short: %s", name,
+                   local_error->message);
+      return NULL;
+    }
+
+  if (!(runs = read_root (json_parser_get_root (parser), error)))
+    {
+      g_prefix_error (error, "“%s” cannot be opened: ", name);
+      return NULL;
+    }
+
+  return runs;
+}
+
+/**
+ * fs_saved_runs_load:
+ *
+ * Returns: (transfer full) (element-type FsSavedRun): the runs, in the order
+ *   they were saved, or %NULL with @error set
+ */
+GPtrArray *
+fs_saved_runs_load (const char  *path,
+                    GError     **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf buf;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_stat (path, &buf) == 0 && (gint64) buf.st_size > MAX_FILE_BYTES)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "“%s” is not a saved run: it is larger than 1 GiB", path);
+      return NULL;
+    }
+
+  if (!(mapped = g_mapped_file_new (path, FALSE, &local_error)))
+    {
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_file_error (local_error->code),
+                           local_error->message);
+      return NULL;
+    }
+  bytes = g_mapped_file_get_bytes (mapped);
+
+  return fs_saved_runs_load_bytes (bytes, path, error);
+}

@@ -1,0 +1,427 @@
+/* test-saved-run.c
+ *
+ * Copyright 2026 The Fetchscope authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "fs-error.h"
+#include "fs-saved-run.h"
+#include "fs-test-charts.h"
+
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("fetchscope-saved-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+}
+
+static guint
+count_files (Fixture *fixture)
+{
+  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+/* A synthetic run of about @n_events records, as a runner would hand it to
+ * the saver. */
+static FsSavedRun *
+make_run (FsStrategy strategy,
+          guint64    n_events,
+          guint32    seed)
+{
+  g_autoptr(FsRunConfig) config = fs_run_config_new ();
+  FsSavedRun *run;
+
+  config->strategy = strategy;
+  config->concurrency = 17;
+  config->cpu_work = FS_CPU_WORK_HASH;
+  config->hash_rounds = 250;
+  config->gil = strategy == FS_STRATEGY_THREADS;
+
+  run = fs_saved_run_new (NULL, config, "demo:cpu");
+  run->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
+                                       FS_AGGREGATOR_DEFAULT_N_BUCKETS);
+  run->swimlane = fs_swimlane_new (20 * 1000, 300);
+  run->records = g_array_new (FALSE, FALSE, sizeof (FsEvent));
+  run->started_at = g_date_time_new_utc (2026, 3, 4, 5, 6, 7.5);
+  fs_test_charts_feed_full (run->aggregator, run->swimlane, run->records, n_events, seed);
+  fs_aggregator_get_summary (run->aggregator, &run->summary);
+  run->summary.wall_s += 0.125;
+  run->summary.rps = run->summary.total / run->summary.wall_s;
+
+  return run;
+}
+
+static void
+assert_same_summary (const FsSummary *a,
+                     const FsSummary *b)
+{
+  g_assert_cmpmem (a, sizeof *a, b, sizeof *b);
+}
+
+static void
+assert_same_records (GArray *a,
+                     GArray *b)
+{
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_cmpuint (a->len, ==, b->len);
+
+  for (guint i = 0; i < a->len; i++)
+    {
+      const FsEvent *x = &g_array_index (a, FsEvent, i);
+      const FsEvent *y = &g_array_index (b, FsEvent, i);
+
+      /* Both start from zeroed memory, so padding matches too. */
+      g_assert_cmpmem (x, sizeof *x, y, sizeof *y);
+    }
+}
+
+static void
+assert_same_aggregates (FsSavedRun *a,
+                        FsSavedRun *b)
+{
+  FsSummary sa, sb;
+  const FsHistogram *ha = fs_aggregator_get_latency (a->aggregator);
+  const FsHistogram *hb = fs_aggregator_get_latency (b->aggregator);
+
+  fs_aggregator_get_summary (a->aggregator, &sa);
+  fs_aggregator_get_summary (b->aggregator, &sb);
+  assert_same_summary (&sa, &sb);
+
+  g_assert_cmpuint (fs_histogram_get_n_bins (ha), ==, fs_histogram_get_n_bins (hb));
+  for (gsize i = 0; i < fs_histogram_get_n_bins (ha); i++)
+    {
+      guint64 la, ua, ca, lb, ub, cb;
+
+      g_assert_true (fs_histogram_get_bin (ha, i, &la, &ua, &ca));
+      g_assert_true (fs_histogram_get_bin (hb, i, &lb, &ub, &cb));
+      g_assert_cmpuint (la, ==, lb);
+      g_assert_cmpuint (ca, ==, cb);
+    }
+
+  g_assert_cmpint (fs_aggregator_get_bucket_us (a->aggregator), ==,
+                   fs_aggregator_get_bucket_us (b->aggregator));
+  g_assert_cmpuint (fs_aggregator_get_n_buckets (a->aggregator), ==,
+                    fs_aggregator_get_n_buckets (b->aggregator));
+  for (guint i = 0; i < fs_aggregator_get_n_buckets (a->aggregator); i++)
+    g_assert_cmpmem (fs_aggregator_get_bucket (a->aggregator, i), sizeof (FsBucket),
+                     fs_aggregator_get_bucket (b->aggregator, i), sizeof (FsBucket));
+
+  g_assert_cmpuint (fs_aggregator_get_n_lanes (a->aggregator), ==,
+                    fs_aggregator_get_n_lanes (b->aggregator));
+  for (guint i = 0; i < fs_aggregator_get_n_lanes (a->aggregator); i++)
+    g_assert_cmpmem (fs_aggregator_get_lane (a->aggregator, i), sizeof (FsLaneStats),
+                     fs_aggregator_get_lane (b->aggregator, i), sizeof (FsLaneStats));
+
+  g_assert_cmpuint (fs_aggregator_get_n_processes (a->aggregator), ==,
+                    fs_aggregator_get_n_processes (b->aggregator));
+  for (guint i = 0; i < fs_aggregator_get_n_processes (a->aggregator); i++)
+    g_assert_cmpint (fs_aggregator_get_process_pid (a->aggregator, i), ==,
+                     fs_aggregator_get_process_pid (b->aggregator, i));
+
+  g_assert_cmpint (fs_swimlane_get_t0 (a->swimlane), ==, fs_swimlane_get_t0 (b->swimlane));
+  g_assert_cmpint (fs_swimlane_get_bin_us (a->swimlane), ==, fs_swimlane_get_bin_us (b->swimlane));
+  g_assert_cmpuint (fs_swimlane_get_n_bins (a->swimlane), ==, fs_swimlane_get_n_bins (b->swimlane));
+  g_assert_cmpuint (fs_swimlane_get_n_rows (a->swimlane), ==, fs_swimlane_get_n_rows (b->swimlane));
+  for (guint r = 0; r < fs_swimlane_get_n_rows (a->swimlane); r++)
+    {
+      g_assert_cmpmem (fs_swimlane_get_row (a->swimlane, r), sizeof (FsSwimlaneRow),
+                       fs_swimlane_get_row (b->swimlane, r), sizeof (FsSwimlaneRow));
+      g_assert_cmpmem (fs_swimlane_get_row_cells (a->swimlane, r),
+                       fs_swimlane_get_n_bins (a->swimlane) * FS_N_PHASES * sizeof (guint32),
+                       fs_swimlane_get_row_cells (b->swimlane, r),
+                       fs_swimlane_get_n_bins (b->swimlane) * FS_N_PHASES * sizeof (guint32));
+    }
+}
+
+static void
+assert_same_run (FsSavedRun *a,
+                 FsSavedRun *b)
+{
+  g_autofree char *cpu_a = fs_cpu_work_to_string (a->config->cpu_work, a->config->hash_rounds);
+  g_autofree char *cpu_b = fs_cpu_work_to_string (b->config->cpu_work, b->config->hash_rounds);
+
+  g_assert_cmpstr (a->label, ==, b->label);
+  g_assert_cmpstr (a->urls, ==, b->urls);
+  g_assert_cmpint (a->complete, ==, b->complete);
+  g_assert_true (g_date_time_equal (a->started_at, b->started_at));
+  g_assert_cmpint (a->config->strategy, ==, b->config->strategy);
+  g_assert_cmpuint (a->config->concurrency, ==, b->config->concurrency);
+  g_assert_cmpint (a->config->gil, ==, b->config->gil);
+  g_assert_cmpstr (cpu_a, ==, cpu_b);
+  g_assert_cmpstr (a->config->user_agent, ==, b->config->user_agent);
+  assert_same_summary (&a->summary, &b->summary);
+  assert_same_aggregates (a, b);
+  assert_same_records (a->records, b->records);
+}
+
+/* Saved and loaded, plain and gzipped: the same run, down to every bucket,
+ * cell and record; and the copy goes on counting as the original does. */
+static void
+test_round_trip (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(FsSavedRun) run = make_run (FS_STRATEGY_HYBRID, 30000, 7);
+
+  g_assert_cmpuint (run->records->len, >, 1000);
+
+  for (guint compress = 0; compress <= 1; compress++)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, compress ? "run.fetchscope.gz"
+                                                                       : "run.fetchscope", NULL);
+      g_autoptr(GPtrArray) loaded = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *head = NULL;
+      gsize length;
+
+      g_assert_true (fs_saved_runs_save (path, &run, 1,
+                                         compress ? FS_SAVED_RUN_COMPRESS : FS_SAVED_RUN_NONE,
+                                         &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &head, &length, NULL));
+      if (compress)
+        g_assert_cmpmem (head, 2, "\x1f\x8b", 2);
+      else
+        g_assert_true (g_str_has_prefix (head, "{\"format\":\"fetchscope-saved-run\""));
+
+      loaded = fs_saved_runs_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (loaded->len, ==, 1);
+      assert_same_run (run, g_ptr_array_index (loaded, 0));
+    }
+}
+
+static void
+test_continues (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(FsSavedRun) run = make_run (FS_STRATEGY_LOOP, 4000, 11);
+  g_autofree char *path = g_build_filename (fixture->dir, "run.fetchscope", NULL);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FsAggregator) copy = fs_aggregator_copy (run->aggregator);
+  g_autoptr(FsSwimlane) swimlane_copy = fs_swimlane_copy (run->swimlane);
+  FsSavedRun *back;
+  FsSavedRun copied = *run;
+
+  g_assert_true (fs_saved_runs_save (path, &run, 1, FS_SAVED_RUN_NONE, &error));
+  g_assert_no_error (error);
+  loaded = fs_saved_runs_load (path, &error);
+  g_assert_no_error (error);
+  back = g_ptr_array_index (loaded, 0);
+
+  /* A second, later run fed into the loaded aggregates, the original ones
+   * and a copy of them: the bins merge, and all three must agree. */
+  fs_test_charts_feed (run->aggregator, run->swimlane, 200000, 12);
+  fs_test_charts_feed (back->aggregator, back->swimlane, 200000, 12);
+  fs_test_charts_feed (copy, swimlane_copy, 200000, 12);
+  assert_same_aggregates (run, back);
+  copied.aggregator = copy;
+  copied.swimlane = swimlane_copy;
+  assert_same_aggregates (run, &copied);
+}
+
+/* Three runs of a comparison come back in order, each itself. */
+static void
+test_comparison (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "compare.fetchscope", NULL);
+  g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_saved_run_free);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (runs, make_run (FS_STRATEGY_LOOP, 3000, 1));
+  g_ptr_array_add (runs, make_run (FS_STRATEGY_THREADS, 5000, 2));
+  g_ptr_array_add (runs, make_run (FS_STRATEGY_PROCESSES, 4000, 3));
+  /* No swimlane and no records are allowed too. */
+  g_clear_pointer (&((FsSavedRun *) runs->pdata[2])->records, g_array_unref);
+  ((FsSavedRun *) runs->pdata[1])->complete = FALSE;
+
+  g_assert_true (fs_saved_runs_save (path, (FsSavedRun **) runs->pdata, runs->len,
+                                     FS_SAVED_RUN_COMPRESS, &error));
+  g_assert_no_error (error);
+  loaded = fs_saved_runs_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (loaded->len, ==, 3);
+
+  for (guint i = 0; i < 2; i++)
+    assert_same_run (g_ptr_array_index (runs, i), g_ptr_array_index (loaded, i));
+  g_assert_cmpstr (((FsSavedRun *) loaded->pdata[1])->label, ==, "threads + GIL");
+  g_assert_null (((FsSavedRun *) loaded->pdata[2])->records);
+  assert_same_aggregates (g_ptr_array_index (runs, 2), g_ptr_array_index (loaded, 2));
+}
+
+static void
+assert_rejected (const char *path,
+                 const char *contents,
+                 gssize      length,
+                 const char *expected)
+{
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  loaded = fs_saved_runs_load (path, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, FS_ERROR, FS_ERROR_INVALID_DATA);
+  g_test_message ("%s", error->message);
+  /* It says which file, and what is wrong with it. */
+  g_assert_nonnull (strstr (error->message, path));
+  if (strstr (error->message, expected) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, expected);
+}
+
+/* Damaged and foreign files: rejected with a message naming the file and
+ * the fault, and nothing returned. */
+static void
+test_rejects (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(FsSavedRun) run = make_run (FS_STRATEGY_THREADS, 2000, 5);
+  g_autofree char *good = g_build_filename (fixture->dir, "good.fetchscope", NULL);
+  g_autofree char *good_gz = g_build_filename (fixture->dir, "good.fetchscope.gz", NULL);
+  g_autofree char *bad = g_build_filename (fixture->dir, "bad.fetchscope", NULL);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.fetchscope", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *gz = NULL;
+  g_autofree char *edited = NULL;
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  const char garbage[] = "\x00\x01\x02PNG\xff\xfe garbage";
+  gsize length, gz_length;
+
+  g_assert_true (fs_saved_runs_save (good, &run, 1, FS_SAVED_RUN_NONE, &error));
+  g_assert_true (fs_saved_runs_save (good_gz, &run, 1, FS_SAVED_RUN_COMPRESS, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (good, &text, &length, NULL));
+  g_assert_true (g_file_get_contents (good_gz, &gz, &gz_length, NULL));
+
+  loaded = fs_saved_runs_load (missing, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_clear_error (&error);
+
+  assert_rejected (bad, "", 0, "is empty");
+  assert_rejected (bad, garbage, sizeof garbage, "not text");
+  assert_rejected (bad, "just some words", -1, "not a saved run");
+  /* Cut short anywhere: half, or all but the last brace. */
+  assert_rejected (bad, text, length / 2, "cut short");
+  assert_rejected (bad, text, length - 1, "cut short");
+  assert_rejected (bad, gz, gz_length / 2, "gzip data is damaged");
+  assert_rejected (bad, gz, 10, "gzip data is damaged");
+  assert_rejected (bad, "{\"hello\": \"world\"}", -1, "not a Fetchscope saved run");
+  assert_rejected (bad, "[1, 2, 3]", -1, "not a Fetchscope saved run");
+  assert_rejected (bad, "{\"format\": \"fetchscope-saved-run\", \"version\": 99, \"runs\": []}",
+                   -1, "newer Fetchscope");
+  assert_rejected (bad, "{\"format\": \"fetchscope-saved-run\", \"version\": 1, \"runs\": []}",
+                   -1, "holds no run");
+
+  /* Well-formed JSON with a number out of place. */
+  edited = g_strdup (text);
+  g_assert_nonnull (strstr (edited, "\"concurrency\":17"));
+  memcpy (strstr (edited, "\"concurrency\":17"), "\"concurrency\":-1", 16);
+  assert_rejected (bad, edited, -1, "“concurrency” is -1");
+  g_free (edited);
+
+  edited = g_strdup (text);
+  memcpy (strstr (edited, "\"n_buckets\":1200"), "\"n_buckets\":\"12\"", 16);
+  assert_rejected (bad, edited, -1, "aggregates: “n_buckets” should be a whole number");
+  g_free (edited);
+
+  edited = g_strdup (text);
+  memcpy (strstr (edited, "\"format\":\"fetchscope-saved-run\""),
+          "\"format\":\"fetchscope-saved-ruX\"", 31);
+  assert_rejected (bad, edited, -1, "not a Fetchscope saved run");
+  g_free (edited);
+
+  edited = g_strdup (text);
+  memcpy (strstr (edited, "\"fields\":[\"job_id\""), "\"fields\":[\"job_ID\"", 18);
+  assert_rejected (bad, edited, -1, "records: the fields are not those of version 1");
+  g_clear_pointer (&edited, g_free);
+}
+
+/* A failed save leaves nothing behind: no half file, no temporary one. */
+static void
+test_save_fails (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(FsSavedRun) run = make_run (FS_STRATEGY_LOOP, 500, 9);
+  g_autofree char *missing = g_build_filename (fixture->dir, "no", "such.fetchscope", NULL);
+  g_autofree char *good = g_build_filename (fixture->dir, "keep.fetchscope", NULL);
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (fs_saved_runs_save (missing, &run, 1, FS_SAVED_RUN_NONE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (fs_saved_runs_save (fixture->dir, &run, 1, FS_SAVED_RUN_NONE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_files (fixture), ==, 0);
+
+  g_assert_true (fs_saved_runs_save (good, &run, 1, FS_SAVED_RUN_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_files (fixture), ==, 1);
+  g_assert_true (g_file_get_contents (good, &before, NULL, NULL));
+  g_assert_true (g_str_has_suffix (before, "}"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/Fetchscope/SavedRun/round-trip", Fixture, NULL,
+              fixture_set_up, test_round_trip, fixture_tear_down);
+  g_test_add ("/Fetchscope/SavedRun/continues", Fixture, NULL,
+              fixture_set_up, test_continues, fixture_tear_down);
+  g_test_add ("/Fetchscope/SavedRun/comparison", Fixture, NULL,
+              fixture_set_up, test_comparison, fixture_tear_down);
+  g_test_add ("/Fetchscope/SavedRun/rejects", Fixture, NULL,
+              fixture_set_up, test_rejects, fixture_tear_down);
+  g_test_add ("/Fetchscope/SavedRun/save-fails", Fixture, NULL,
+              fixture_set_up, test_save_fails, fixture_tear_down);
+
+  return g_test_run ();
+}
