@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -39,6 +40,7 @@ typedef struct
 {
   char               *tmpdir;
   const char * const *env;   /* extra variable, value, …, NULL for what it runs */
+  rlim_t              nofile;  /* soft limit of open files for what it runs; 0 = as ours */
 } Fixture;
 
 typedef struct
@@ -156,7 +158,18 @@ count_dir_entries (const char *path)
 static void
 child_setup (gpointer user_data)
 {
+  const Fixture *f = user_data;
+
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+
+  if (f->nofile > 0)
+    {
+      struct rlimit limit;
+
+      getrlimit (RLIMIT_NOFILE, &limit);
+      limit.rlim_cur = f->nofile;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
 }
 
 static GSubprocess *
@@ -174,7 +187,7 @@ spawnv_in (Fixture             *f,
   g_subprocess_launcher_set_cwd (launcher, f->tmpdir);
   for (guint i = 0; f->env != NULL && f->env[i] != NULL; i += 2)
     g_subprocess_launcher_setenv (launcher, f->env[i], f->env[i + 1], TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, f, NULL);
   proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_assert_nonnull (proc);
@@ -1635,6 +1648,62 @@ test_outputs_atomic_umask (Fixture       *f,
   demo_server_stop (server);
 }
 
+/* Started with a soft limit of 256 open files, the CLI raises it to the hard
+ * limit itself: 400 connections at once with the loop, and 100 blocking
+ * worker processes (three pipes each) both need more. */
+static void
+test_fd_limit (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_autoptr(GString) urls = g_string_new (NULL);
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *urls_path = tmp_path (f, "urls.txt");
+  const char * const loop_args[] = {
+    "run", "--strategy", "loop", "--concurrency", "400", "--urls", "urls.txt",
+    "--json", json_path, "--quiet", NULL
+  };
+  const char * const processes_args[] = {
+    "run", "--strategy", "processes", "--worker-mode", "blocking", "--workers", "100",
+    "--concurrency", "100", "--urls", "urls.txt", "--json", json_path, "--quiet", NULL
+  };
+  const char * const *runs[] = { loop_args, processes_args };
+  struct rlimit limit;
+
+  if (!require_cli ())
+    return;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_max < 2048)
+    {
+      g_test_skip ("the hard limit of open files is below 2048");
+      return;
+    }
+
+  server = demo_server_start (f);
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (urls, "%s/ping\n", server->base_url);
+  write_file (urls_path, urls->str);
+
+  f->nofile = 256;
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_auto(CliResult) r = { 0 };
+      g_autoptr(JsonNode) root = NULL;
+      JsonObject *summary;
+
+      run_cli (f, runs[i], &r);
+      g_assert_cmpint (r.status, ==, 0);
+      root = load_json (json_path);
+      summary = json_node_get_object (root);
+      assert_outcomes_add_up (summary, 2000);
+      g_assert_cmpint (json_int (summary, "ok"), ==, 2000);
+    }
+  f->nofile = 0;
+
+  demo_server_stop (server);
+}
+
 static void
 add_test (const char    *path,
           gconstpointer  data,
@@ -1657,6 +1726,7 @@ main (int   argc,
   add_test ("/Fetchscope/Cli/run-discard-records", "loop", test_run_discard_records);
   add_test ("/Fetchscope/Cli/run-discard-records-processes", "processes",
             test_run_discard_records);
+  add_test ("/Fetchscope/Cli/fd-limit", NULL, test_fd_limit);
   add_test ("/Fetchscope/Cli/run-csv", NULL, test_run_csv);
   add_test ("/Fetchscope/Cli/summary-text", NULL, test_summary_text);
   add_test ("/Fetchscope/Cli/url-file", NULL, test_url_file);
