@@ -1704,6 +1704,68 @@ test_fd_limit (Fixture       *f,
   demo_server_stop (server);
 }
 
+/* Requests still go through a proxy named in the environment (libcurl is
+ * told "no proxy" only when none is), and no_proxy still exempts hosts.
+ * The proxy is a bound port nobody listens on, so using it fails. */
+static void
+test_proxy_environment (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_autoptr(GSocket) closed = NULL;
+  g_autoptr(GSocketAddress) any = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GString) urls = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *proxy = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *urls_path = tmp_path (f, "urls.txt");
+  const char * const args[] = {
+    "run", "--strategy", "loop", "--concurrency", "4", "--urls", "urls.txt",
+    "--json", json_path, "--quiet", NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  closed = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  any = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (closed, any, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (closed, &error);
+  g_assert_no_error (error);
+  proxy = g_strdup_printf ("http://127.0.0.1:%u",
+                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  server = demo_server_start (f);
+  for (guint i = 0; i < 20; i++)
+    g_string_append_printf (urls, "%s/ping\n", server->base_url);
+  write_file (urls_path, urls->str);
+
+  for (guint exempt = 0; exempt < 2; exempt++)
+    {
+      const char * const env[] = {
+        "http_proxy", proxy, "no_proxy", exempt ? "127.0.0.1" : "example.invalid", NULL
+      };
+      g_auto(CliResult) r = { 0 };
+      g_autoptr(JsonNode) root = NULL;
+      JsonObject *summary;
+
+      f->env = env;
+      run_cli (f, args, &r);
+      f->env = NULL;
+      g_assert_cmpint (r.status, ==, 0);
+      root = load_json (json_path);
+      summary = json_node_get_object (root);
+      assert_outcomes_add_up (summary, 20);
+      g_assert_cmpint (json_int (summary, exempt ? "ok" : "transport_errors"), ==, 20);
+    }
+
+  demo_server_stop (server);
+}
+
 static void
 add_test (const char    *path,
           gconstpointer  data,
@@ -1727,6 +1789,7 @@ main (int   argc,
   add_test ("/Fetchscope/Cli/run-discard-records-processes", "processes",
             test_run_discard_records);
   add_test ("/Fetchscope/Cli/fd-limit", NULL, test_fd_limit);
+  add_test ("/Fetchscope/Cli/proxy-environment", NULL, test_proxy_environment);
   add_test ("/Fetchscope/Cli/run-csv", NULL, test_run_csv);
   add_test ("/Fetchscope/Cli/summary-text", NULL, test_summary_text);
   add_test ("/Fetchscope/Cli/url-file", NULL, test_url_file);
