@@ -350,6 +350,20 @@ load_json (const char *path)
   return node;
 }
 
+/* Runs the CLI, which must exit 0, and returns the summary it wrote. */
+static JsonNode *
+run_cli_summary (Fixture            *f,
+                 const char * const *args,
+                 const char         *json_path)
+{
+  g_auto(CliResult) r = { 0 };
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  return load_json (json_path);
+}
+
 static JsonNode *
 member (JsonObject *object,
         const char *name)
@@ -581,7 +595,6 @@ static void
 test_run_discard_records (Fixture       *f,
                           gconstpointer  data)
 {
-  g_auto(CliResult) r = { 0 };
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *json_path = tmp_path (f, "summary.json");
   const char * const args[] = {
@@ -593,10 +606,7 @@ test_run_discard_records (Fixture       *f,
   if (!require_cli ())
     return;
 
-  run_cli (f, args, &r);
-  g_assert_cmpint (r.status, ==, 0);
-
-  root = load_json (json_path);
+  root = run_cli_summary (f, args, json_path);
   summary = json_node_get_object (root);
   assert_outcomes_add_up (summary, 100);
   g_assert_cmpint (json_int (summary, "ok") + json_int (summary, "http_errors"), ==, 100);
@@ -1688,14 +1698,9 @@ test_fd_limit (Fixture       *f,
   f->nofile = 256;
   for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
     {
-      g_auto(CliResult) r = { 0 };
-      g_autoptr(JsonNode) root = NULL;
-      JsonObject *summary;
+      g_autoptr(JsonNode) root = run_cli_summary (f, runs[i], json_path);
+      JsonObject *summary = json_node_get_object (root);
 
-      run_cli (f, runs[i], &r);
-      g_assert_cmpint (r.status, ==, 0);
-      root = load_json (json_path);
-      summary = json_node_get_object (root);
       assert_outcomes_add_up (summary, 2000);
       g_assert_cmpint (json_int (summary, "ok"), ==, 2000);
     }
@@ -1749,15 +1754,12 @@ test_proxy_environment (Fixture       *f,
       const char * const env[] = {
         "http_proxy", proxy, "no_proxy", exempt ? "127.0.0.1" : "example.invalid", NULL
       };
-      g_auto(CliResult) r = { 0 };
       g_autoptr(JsonNode) root = NULL;
       JsonObject *summary;
 
       f->env = env;
-      run_cli (f, args, &r);
+      root = run_cli_summary (f, args, json_path);
       f->env = NULL;
-      g_assert_cmpint (r.status, ==, 0);
-      root = load_json (json_path);
       summary = json_node_get_object (root);
       assert_outcomes_add_up (summary, 20);
       g_assert_cmpint (json_int (summary, exempt ? "ok" : "transport_errors"), ==, 20);
