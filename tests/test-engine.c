@@ -338,6 +338,20 @@ test_connect_burst (gconstpointer data)
     }
 }
 
+/* A concurrency the worker processes cannot split evenly: together they
+ * still run exactly that many requests at once, not one more, even though
+ * each child of worker mode loop is sent jobs ahead. */
+static void
+test_odd_concurrency (gconstpointer data)
+{
+  FsTestRunSpec spec = FS_TEST_VARIANT_SPEC (data, .concurrency = 5);
+  g_auto(GStrv) urls = repeat_path ("/delay/2000", 30);   /* 20 ms each */
+  g_autoptr(FsTestCollector) c = fs_test_run_urls (&spec, (const char * const *) urls, 30);
+
+  fs_test_assert_one_terminal_each (c, 30);
+  g_assert_cmpuint (c->max_in_flight, ==, expected_max_in_flight (&spec));
+}
+
 static void
 test_empty_queue (gconstpointer data)
 {
@@ -546,6 +560,7 @@ add_engine_tests (const FsTestVariant *variant)
     { "protocols-refused", test_protocols_refused },
     { "body-cap", test_body_cap },
     { "keep-alive-and-concurrency", test_keep_alive_and_concurrency },
+    { "odd-concurrency", test_odd_concurrency },
     { "cancel-keeps-totals", test_cancel_keeps_totals },
     { "empty-queue", test_empty_queue },
   };
