@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -39,6 +40,7 @@ typedef struct
 {
   char               *tmpdir;
   const char * const *env;   /* extra variable, value, …, NULL for what it runs */
+  rlim_t              nofile;  /* soft limit of open files for what it runs; 0 = as ours */
 } Fixture;
 
 typedef struct
@@ -156,7 +158,18 @@ count_dir_entries (const char *path)
 static void
 child_setup (gpointer user_data)
 {
+  const Fixture *f = user_data;
+
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+
+  if (f->nofile > 0)
+    {
+      struct rlimit limit;
+
+      getrlimit (RLIMIT_NOFILE, &limit);
+      limit.rlim_cur = f->nofile;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
 }
 
 static GSubprocess *
@@ -174,7 +187,7 @@ spawnv_in (Fixture             *f,
   g_subprocess_launcher_set_cwd (launcher, f->tmpdir);
   for (guint i = 0; f->env != NULL && f->env[i] != NULL; i += 2)
     g_subprocess_launcher_setenv (launcher, f->env[i], f->env[i + 1], TRUE);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, f, NULL);
   proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_assert_nonnull (proc);
@@ -335,6 +348,20 @@ load_json (const char *path)
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
 
   return node;
+}
+
+/* Runs the CLI, which must exit 0, and returns the summary it wrote. */
+static JsonNode *
+run_cli_summary (Fixture            *f,
+                 const char * const *args,
+                 const char         *json_path)
+{
+  g_auto(CliResult) r = { 0 };
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  return load_json (json_path);
 }
 
 static JsonNode *
@@ -559,6 +586,38 @@ test_run_processes_json (Fixture       *f,
     return;
 
   check_mixed_run (f, "processes", "100", extra);
+}
+
+/* --discard-records: every record still reaches the sink and is counted
+ * (the outcomes add up and the run checks that nothing was lost), but none
+ * is aggregated, so the summary has a rate and no latency. */
+static void
+test_run_discard_records (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  const char * const args[] = {
+    "run", "--strategy", data, "--urls", "demo:mixed", "--count", "100", "--concurrency", "20",
+    "--json", json_path, "--demo-time-scale", TIME_SCALE, "--discard-records", "--quiet", NULL
+  };
+  JsonObject *summary, *latency;
+
+  if (!require_cli ())
+    return;
+
+  root = run_cli_summary (f, args, json_path);
+  summary = json_node_get_object (root);
+  assert_outcomes_add_up (summary, 100);
+  g_assert_cmpint (json_int (summary, "ok") + json_int (summary, "http_errors"), ==, 100);
+  g_assert_cmpint (json_int (summary, "http_errors"), >=, 1);
+  g_assert_cmpfloat (json_double (summary, "rps"), >, 0);
+  g_assert_cmpint (json_int (summary, "peak_rss_bytes"), >, 0);
+  /* Nothing was aggregated: no latency, no bytes. */
+  latency = json_node_get_object (member (summary, "latency_ms"));
+  g_assert_cmpfloat (json_double (latency, "p50"), ==, 0);
+  g_assert_cmpfloat (json_double (latency, "max"), ==, 0);
+  g_assert_cmpint (json_int (summary, "bytes"), ==, 0);
 }
 
 /* Workers that break the protocol (the worker's test-only switch makes
@@ -1148,6 +1207,10 @@ test_usage_errors (Fixture       *f,
     { { "run", "--strategy", "processes", "--urls", "demo:mixed", "--worker-mode", "fast",
         "--json", "@JSON@" },
       "--worker-mode must be blocking or loop" },
+    { { "run", "--urls", "demo:mixed", "--discard-records" },
+      "--discard-records needs --json" },
+    { { "run", "--urls", "demo:mixed", "--discard-records", "--json", "@JSON@", "--csv", "x.csv" },
+      "--discard-records needs --json" },
     /* Negative, huge and not-a-number values. */
     { { "run", "--urls", "demo:mixed", "--count", "-1", "--json", "@JSON@" },
       "--count must be a whole number" },
@@ -1750,6 +1813,116 @@ test_outputs_atomic_umask (Fixture       *f,
   demo_server_stop (server);
 }
 
+/* Started with a soft limit of 256 open files, the CLI raises it to the hard
+ * limit itself: 400 connections at once with the loop, and 100 blocking
+ * worker processes (three pipes each) both need more. */
+static void
+test_fd_limit (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_autoptr(GString) urls = g_string_new (NULL);
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *urls_path = tmp_path (f, "urls.txt");
+  const char * const loop_args[] = {
+    "run", "--strategy", "loop", "--concurrency", "400", "--urls", "urls.txt",
+    "--json", json_path, "--quiet", NULL
+  };
+  const char * const processes_args[] = {
+    "run", "--strategy", "processes", "--worker-mode", "blocking", "--workers", "100",
+    "--concurrency", "100", "--urls", "urls.txt", "--json", json_path, "--quiet", NULL
+  };
+  const char * const *runs[] = { loop_args, processes_args };
+  struct rlimit limit;
+
+  if (!require_cli ())
+    return;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_max < 2048)
+    {
+      g_test_skip ("the hard limit of open files is below 2048");
+      return;
+    }
+
+  server = demo_server_start (f);
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (urls, "%s/ping\n", server->base_url);
+  write_file (urls_path, urls->str);
+
+  f->nofile = 256;
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autoptr(JsonNode) root = run_cli_summary (f, runs[i], json_path);
+      JsonObject *summary = json_node_get_object (root);
+
+      assert_outcomes_add_up (summary, 2000);
+      g_assert_cmpint (json_int (summary, "ok"), ==, 2000);
+    }
+  f->nofile = 0;
+
+  demo_server_stop (server);
+}
+
+/* Requests still go through a proxy named in the environment (libcurl is
+ * told "no proxy" only when none is), and no_proxy still exempts hosts.
+ * The proxy is a bound port nobody listens on, so using it fails. */
+static void
+test_proxy_environment (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(DemoServer) server = NULL;
+  g_autoptr(GSocket) closed = NULL;
+  g_autoptr(GSocketAddress) any = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GString) urls = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *proxy = NULL;
+  g_autofree char *json_path = tmp_path (f, "summary.json");
+  g_autofree char *urls_path = tmp_path (f, "urls.txt");
+  const char * const args[] = {
+    "run", "--strategy", "loop", "--concurrency", "4", "--urls", "urls.txt",
+    "--json", json_path, "--quiet", NULL
+  };
+
+  if (!require_cli ())
+    return;
+
+  closed = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  any = g_inet_socket_address_new (loopback, 0);
+  g_assert_true (g_socket_bind (closed, any, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (closed, &error);
+  g_assert_no_error (error);
+  proxy = g_strdup_printf ("http://127.0.0.1:%u",
+                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  server = demo_server_start (f);
+  for (guint i = 0; i < 20; i++)
+    g_string_append_printf (urls, "%s/ping\n", server->base_url);
+  write_file (urls_path, urls->str);
+
+  for (guint exempt = 0; exempt < 2; exempt++)
+    {
+      const char * const env[] = {
+        "http_proxy", proxy, "no_proxy", exempt ? "127.0.0.1" : "example.invalid", NULL
+      };
+      g_autoptr(JsonNode) root = NULL;
+      JsonObject *summary;
+
+      f->env = env;
+      root = run_cli_summary (f, args, json_path);
+      f->env = NULL;
+      summary = json_node_get_object (root);
+      assert_outcomes_add_up (summary, 20);
+      g_assert_cmpint (json_int (summary, exempt ? "ok" : "transport_errors"), ==, 20);
+    }
+
+  demo_server_stop (server);
+}
+
 static void
 assert_png (const char *path,
             guint32     width,
@@ -1927,6 +2100,11 @@ main (int   argc,
   add_test ("/Fetchscope/Cli/run-processes-json", "blocking", test_run_processes_json);
   add_test ("/Fetchscope/Cli/run-processes-loop-json", "loop", test_run_processes_json);
   add_test ("/Fetchscope/Cli/run-processes-worker-lost", NULL, test_run_processes_worker_lost);
+  add_test ("/Fetchscope/Cli/run-discard-records", "loop", test_run_discard_records);
+  add_test ("/Fetchscope/Cli/run-discard-records-processes", "processes",
+            test_run_discard_records);
+  add_test ("/Fetchscope/Cli/fd-limit", NULL, test_fd_limit);
+  add_test ("/Fetchscope/Cli/proxy-environment", NULL, test_proxy_environment);
   add_test ("/Fetchscope/Cli/run-csv", NULL, test_run_csv);
   add_test ("/Fetchscope/Cli/summary-text", NULL, test_summary_text);
   add_test ("/Fetchscope/Cli/url-file", NULL, test_url_file);

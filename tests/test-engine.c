@@ -11,7 +11,9 @@
 
 #include "config.h"
 
+#include <poll.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -336,6 +338,20 @@ test_connect_burst (gconstpointer data)
     }
 }
 
+/* A concurrency the worker processes cannot split evenly: together they
+ * still run exactly that many requests at once, not one more, even though
+ * each child of worker mode loop is sent jobs ahead. */
+static void
+test_odd_concurrency (gconstpointer data)
+{
+  FsTestRunSpec spec = FS_TEST_VARIANT_SPEC (data, .concurrency = 5);
+  g_auto(GStrv) urls = repeat_path ("/delay/2000", 30);   /* 20 ms each */
+  g_autoptr(FsTestCollector) c = fs_test_run_urls (&spec, (const char * const *) urls, 30);
+
+  fs_test_assert_one_terminal_each (c, 30);
+  g_assert_cmpuint (c->max_in_flight, ==, expected_max_in_flight (&spec));
+}
+
 static void
 test_empty_queue (gconstpointer data)
 {
@@ -349,6 +365,185 @@ test_empty_queue (gconstpointer data)
     g_assert_cmpint (g_array_index (c->events, FsEvent, i).kind, ==, FS_EVENT_SAMPLE);
   if (spec.strategy != FS_STRATEGY_PROCESSES)
     g_assert_cmpuint (c->events->len, ==, 0);
+}
+
+/* A keep-alive server that closes a connection after IDLE_CLOSE_MS without a
+ * request: what a real server does to idle keep-alive connections. */
+#define IDLE_CLOSE_MS 20
+#define IDLE_WAVES    4
+#define IDLE_WAVE     6
+#define IDLE_PAUSE_US (200 * 1000)
+
+typedef struct
+{
+  int   listen_fd;
+  guint n_connections;   /* atomic */
+} IdleServer;
+
+static gpointer
+idle_connection_thread (gpointer data)
+{
+  int fd = GPOINTER_TO_INT (data);
+  static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  char buf[4096];
+  gsize have = 0;
+
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      gssize n;
+
+      if (poll (&pfd, 1, IDLE_CLOSE_MS) <= 0)
+        break;
+      n = recv (fd, buf + have, sizeof buf - 1 - have, 0);
+      if (n <= 0)
+        break;
+      have += n;
+      buf[have] = '\0';
+      /* One GET, no body, at a time: answer each complete head. */
+      while (strstr (buf, "\r\n\r\n") != NULL)
+        {
+          char *end = strstr (buf, "\r\n\r\n") + 4;
+
+          if (send (fd, reply, sizeof reply - 1, MSG_NOSIGNAL) != sizeof reply - 1)
+            goto out;
+          have -= end - buf;
+          memmove (buf, end, have + 1);
+        }
+    }
+out:
+  close (fd);
+  return NULL;
+}
+
+static gpointer
+idle_server_thread (gpointer data)
+{
+  IdleServer *idle = data;
+  int fd;
+
+  while ((fd = accept (idle->listen_fd, NULL, NULL)) >= 0)
+    {
+      g_atomic_int_inc (&idle->n_connections);
+      g_thread_unref (g_thread_new ("idle-conn", idle_connection_thread, GINT_TO_POINTER (fd)));
+    }
+
+  return NULL;
+}
+
+static void
+idle_collect (const FsEvent *events,
+              guint          n_events,
+              gpointer       user_data)
+{
+  g_array_append_vals (user_data, events, n_events);
+}
+
+static void
+idle_run_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fs_engine_run_finish (FS_ENGINE (object), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage ru;
+
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &ru), ==, 0);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* The loop keeps an idle connection's socket watched between transfers. When
+ * the server closes it meanwhile, the loop must stop watching it (a closed
+ * socket stays readable: watching it would spin the loop), and the next
+ * request must get a working connection. Jobs come in waves with pauses
+ * longer than the server's idle timeout. */
+static void
+test_idle_close (gconstpointer data)
+{
+  FsTestRunSpec spec = FS_TEST_VARIANT_SPEC (data);
+  g_autoptr(FsRunConfig) config = fs_run_config_new ();
+  g_autoptr(FsEngine) engine = NULL;
+  g_autoptr(FsJobQueue) queue = fs_job_queue_new (0);
+  g_autoptr(FsEventSink) sink = NULL;
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (FsEvent));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  IdleServer idle = { 0 };
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  GThread *thread;
+  gboolean finished = FALSE;
+  double idle_cpu = 0, idle_wall = 0;
+  guint n_ok = 0;
+
+  idle.listen_fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (idle.listen_fd, >=, 0);
+  g_assert_cmpint (bind (idle.listen_fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (idle.listen_fd, 64), ==, 0);
+  g_assert_cmpint (getsockname (idle.listen_fd, (struct sockaddr *) &addr, &len), ==, 0);
+  url = g_strdup_printf ("http://127.0.0.1:%u/", ntohs (addr.sin_port));
+  thread = g_thread_new ("idle-server", idle_server_thread, &idle);
+
+  config->strategy = spec.strategy;
+  config->concurrency = 3;
+  config->timeout_ms = 10000;
+  engine = fs_engine_new (config, &error);
+  g_assert_no_error (error);
+  sink = fs_event_sink_new (NULL, 64, idle_collect, events, NULL);
+  fs_engine_run_async (engine, queue, sink, NULL, idle_run_done, &finished);
+
+  for (guint w = 0; w < IDLE_WAVES; w++)
+    {
+      gint64 t0;
+      double cpu0;
+
+      for (guint i = 0; i < IDLE_WAVE; i++)
+        fs_job_queue_push (queue, fs_job_new (w * IDLE_WAVE + i, url, NULL), NULL);
+
+      /* Past the wave (it takes a few ms) and the server's idle timeout. */
+      g_usleep (IDLE_PAUSE_US / 2);
+      t0 = g_get_monotonic_time ();
+      cpu0 = cpu_seconds ();
+      g_usleep (IDLE_PAUSE_US / 2);
+      idle_cpu += cpu_seconds () - cpu0;
+      idle_wall += (g_get_monotonic_time () - t0) / 1e6;
+    }
+  fs_job_queue_close (queue);
+
+  while (!finished)
+    g_main_context_iteration (NULL, TRUE);
+  fs_event_sink_drain (sink);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const FsEvent *e = &g_array_index (events, FsEvent, i);
+
+      if (e->kind == FS_EVENT_TERMINAL)
+        {
+          if (e->outcome != FS_OUTCOME_OK)
+            g_test_message ("job %" G_GUINT64_FORMAT ": %s", e->url_index, e->error);
+          g_assert_cmpint (e->outcome, ==, FS_OUTCOME_OK);
+          n_ok++;
+        }
+    }
+  g_assert_cmpuint (n_ok, ==, IDLE_WAVES * IDLE_WAVE);
+  /* Every pause closed the wave's connections: the next wave made new ones. */
+  g_assert_cmpuint (g_atomic_int_get (&idle.n_connections), >=, IDLE_WAVES);
+  /* A loop spinning on a closed socket would burn the whole pause. */
+  g_assert_cmpfloat (idle_cpu, <, idle_wall / 2);
+
+  shutdown (idle.listen_fd, SHUT_RDWR);
+  close (idle.listen_fd);
+  g_thread_join (thread);
 }
 
 static void
@@ -365,6 +560,7 @@ add_engine_tests (const FsTestVariant *variant)
     { "protocols-refused", test_protocols_refused },
     { "body-cap", test_body_cap },
     { "keep-alive-and-concurrency", test_keep_alive_and_concurrency },
+    { "odd-concurrency", test_odd_concurrency },
     { "cancel-keeps-totals", test_cancel_keeps_totals },
     { "empty-queue", test_empty_queue },
   };
@@ -374,6 +570,14 @@ add_engine_tests (const FsTestVariant *variant)
       g_autofree char *path = g_strdup_printf ("/Fetchscope/Engine/%s/connect-burst",
                                                variant->name);
       g_test_add_data_func (path, variant, test_connect_burst);
+    }
+
+  /* The strategies that run the curl-multi loop in this process. */
+  if (variant->strategy == FS_STRATEGY_LOOP || variant->strategy == FS_STRATEGY_HYBRID)
+    {
+      g_autofree char *path = g_strdup_printf ("/Fetchscope/Engine/%s/idle-close",
+                                               variant->name);
+      g_test_add_data_func (path, variant, test_idle_close);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (tests); i++)

@@ -151,9 +151,33 @@ test_waker (void)
   g_assert_cmpint (fs_job_queue_try_pop (queue, &job), ==, FS_JOB_QUEUE_READY);
   fs_job_free (job);
 
+  /* Only the push that ends an empty queue fires: a consumer that has not
+   * seen the queue empty is not waiting for it. */
+  fs_job_queue_push (queue, fs_job_new (1, "http://127.0.0.1/", NULL), NULL);
+  fs_job_queue_push (queue, fs_job_new (2, "http://127.0.0.1/", NULL), NULL);
+  g_assert_true (g_main_context_iteration (context, FALSE));
+  g_assert_false (g_main_context_iteration (context, FALSE));
+  g_assert_cmpuint (fired, ==, 2);
+  g_assert_cmpint (fs_job_queue_try_pop (queue, &job), ==, FS_JOB_QUEUE_READY);
+  fs_job_free (job);
+  fs_job_queue_push (queue, fs_job_new (3, "http://127.0.0.1/", NULL), NULL);
+  g_assert_false (g_main_context_iteration (context, FALSE));
+  g_assert_cmpuint (fired, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (fs_job_queue_try_pop (queue, &job), ==, FS_JOB_QUEUE_READY);
+      fs_job_free (job);
+    }
+  g_assert_cmpint (fs_job_queue_try_pop (queue, &job), ==, FS_JOB_QUEUE_EMPTY);
+  fs_job_queue_push (queue, fs_job_new (4, "http://127.0.0.1/", NULL), NULL);
+  g_assert_true (g_main_context_iteration (context, FALSE));
+  g_assert_cmpuint (fired, ==, 3);
+  g_assert_cmpint (fs_job_queue_try_pop (queue, &job), ==, FS_JOB_QUEUE_READY);
+  fs_job_free (job);
+
   fs_job_queue_close (queue);
   g_assert_true (g_main_context_iteration (context, FALSE));
-  g_assert_cmpuint (fired, ==, 2);
+  g_assert_cmpuint (fired, ==, 4);
 
   fs_job_queue_remove_waker (queue, source);
   g_source_destroy (source);

@@ -60,6 +60,7 @@ typedef struct
   char   **allow_hosts;
   gboolean gil;
   gboolean quiet;
+  gboolean discard_records;
 } Options;
 
 static void
@@ -843,6 +844,7 @@ run_one (const FsRunConfig  *config,
          gboolean            keep_records,
          gboolean            progress,
          gboolean            diagnostics,
+         gboolean            discard_records,
          GCancellable       *cancellable,
          GError            **error)
 {
@@ -867,6 +869,7 @@ run_one (const FsRunConfig  *config,
   fs_headless_run_set_csv_path (run, csv_path);
   fs_headless_run_set_progress (run, progress);
   fs_headless_run_set_keep_records (run, keep_records);
+  fs_headless_run_set_discard_records (run, discard_records);
 
   ok = fs_headless_run_execute (run, cancellable, error);
   if (diagnostics && source != NULL)
@@ -895,6 +898,9 @@ cmd_run (int    argc,
   const GOptionEntry entries[] = {
     { "strategy", 's', 0, G_OPTION_ARG_STRING, &o.strategy, strategy_desc, "NAME" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o.csv_path, N_("Write one CSV row per request"), "FILE" },
+    /* bench/run's measure of what recording costs: see README.md. */
+    { "discard-records", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o.discard_records,
+      "Count terminal records only; aggregate nothing (benchmark aid)", NULL },
     { NULL }
   };
 
@@ -912,11 +918,16 @@ cmd_run (int    argc,
       !parse_export (&export, &error))
     return usage_error ("%s", error->message);
 
+  if (o.discard_records &&
+      (o.json_path == NULL || o.csv_path != NULL || export.save_path != NULL ||
+       export.png_path != NULL || export.svg_path != NULL || export.pdf_path != NULL))
+    return usage_error ("--discard-records needs --json and writes nothing else");
+
   signal_guard_init (&guard, cancellable);
 
   if (!url_input_prepare (&input, FALSE, cancellable, &error) ||
       !(run = run_one (config, &input, o.csv_path, export.save_path != NULL,
-                       !o.quiet && isatty (STDERR_FILENO), TRUE,
+                       !o.quiet && isatty (STDERR_FILENO), TRUE, o.discard_records,
                        cancellable, &error)))
     {
       g_printerr ("fetchscope-cli: %s\n", error->message);
@@ -1087,7 +1098,7 @@ cmd_compare (int    argc,
         g_printerr (_("fetchscope-cli: %s (%u of %u)\n"), label, i + 1, variants->len);
 
       if (!(run = run_one (run_config, &input, NULL, export.save_path != NULL,
-                           !o.quiet && isatty (STDERR_FILENO), i == 0,
+                           !o.quiet && isatty (STDERR_FILENO), i == 0, FALSE,
                            cancellable, &error)))
         {
           g_printerr ("fetchscope-cli: %s: %s\n", label, error->message);

@@ -28,8 +28,10 @@ struct _FsHeadlessRun
   char          *urls_label;
   char          *csv_path;
   gboolean       progress;
+  gboolean       discard;
 
   FsAggregator  *aggregator;
+  guint64        discarded_outcomes[FS_N_OUTCOMES];
   FsSwimlane    *swimlane;
   GArray        *records;          /* terminal FsEvents, when kept for saving */
   FsCsvWriter   *csv;
@@ -139,6 +141,25 @@ fs_headless_run_set_progress (FsHeadlessRun *self,
   self->progress = !!progress;
 }
 
+/**
+ * fs_headless_run_set_discard_records:
+ *
+ * A benchmark aid: the engines still make every record and hand it to the
+ * sink, but the consumer only counts terminal records by outcome instead
+ * of aggregating them (and writes no CSV). The summary then has counts,
+ * wall time, rate, memory and CPU time, and no latency figures. Comparing
+ * a run with and without it measures what recording and aggregation cost.
+ */
+void
+fs_headless_run_set_discard_records (FsHeadlessRun *self,
+                                     gboolean       discard)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->t_begin == 0);
+
+  self->discard = !!discard;
+}
+
 /* Keeps every terminal record, for a saved run: the CLI's runs are
  * bounded by their URL lists. */
 void
@@ -169,6 +190,20 @@ on_events (const FsEvent *events,
   /* A failing CSV write stops the CSV, not the measurement. */
   if (self->csv != NULL && self->csv_error == NULL)
     fs_csv_writer_add (self->csv, events, n_events, &self->csv_error);
+}
+
+/* The sink's consumer of fs_headless_run_set_discard_records(): counts what
+ * the "nothing lost" check and the rate need, and drops the rest. */
+static void
+on_events_discard (const FsEvent *events,
+                   guint          n_events,
+                   gpointer       user_data)
+{
+  FsHeadlessRun *self = user_data;
+
+  for (guint i = 0; i < n_events; i++)
+    if (events[i].kind == FS_EVENT_TERMINAL && events[i].outcome < FS_N_OUTCOMES)
+      self->discarded_outcomes[events[i].outcome]++;
 }
 
 static void
@@ -210,7 +245,7 @@ print_progress (FsHeadlessRun *self,
   FsSummary s;
   guint64 errors;
 
-  fs_aggregator_get_summary (self->aggregator, &s);
+  fs_headless_run_get_summary (self, &s);
   errors = s.total - s.outcomes[FS_OUTCOME_OK];
 
   if (self->crawler != NULL)
@@ -285,14 +320,14 @@ fs_headless_run_execute (FsHeadlessRun  *self,
   self->started_at = g_date_time_new_now_local ();
   self->t_begin = g_get_monotonic_time ();
 
-  if (self->csv_path != NULL &&
+  if (self->csv_path != NULL && !self->discard &&
       !(self->csv = fs_csv_writer_new (self->csv_path, self->t_begin, error)))
     return FALSE;
 
   /* Bounded, so a huge URL file is read only as fast as it is fetched. A
    * crawl's must not be: links are queued from the engine's own threads. */
   queue = fs_job_queue_new (self->crawler ? 0 : MAX (1024, self->config->concurrency * 4));
-  sink = fs_event_sink_new (context, 0, on_events, self, NULL);
+  sink = fs_event_sink_new (context, 0, self->discard ? on_events_discard : on_events, self, NULL);
 
   sample_self (self);
   sample_id = g_timeout_add (SAMPLE_INTERVAL_MS, sample_cb, self);
@@ -351,7 +386,7 @@ fs_headless_run_execute (FsHeadlessRun  *self,
     FsSummary s;
 
     /* The invariant everything else relies on: one terminal per job. */
-    fs_aggregator_get_summary (self->aggregator, &s);
+    fs_headless_run_get_summary (self, &s);
     if (s.total != self->jobs_pushed)
       {
         g_set_error (error, FS_ERROR, FS_ERROR_FAILED,
@@ -380,6 +415,16 @@ fs_headless_run_get_summary (FsHeadlessRun *self,
   g_return_if_fail (summary != NULL);
 
   fs_aggregator_get_summary (self->aggregator, summary);
+
+  if (self->discard)
+    {
+      summary->total = 0;
+      for (guint i = 0; i < FS_N_OUTCOMES; i++)
+        {
+          summary->outcomes[i] = self->discarded_outcomes[i];
+          summary->total += self->discarded_outcomes[i];
+        }
+    }
 
   t_end = self->t_end ? self->t_end : g_get_monotonic_time ();
   if (self->t_begin > 0 && t_end > self->t_begin)

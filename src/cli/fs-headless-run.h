@@ -38,6 +38,8 @@ void           fs_headless_run_set_csv_path  (FsHeadlessRun      *self,
                                               const char         *path);
 void           fs_headless_run_set_progress  (FsHeadlessRun      *self,
                                               gboolean            progress);
+void           fs_headless_run_set_discard_records (FsHeadlessRun *self,
+                                                    gboolean       discard);
 void           fs_headless_run_set_keep_records (FsHeadlessRun   *self,
                                                  gboolean         keep);
 gboolean       fs_headless_run_execute       (FsHeadlessRun      *self,

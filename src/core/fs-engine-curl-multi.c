@@ -10,6 +10,16 @@
  * GSource whose prepare() reads the deadline curl last asked for, so no
  * timeout id can go stale and moving it costs no wakeup of our own context
  * (g_source_set_ready_time() signals the context's eventfd on every call).
+ *
+ * A connection's socket stays in the epoll set while the connection idles
+ * between two transfers: curl drops a socket from its interest (REMOVE)
+ * when a transfer ends and asks for it again (IN) when the next one reuses
+ * the connection, and following it literally cost an EPOLL_CTL_DEL and an
+ * EPOLL_CTL_ADD per request, 6 % of the loop's time. The sockets curl opens
+ * come from our open and close callbacks, so we know when one is really
+ * closed and take it out of the set first. An event on an idle socket
+ * (the server closed it) takes it out too, without bothering curl. Other
+ * sockets curl may watch (the threaded resolver's) are followed literally.
  */
 
 #include "config.h"
@@ -17,6 +27,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -34,6 +45,15 @@ struct _FsEngineCurlMulti
 G_DEFINE_FINAL_TYPE (FsEngineCurlMulti, fs_engine_curl_multi, FS_TYPE_ENGINE)
 
 typedef struct _Loop Loop;
+
+/* What we know of one fd, indexed by fd. */
+typedef struct
+{
+  guint8 registered;  /* EPOLLIN/EPOLLOUT it is in the epoll set with, 0 = not in it */
+  guint8 wanted;      /* what curl asked for last; 0 after REMOVE */
+  guint8 ours;        /* opened through open_socket_cb, not yet closed */
+  guint32 gen;        /* how often we closed it: tells an event of an earlier socket */
+} FdState;
 
 typedef struct
 {
@@ -55,6 +75,8 @@ struct _Loop
    * each iteration, which at 100 connections costs more than curl itself. */
   int            epfd;
   GSource       *epoll_source;
+  FdState       *fds;
+  guint          n_fds;
 
   GSource       *timer;
   gint64         timer_deadline;  /* monotonic µs, -1 = none: what curl asked for */
@@ -146,6 +168,27 @@ socket_action (Loop          *loop,
                                curl_multi_strerror (mcode));
 }
 
+/* After curl handled one socket of a batch: when that ended transfers, start
+ * their successors at once, rather than after every other socket of the
+ * batch. The server then gets the next requests while we are still reading
+ * its answers, so it and we work at the same time instead of by turns:
+ * on two cores, 1.2 x the throughput, and less time added to every wave of
+ * a latency-bound set. */
+static void
+refill (Loop *loop)
+{
+  guint n_free = loop->n_free;
+
+  read_info (loop);
+  if (loop->n_free == n_free)
+    return;
+
+  n_free = loop->n_free;
+  fill_slots (loop);
+  if (loop->n_free < n_free)
+    socket_action (loop, CURL_SOCKET_TIMEOUT, 0);
+}
+
 /* After curl has run: record what ended, start what waits, hand the records
  * to the sink once for the whole dispatch. */
 static void
@@ -175,7 +218,22 @@ epoll_dispatch (GSource     *source,
 
   for (int i = 0; i < n; i++)
     {
+      int fd = (int) (events[i].data.u64 & G_MAXUINT32);
       int bitmask = 0;
+
+      /* A socket closed while handling an earlier event of this batch; its
+       * number may even be taken by a new one already. */
+      if ((guint) fd < loop->n_fds && loop->fds[fd].gen != events[i].data.u64 >> 32)
+        continue;
+
+      /* An idle connection the server closed, or sent something on: curl
+       * will find out when it next tries to reuse it. */
+      if ((guint) fd < loop->n_fds && loop->fds[fd].ours && loop->fds[fd].wanted == 0)
+        {
+          epoll_ctl (loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+          loop->fds[fd].registered = 0;
+          continue;
+        }
 
       if (events[i].events & EPOLLIN)
         bitmask |= CURL_CSELECT_IN;
@@ -184,9 +242,10 @@ epoll_dispatch (GSource     *source,
       if (events[i].events & (EPOLLERR | EPOLLHUP))
         bitmask |= CURL_CSELECT_ERR;
 
-      /* A socket curl closed while handling an earlier event of this batch is
+      /* A socket that is not ours and that curl closed meanwhile is
        * unknown to it by now, and curl ignores it. */
-      socket_action (loop, events[i].data.fd, bitmask);
+      socket_action (loop, fd, bitmask);
+      refill (loop);
     }
 
   settle (loop);
@@ -198,6 +257,22 @@ static GSourceFuncs epoll_source_funcs = {
   .dispatch = epoll_dispatch,
 };
 
+static FdState *
+fd_state (Loop          *loop,
+          curl_socket_t  fd)
+{
+  if ((guint) fd >= loop->n_fds)
+    {
+      guint n = MAX ((guint) fd + 1, loop->n_fds * 2);
+
+      loop->fds = g_renew (FdState, loop->fds, n);
+      memset (loop->fds + loop->n_fds, 0, (n - loop->n_fds) * sizeof (FdState));
+      loop->n_fds = n;
+    }
+
+  return &loop->fds[fd];
+}
+
 static int
 socket_cb (CURL          *easy,
            curl_socket_t  fd,
@@ -206,15 +281,17 @@ socket_cb (CURL          *easy,
            void          *socketp)
 {
   Loop *loop = userp;
-  struct epoll_event ev = { .data.fd = fd };
+  FdState *state = fd_state (loop, fd);
+  struct epoll_event ev = { .data.u64 = ((guint64) state->gen << 32) | (guint32) fd };
 
   /* Called from inside curl: only tell epoll what to watch. */
   if (what == CURL_POLL_REMOVE)
     {
-      if (socketp != NULL)
+      state->wanted = 0;
+      if (!state->ours && state->registered != 0)
         {
           epoll_ctl (loop->epfd, EPOLL_CTL_DEL, fd, NULL);
-          curl_multi_assign (loop->multi, fd, NULL);
+          state->registered = 0;
         }
       return 0;
     }
@@ -224,16 +301,59 @@ socket_cb (CURL          *easy,
   if (what & CURL_POLL_OUT)
     ev.events |= EPOLLOUT;
 
-  if (socketp == NULL)
+  state->wanted = ev.events;
+  if (state->registered == ev.events)
+    return 0;
+
+  /* A socket that is not ours may have been closed and its number reused
+   * behind our back: then MOD fails and it is added afresh. */
+  if (state->registered == 0 || epoll_ctl (loop->epfd, EPOLL_CTL_MOD, fd, &ev) != 0)
     {
-      if (epoll_ctl (loop->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
-        return -1;
-      curl_multi_assign (loop->multi, fd, GINT_TO_POINTER (1));
+      if (epoll_ctl (loop->epfd, EPOLL_CTL_ADD, fd, &ev) != 0 &&
+          (errno != EEXIST || epoll_ctl (loop->epfd, EPOLL_CTL_MOD, fd, &ev) != 0))
+        {
+          state->registered = 0;
+          return -1;
+        }
     }
-  else if (epoll_ctl (loop->epfd, EPOLL_CTL_MOD, fd, &ev) != 0)
-    return -1;
+  state->registered = ev.events;
 
   return 0;
+}
+
+static curl_socket_t
+open_socket_cb (void                 *clientp,
+                curlsocktype          purpose,
+                struct curl_sockaddr *address)
+{
+  Loop *loop = clientp;
+  FdState *state;
+  int fd;
+
+  /* Close-on-exec, too: a worker or demo server spawned meanwhile must not
+   * inherit it, or closing it here would not end its epoll registration. */
+  fd = socket (address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd < 0)
+    return CURL_SOCKET_BAD;
+
+  state = fd_state (loop, fd);
+  *state = (FdState) { .ours = 1, .gen = state->gen };
+
+  return fd;
+}
+
+static int
+close_socket_cb (void          *clientp,
+                 curl_socket_t  fd)
+{
+  Loop *loop = clientp;
+  FdState *state = fd_state (loop, fd);
+
+  if (state->registered != 0)
+    epoll_ctl (loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+  *state = (FdState) { .gen = state->gen + 1 };
+
+  return close (fd);
 }
 
 static int
@@ -482,6 +602,10 @@ loop_init (Loop               *loop,
       lane.slot = i;
       loop->transfers[i].lane = lane;
       _fs_transfer_set_links_queue (&loop->transfers[i], loop->queue);
+      curl_easy_setopt (loop->transfers[i].easy, CURLOPT_OPENSOCKETFUNCTION, open_socket_cb);
+      curl_easy_setopt (loop->transfers[i].easy, CURLOPT_OPENSOCKETDATA, loop);
+      curl_easy_setopt (loop->transfers[i].easy, CURLOPT_CLOSESOCKETFUNCTION, close_socket_cb);
+      curl_easy_setopt (loop->transfers[i].easy, CURLOPT_CLOSESOCKETDATA, loop);
       /* Like a coroutine doing CPU work: one seed after another, on this thread. */
       _fs_transfer_set_cpu_stage (&loop->transfers[i], _fs_engine_get_gil (loop->engine), 1);
       /* Pop slots in order 0, 1, 2, … so sub-lanes fill from the top. */
@@ -522,6 +646,7 @@ loop_clear (Loop *loop)
       _fs_transfer_clear (&loop->transfers[i]);
     }
 
+  /* Closes the connections, through close_socket_cb: before the epoll set goes. */
   g_clear_pointer (&loop->multi, curl_multi_cleanup);
 
   if (loop->epoll_source != NULL)
@@ -546,6 +671,7 @@ loop_clear (Loop *loop)
 
   g_clear_pointer (&loop->transfers, g_free);
   g_clear_pointer (&loop->free_slots, g_free);
+  g_clear_pointer (&loop->fds, g_free);
   g_clear_pointer (&loop->pending, g_array_unref);
 }
 

@@ -16,6 +16,12 @@
 #include "fs-engine-hybrid.h"
 #include "fs-error.h"
 
+/* How often the router takes the records of both sides: every record that
+ * ends a job lets it route another, and with the sink's default of 10 ms the
+ * loop side ran dry between two batches (0.38 x wrk against nginx where the
+ * loop alone reached 0.69 x). */
+#define FORWARD_INTERVAL_US 1000
+
 /* Weight of the newest sample in the moving average. */
 #define COST_ALPHA 0.3
 
@@ -369,6 +375,7 @@ fs_engine_hybrid_run (FsEngine      *engine,
   h.max_outstanding = 2 * (config->concurrency + pool_config->workers);
   h.prefixes = g_hash_table_new (NULL, NULL);
   h.inner = fs_event_sink_new (context, 0, forward, &h, NULL);
+  fs_event_sink_set_interval (h.inner, FORWARD_INTERVAL_US);
 
   for (guint i = 0; i < 2; i++)
     {

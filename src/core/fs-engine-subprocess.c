@@ -9,9 +9,12 @@
  * GSubprocess reports each child's exit there.
  *
  * Dispatch: a child may hold at most its credit of jobs (sent, not yet
- * ended): BLOCKING_CREDIT in worker mode blocking, its share of the
- * concurrency (rounded up) in worker mode loop, and all children together
- * at most the concurrency. A job is popped only when some child has credit,
+ * ended): BLOCKING_CREDIT in worker mode blocking (and all children
+ * together at most the concurrency); in worker mode loop, twice its share of
+ * the concurrency, which is what its loop runs at once: the other half waits
+ * in the child, so a slot whose transfer ended starts the next one at once
+ * instead of idling for our round trip (records out, jobs in). Requests in
+ * flight stay within the concurrency either way. A job is popped only when some child has credit,
  * and it goes to the child holding the fewest, so no child idles while
  * another has a job waiting. Each terminal record returns one credit.
  *
@@ -969,6 +972,9 @@ run_start (Run      *run,
   g_autofree char *path = NULL;
   guint n = fs_run_config_get_workers (config);
   guint share = (config->concurrency + n - 1) / n;
+  /* Exact shares, so the loops together run no more than the concurrency;
+   * with more workers than that, each runs one and jobs are not sent ahead. */
+  gboolean ahead = config->worker_mode == FS_WORKER_MODE_LOOP && n <= config->concurrency;
 
   if (!(path = fs_locate_helper ("fetchscope-worker", error)))
     return FALSE;
@@ -1013,7 +1019,14 @@ run_start (Run      *run,
       GOutputStream *in = g_subprocess_get_stdin_pipe (child->subprocess);
       GInputStream *out = g_subprocess_get_stdout_pipe (child->subprocess);
 
-      child->credit = config->worker_mode == FS_WORKER_MODE_LOOP ? share : BLOCKING_CREDIT;
+      if (ahead)
+        {
+          child_config->concurrency = config->concurrency / n + (i < config->concurrency % n);
+          child->credit = 2 * child_config->concurrency;
+          run->max_outstanding += child_config->concurrency;
+        }
+      else
+        child->credit = config->worker_mode == FS_WORKER_MODE_LOOP ? share : BLOCKING_CREDIT;
       child->stdin_fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (in));
       g_unix_set_fd_nonblocking (child->stdin_fd, TRUE, NULL);
 

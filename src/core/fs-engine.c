@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <sys/resource.h>
+
 #include "fs-i18n.h"
 #include "fs-engine-curl-multi.h"
 #include "fs-engine-private.h"
@@ -419,6 +422,25 @@ engine_thread (gpointer user_data)
  * thread-default context of the caller once every job has its terminal
  * record in @sink (they may not have been delivered yet: drain the sink).
  */
+/* Every transfer in flight holds a socket and every worker process three
+ * pipes: at a concurrency of 1,000 the usual soft limit of 1,024 open files
+ * is too few. Raise it, once per process, to the hard limit (worker
+ * processes inherit it). Nothing here uses select(): libcurl and GLib poll. */
+static gpointer
+raise_fd_limit (gpointer data)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        g_debug ("Could not raise the open files limit: %s", g_strerror (errno));
+    }
+
+  return NULL;
+}
+
 void
 fs_engine_run_async (FsEngine            *self,
                      FsJobQueue          *queue,
@@ -448,6 +470,12 @@ fs_engine_run_async (FsEngine            *self,
       g_task_return_new_error (task, FS_ERROR, FS_ERROR_FAILED, _("The engine is already running"));
       return;
     }
+
+  {
+    static GOnce once = G_ONCE_INIT;
+
+    g_once (&once, raise_fd_limit, NULL);
+  }
 
   data = g_new0 (RunData, 1);
   data->queue = fs_job_queue_ref (queue);

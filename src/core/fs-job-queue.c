@@ -22,6 +22,7 @@ struct _FsJobQueue
   guint            capacity;
   guint            low_water;   /* a blocked producer resumes below this */
   guint            n_blocked;
+  guint            n_waiting;   /* consumers blocked in fs_job_queue_pop() */
   guint64          next_id;
   guint64          pushed;
   guint            closed : 1;
@@ -165,8 +166,14 @@ fs_job_queue_push (FsJobQueue   *self,
     job->t_queued = g_get_monotonic_time ();
   g_queue_push_tail (&self->jobs, job);
   self->pushed++;
-  g_cond_signal (&self->not_empty);
-  wake_locked (self);
+  /* Signal and wake only who can be waiting: g_cond_signal() is a futex
+   * call even with no waiter, and setting a waker's ready time takes its
+   * context's lock. A waker's consumer waits only after it saw the queue
+   * empty, and the push that ends that fires it. */
+  if (self->n_waiting > 0)
+    g_cond_signal (&self->not_empty);
+  if (self->jobs.length == 1)
+    wake_locked (self);
 
   g_mutex_unlock (&self->mutex);
 
@@ -263,7 +270,9 @@ fs_job_queue_pop (FsJobQueue    *self,
     {
       gint64 deadline = g_get_monotonic_time () + PUSH_POLL_US;
 
+      self->n_waiting++;
       g_cond_wait_until (&self->not_empty, &self->mutex, deadline);
+      self->n_waiting--;
     }
 
   g_mutex_unlock (&self->mutex);

@@ -219,8 +219,14 @@ fs_url_check (const char  *url,
 
   for (const char *p = url; *p != '\0'; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c;
 
+      /* Printable ASCII, nearly every byte of a URL, is neither; the
+       * Unicode tables cost more per URL than fetching it. */
+      if (*p > 0x20 && *p < 0x7f)
+        continue;
+
+      c = g_utf8_get_char (p);
       if (g_unichar_isspace (c))
         return set_url_error (error, _("URL contains whitespace"));
       if (g_unichar_iscntrl (c))
