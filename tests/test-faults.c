@@ -217,6 +217,20 @@ check_terminal (const FsEvent *e,
 
   assert_readable_error (e);
   lower = g_ascii_strdown (e->error, -1);
+
+  /* On a loaded machine the loopback now and then resets a connection the
+   * server has just answered and closed, before curl has read the 302. The
+   * redirect was then not followed either: nothing was fetched, which is
+   * what these faults are about. */
+  if (g_str_has_prefix (path, "/redirect-") &&
+      g_str_equal (x->error_part ? x->error_part : "", "protocol") &&
+      e->curl_code == 56 /* CURLE_RECV_ERROR */ && strstr (lower, "reset") != NULL)
+    {
+      g_test_message ("%s: the connection was reset before the redirect was read", path);
+      g_assert_cmpuint (e->bytes, ==, 0);
+      return;
+    }
+
   if (x->error_part != NULL && strstr (lower, x->error_part) == NULL)
     g_error ("%s: error “%s” does not mention “%s”", path, e->error, x->error_part);
 
