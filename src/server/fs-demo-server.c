@@ -987,6 +987,56 @@ fs_demo_server_new (const FsDemoServerOptions *options)
   return self;
 }
 
+#define LISTEN_BACKLOG 4096
+/* libsoup 3.2 accepts one connection per listening socket per main-loop
+ * iteration, at the priority of the requests it already serves: a burst of
+ * 1,000 connects waits in the kernel's queue for seconds, some past a
+ * client's timeout. Several sockets on one port (SO_REUSEPORT; the kernel
+ * spreads new connections over them) accept that many per iteration. */
+#define N_LISTENERS    8
+
+static GSocket *
+new_listener (GSocketAddress  *address,
+              GError         **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return NULL;
+
+  /* Our own socket, for its backlog: GLib's default of 10 makes the kernel
+   * drop connection attempts beyond it, and a client opening 100 at once
+   * sees some of them retried a whole second later. */
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+
+  /* Bound by hand: g_socket_bind() turns SO_REUSEPORT off for TCP. */
+  {
+    struct sockaddr_storage native;
+    gsize len = g_socket_address_get_native_size (address);
+
+    if (!g_socket_set_option (socket, SOL_SOCKET, SO_REUSEADDR, 1, error) ||
+        !g_socket_set_option (socket, SOL_SOCKET, SO_REUSEPORT, 1, error) ||
+        !g_socket_address_to_native (address, &native, sizeof native, error))
+      return NULL;
+
+    if (bind (g_socket_get_fd (socket), (struct sockaddr *) &native, len) != 0)
+      {
+        int saved_errno = errno;
+        g_autofree char *where = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (address));
+
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     "Error binding to address %s: %s", where, g_strerror (saved_errno));
+        return NULL;
+      }
+  }
+
+  if (!g_socket_listen (socket, error))
+    return NULL;
+
+  return g_steal_pointer (&socket);
+}
+
 /**
  * fs_demo_server_listen:
  * @self: a server
@@ -998,8 +1048,6 @@ fs_demo_server_new (const FsDemoServerOptions *options)
  *
  * Returns: %TRUE once listening
  */
-#define LISTEN_BACKLOG 4096
-
 gboolean
 fs_demo_server_listen (FsDemoServer  *self,
                        guint16        port,
@@ -1008,7 +1056,6 @@ fs_demo_server_listen (FsDemoServer  *self,
   g_autoptr(GInetAddress) loopback = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocketAddress) local = NULL;
-  g_autoptr(GSocket) socket = NULL;
 
   g_return_val_if_fail (FS_IS_DEMO_SERVER (self), FALSE);
   g_return_val_if_fail (self->context == NULL, FALSE);
@@ -1017,23 +1064,34 @@ fs_demo_server_listen (FsDemoServer  *self,
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   address = g_inet_socket_address_new (loopback, port);
 
-  /* Our own socket, for its backlog: GLib's default of 10 makes the kernel
-   * drop connection attempts beyond it, and a client opening 100 at once
-   * sees some of them retried a whole second later. */
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
-  if (socket == NULL)
-    return FALSE;
-  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
-  if (!g_socket_bind (socket, address, TRUE, error) ||
-      !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (self->server, socket, 0, error))
-    return FALSE;
-
-  local = g_socket_get_local_address (socket, error);
-  if (local == NULL)
+  /* A port another process holds is refused, as with one socket: the
+   * others must not quietly share it. */
+  if (port != 0)
     {
-      soup_server_disconnect (self->server);
-      return FALSE;
+      g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                               G_SOCKET_PROTOCOL_TCP, error);
+
+      if (probe == NULL || !g_socket_bind (probe, address, TRUE, error))
+        return FALSE;
+      g_socket_close (probe, NULL);
+    }
+
+  for (guint i = 0; i < N_LISTENERS; i++)
+    {
+      g_autoptr(GSocket) socket = new_listener (local ? local : address, error);
+
+      if (socket == NULL || !soup_server_listen_socket (self->server, socket, 0, error))
+        {
+          soup_server_disconnect (self->server);
+          return FALSE;
+        }
+
+      /* The others join the first one's port, ephemeral or not. */
+      if (local == NULL && !(local = g_socket_get_local_address (socket, error)))
+        {
+          soup_server_disconnect (self->server);
+          return FALSE;
+        }
     }
 
   self->context = g_main_context_ref_thread_default ();
