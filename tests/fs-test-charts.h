@@ -35,4 +35,7 @@ guint64 fs_test_charts_feed_full (FsAggregator *aggregator,
                                   guint64       n_events,
                                   guint32       seed);
 
+/* Deletes a scratch folder that holds only files, and the files. */
+void    fs_test_remove_dir (const char *dir);
+
 G_END_DECLS
