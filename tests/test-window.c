@@ -592,6 +592,8 @@ test_compare (void)
 
   runs = fs_compare_session_get_runs (session);
   g_assert_cmpuint (runs->len, ==, 3);
+  /* The card says so; the table has the figures. */
+  g_assert_cmpstr (fs_window_get_status (window), ==, "Compared");
   for (guint i = 0; i < runs->len; i++)
     {
       FsSavedRun *run = g_ptr_array_index (runs, i);
@@ -650,6 +652,7 @@ test_compare (void)
   g_assert_no_error (error);
   runs = fs_compare_session_get_runs (fs_window_get_session (reopened));
   g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpstr (fs_window_get_status (reopened), ==, "Opened");
   g_assert_cmpuint (((FsSavedRun *) g_ptr_array_index (runs, 2))->summary.total, ==, 12);
   g_assert_cmpstr (((FsSavedRun *) g_ptr_array_index (runs, 2))->label, ==, "threads + GIL");
   /* The requests came along. */

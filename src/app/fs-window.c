@@ -238,8 +238,13 @@ session_changed_cb (FsWindow *self)
                                                 "Compared %u runs · %s", runs->len),
                                    runs->len, ((FsSavedRun *) g_ptr_array_index (runs, 0))->urls);
 
-  fs_summary_view_show_opened (self->summary_view,
-                               runs->len > 0 && self->opened_name != NULL ? _("Opened") : NULL);
+  /* Once runs are kept, the table has every run's figures: the card says
+   * where they came from instead of showing the last run's alone. */
+  if (fs_compare_session_get_running (self->session) || runs->len == 0)
+    fs_summary_view_show_opened (self->summary_view, NULL);
+  else
+    fs_summary_view_show_opened (self->summary_view,
+                                 self->opened_name != NULL ? _("Opened") : _("Compared"));
   if (description != NULL)
     fs_summary_view_set_run_description (self->summary_view, description);
   update_actions (self);
