@@ -234,8 +234,8 @@ session_changed_cb (FsWindow *self)
                                                 runs->len),
                                    self->opened_name, runs->len);
   else if (runs->len > 0)
-    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Compared %u run · %s",
-                                                "Compared %u runs · %s", runs->len),
+    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u run · %s",
+                                                "%u runs · %s", runs->len),
                                    runs->len, ((FsSavedRun *) g_ptr_array_index (runs, 0))->urls);
 
   /* Once runs are kept, the table has every run's figures: the card says
