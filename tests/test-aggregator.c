@@ -689,6 +689,21 @@ test_crawl_series (void)
   g_assert_cmpuint (bucket->crawl_visited, ==, 9);
   g_assert_cmpuint (bucket->crawl_frontier, ==, 2);
 
+  /* A saved run keeps them. */
+  {
+    g_autoptr(JsonNode) node = fs_aggregator_to_json (aggregator);
+    g_autoptr(FsAggregator) loaded = fs_aggregator_new_from_json (node, NULL);
+
+    g_assert_nonnull (loaded);
+    for (guint i = 0; i < fs_aggregator_get_n_buckets (aggregator); i++)
+      {
+        g_assert_cmpuint (fs_aggregator_get_bucket (loaded, i)->crawl_visited, ==,
+                          fs_aggregator_get_bucket (aggregator, i)->crawl_visited);
+        g_assert_cmpuint (fs_aggregator_get_bucket (loaded, i)->crawl_frontier, ==,
+                          fs_aggregator_get_bucket (aggregator, i)->crawl_frontier);
+      }
+  }
+
   /* Past the ring: pairs merge, keeping the higher levels. */
   add_job (aggregator, 1, NULL, FS_OUTCOME_OK, T0 + 4100, T0 + 4200);
   g_assert_cmpint (fs_aggregator_get_bucket_us (aggregator), ==, 2000);

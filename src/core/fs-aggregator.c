@@ -803,6 +803,13 @@ fs_aggregator_to_json (FsAggregator *self)
       _fs_json_add_int (b, "in_flight_max", bucket->in_flight_max);
       _fs_json_add_uint32s (b, "latency_bins", bucket->latency_bins, FS_BUCKET_LATENCY_BINS);
       _fs_json_add_uint64s (b, "rss_bytes", bucket->rss_bytes, FS_AGGREGATOR_MAX_PROCESSES);
+      /* Crawls only: files of other runs stay as they were. */
+      if (bucket->crawl_visited > 0 || bucket->crawl_frontier > 0)
+        {
+          const guint64 crawl[] = { bucket->crawl_visited, bucket->crawl_frontier };
+
+          _fs_json_add_uint64s (b, "crawl", crawl, G_N_ELEMENTS (crawl));
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -846,6 +853,12 @@ fs_aggregator_to_json (FsAggregator *self)
   _fs_json_add_int (b, "peak_rss_bytes", (gint64) self->peak_rss_bytes);
   _fs_json_add_int (b, "cpu_sum_us", self->cpu_sum_us);
   _fs_json_add_int (b, "loop_lag_max_us", self->loop_lag_max_us);
+  if (self->crawl_visited > 0 || self->crawl_frontier > 0)
+    {
+      const guint64 crawl[] = { self->crawl_visited, self->crawl_frontier };
+
+      _fs_json_add_uint64s (b, "crawl", crawl, G_N_ELEMENTS (crawl));
+    }
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
@@ -871,6 +884,17 @@ read_bucket (JsonObject  *object,
       !_fs_json_get_uint64s (object, "rss_bytes", bucket->rss_bytes,
                              FS_AGGREGATOR_MAX_PROCESSES, error))
     return FALSE;
+
+  /* [visited, frontier], crawls only */
+  if (json_object_has_member (object, "crawl"))
+    {
+      guint64 crawl[2];
+
+      if (!_fs_json_get_uint64s (object, "crawl", crawl, G_N_ELEMENTS (crawl), error))
+        return FALSE;
+      bucket->crawl_visited = crawl[0];
+      bucket->crawl_frontier = crawl[1];
+    }
 
   bucket->started = (guint32) started;
   bucket->completed = (guint32) completed;
@@ -1020,6 +1044,15 @@ fs_aggregator_new_from_json (JsonNode  *node,
   self->rss_sum = rss_sum;
   self->peak_rss_bytes = peak_rss_bytes;
   self->loop_lag_max_us = loop_lag_max_us;
+  if (json_object_has_member (object, "crawl"))
+    {
+      guint64 crawl[2];
+
+      if (!_fs_json_get_uint64s (object, "crawl", crawl, G_N_ELEMENTS (crawl), error))
+        goto fail;
+      self->crawl_visited = crawl[0];
+      self->crawl_frontier = crawl[1];
+    }
 
   if (json_array_get_length (buckets) > self->n_buckets ||
       self->t0 > G_MAXINT64 / 2 - (gint64) self->n_buckets * self->bucket_us)
