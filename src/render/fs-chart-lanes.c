@@ -141,6 +141,26 @@ label_fits (FsChartContext *c,
   return TRUE;
 }
 
+/* 0 to 100 % along x, between the row labels and the values at the
+ * right: FALSE when no plot fits. */
+static gboolean
+draw_share_axis (FsChartContext *c,
+                 double          label_w,
+                 double          value_w)
+{
+  memset (&c->xaxis, 0, sizeof c->xaxis);
+  c->xaxis.hi = 1;
+  c->x = FS_CHART_PAD + label_w + FS_CHART_TICK_GAP;
+  c->w = c->width - FS_CHART_PAD - c->x - value_w;
+  if (_fs_chart_plot_too_small (c))
+    return FALSE;
+  for (double v = 0; v <= 1.0001; v += c->w >= 240 ? 0.25 : 0.5)
+    _fs_chart_axis_add_tick (&c->xaxis, v, 0.25, _fs_chart_format_percent);
+
+  _fs_chart_draw_grid (c, FALSE, TRUE);
+  return TRUE;
+}
+
 /* CPU per lane: what share of the run's wall time each executor spent in
  * the CPU stage, waiting for the GIL, and on transfers. A loop's transfers
  * overlap, so its transfer share is capped at what the CPU leaves. */
@@ -225,17 +245,8 @@ _fs_chart_render_cpu (FsChartContext *c)
       value_w += 8;
     }
 
-  /* 0 to 100 % along x. */
-  memset (&c->xaxis, 0, sizeof c->xaxis);
-  c->xaxis.hi = 1;
-  c->x = FS_CHART_PAD + label_w + FS_CHART_TICK_GAP;
-  c->w = c->width - FS_CHART_PAD - c->x - value_w;
-  if (_fs_chart_plot_too_small (c))
+  if (!draw_share_axis (c, label_w, value_w))
     return;
-  for (double v = 0; v <= 1.0001; v += c->w >= 240 ? 0.25 : 0.5)
-    _fs_chart_axis_add_tick (&c->xaxis, v, 0.25, _fs_chart_format_percent);
-
-  _fs_chart_draw_grid (c, FALSE, TRUE);
 
   shares = g_new0 (double, n_rows * 3);
   for (guint r = 0; r < n_rows; r++)
@@ -1014,16 +1025,8 @@ _fs_chart_compare_cpu (FsChartContext *c)
       value_w += 8;
     }
 
-  memset (&c->xaxis, 0, sizeof c->xaxis);
-  c->xaxis.hi = 1;
-  c->x = FS_CHART_PAD + label_w + FS_CHART_TICK_GAP;
-  c->w = c->width - FS_CHART_PAD - c->x - value_w;
-  if (_fs_chart_plot_too_small (c))
+  if (!draw_share_axis (c, label_w, value_w))
     return;
-  for (double v = 0; v <= 1.0001; v += c->w >= 240 ? 0.25 : 0.5)
-    _fs_chart_axis_add_tick (&c->xaxis, v, 0.25, _fs_chart_format_percent);
-
-  _fs_chart_draw_grid (c, FALSE, TRUE);
 
   for (guint s = 0; s < 3; s++)
     {
