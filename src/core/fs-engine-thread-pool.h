@@ -4,8 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The "threads" strategy: a GThreadPool of N threads, each with its own
- * reused curl easy handle, each blocking in curl_easy_perform() on one
- * request at a time, like ThreadPoolExecutor + requests.
+ * reused curl easy handle, each blocking on one request at a time (as
+ * curl_easy_perform() does), like ThreadPoolExecutor + requests.
  */
 
 #pragma once

@@ -358,12 +358,51 @@ _fs_transfer_abandon (FsTransfer *self,
   g_clear_pointer (&self->job, fs_job_free);
 }
 
+/* What curl_easy_perform() does with @easy, on a multi handle of the
+ * caller's (whose connection cache the thread keeps), less one poll() per
+ * request: curl_easy_perform() polls before it first runs the transfer,
+ * when the transfer has no socket yet and the poll can only time out at
+ * once (five poll() calls per request, now four). It still blocks, in
+ * curl_multi_wait(), until its one transfer can go on. */
+static CURLcode
+perform (CURLM *multi,
+         CURL  *easy)
+{
+  CURLcode result = CURLE_OK;
+  CURLMcode mcode;
+  CURLMsg *msg;
+  int running = 1;
+  int n_left;
+
+  if (multi == NULL || curl_multi_add_handle (multi, easy) != CURLM_OK)
+    return CURLE_OUT_OF_MEMORY;
+
+  do
+    {
+      mcode = curl_multi_perform (multi, &running);
+      if (mcode == CURLM_OK && running > 0)
+        mcode = curl_multi_wait (multi, NULL, 0, 1000, NULL);
+    }
+  while (mcode == CURLM_OK && running > 0);
+
+  /* As curl_easy_perform() maps them. */
+  if (mcode != CURLM_OK)
+    result = mcode == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_BAD_FUNCTION_ARGUMENT;
+  else if ((msg = curl_multi_info_read (multi, &n_left)) != NULL && msg->msg == CURLMSG_DONE)
+    result = msg->data.result;
+
+  curl_multi_remove_handle (multi, easy);
+
+  return result;
+}
+
 /**
  * _fs_transfer_fetch_all:
  *
- * The blocking engines' loop: one job at a time from @queue, with a blocking
- * curl_easy_perform(), until the queue is closed and drained or @cancellable
- * fires. Jobs left in the queue after a cancel are the caller's to end.
+ * The blocking engines' loop: one job at a time from @queue, each transfer
+ * blocking this thread until it ends, until the queue is closed and drained
+ * or @cancellable fires. Jobs left in the queue after a cancel are the
+ * caller's to end.
  */
 void
 _fs_transfer_fetch_all (FsTransfer   *self,
@@ -372,6 +411,7 @@ _fs_transfer_fetch_all (FsTransfer   *self,
                         GCancellable *cancellable)
 {
   FsJob *job;
+  CURLM *multi = curl_multi_init ();
 
   _fs_transfer_set_links_queue (self, queue);
 
@@ -382,7 +422,10 @@ _fs_transfer_fetch_all (FsTransfer   *self,
 
       _fs_transfer_begin (self, job, &event);
       fs_event_sink_push (sink, &event);
-      _fs_transfer_end (self, curl_easy_perform (self->easy), &event);
+      _fs_transfer_end (self, perform (multi, self->easy), &event);
       fs_event_sink_push (sink, &event);
     }
+
+  /* Closes the connections this thread kept. */
+  g_clear_pointer (&multi, curl_multi_cleanup);
 }
