@@ -411,7 +411,7 @@ _fs_transfer_fetch_all (FsTransfer   *self,
                         GCancellable *cancellable)
 {
   FsJob *job;
-  CURLM *multi = curl_multi_init ();
+  CURLM *multi = NULL;
 
   _fs_transfer_set_links_queue (self, queue);
 
@@ -419,6 +419,11 @@ _fs_transfer_fetch_all (FsTransfer   *self,
          fs_job_queue_pop (queue, cancellable, &job) == FS_JOB_QUEUE_READY)
     {
       FsEvent event;
+
+      /* Made with the first job, as curl_easy_perform() would: a hybrid's
+       * pool threads may never get one. */
+      if (multi == NULL)
+        multi = curl_multi_init ();
 
       _fs_transfer_begin (self, job, &event);
       fs_event_sink_push (sink, &event);
