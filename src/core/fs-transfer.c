@@ -368,7 +368,9 @@ static CURLcode
 perform (CURLM *multi,
          CURL  *easy)
 {
-  CURLcode result = CURLE_OK;
+  /* Not OK until curl says so: a transfer that ended without its message
+   * must not pass for a success. */
+  CURLcode result = CURLE_FAILED_INIT;
   CURLMcode mcode;
   CURLMsg *msg;
   int running = 1;
