@@ -546,6 +546,100 @@ test_idle_close (gconstpointer data)
   g_thread_join (thread);
 }
 
+/* The loop's thread makes no write() of its own per loop iteration: GLib 2.74
+ * signals a context's eventfd after dispatching a source that has fds and
+ * is blocked while dispatched (fs-engine-curl-multi.c), one write, read and
+ * poll round per iteration. Here every job is queued before the run and the
+ * sink's consumer is woken once, so that thread has next to no reason to
+ * call write() at all: requests go out with sendto(), which is not one.
+ * write() calls come from /proc/thread-self/io ("syscw"). */
+#define WAKEUP_REQUESTS 1000
+
+typedef struct
+{
+  FsEngine    *engine;
+  FsJobQueue  *queue;
+  FsEventSink *sink;
+  guint64      writes;
+} WakeupRun;
+
+static guint64
+thread_write_calls (void)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *line;
+
+  g_file_get_contents ("/proc/thread-self/io", &text, NULL, &error);
+  g_assert_no_error (error);
+  line = strstr (text, "syscw: ");
+  g_assert_nonnull (line);
+
+  return g_ascii_strtoull (line + strlen ("syscw: "), NULL, 10);
+}
+
+static gpointer
+wakeup_run_thread (gpointer data)
+{
+  WakeupRun *run = data;
+  g_autoptr(GError) error = NULL;
+  guint64 before = thread_write_calls ();
+
+  g_assert_true (fs_engine_run (run->engine, run->queue, run->sink, NULL, &error));
+  g_assert_no_error (error);
+  run->writes = thread_write_calls () - before;
+
+  return NULL;
+}
+
+static void
+wakeup_count (const FsEvent *events,
+              guint          n_events,
+              gpointer       user_data)
+{
+  for (guint i = 0; i < n_events; i++)
+    if (events[i].kind == FS_EVENT_TERMINAL && events[i].outcome == FS_OUTCOME_OK)
+      (*(guint *) user_data)++;
+}
+
+static void
+test_loop_no_self_wakeup (void)
+{
+  g_autoptr(FsRunConfig) config = fs_run_config_new ();
+  g_autoptr(FsJobQueue) queue = fs_job_queue_new (0);
+  g_autoptr(FsEventSink) sink = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = fs_test_server_url (server, "/ping");
+  WakeupRun run = { 0 };
+  guint n_ok = 0;
+
+  config->strategy = FS_STRATEGY_LOOP;
+  config->concurrency = 10;
+  run.engine = fs_engine_new (config, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < WAKEUP_REQUESTS; i++)
+    g_assert_true (fs_job_queue_push (queue, fs_job_new (i, url, NULL), NULL));
+  fs_job_queue_close (queue);
+
+  /* Swapped out once, at the first record, then only by the drain below. */
+  sink = fs_event_sink_new (NULL, 0, wakeup_count, &n_ok, NULL);
+  fs_event_sink_set_interval (sink, 600 * G_USEC_PER_SEC);
+
+  run.queue = queue;
+  run.sink = sink;
+  g_thread_join (g_thread_new ("wakeup-run", wakeup_run_thread, &run));
+  fs_event_sink_drain (sink);
+
+  g_assert_cmpuint (n_ok, ==, WAKEUP_REQUESTS);
+  g_test_message ("the loop's thread: %" G_GUINT64_FORMAT " write() calls for %u requests",
+                  run.writes, WAKEUP_REQUESTS);
+  /* One per iteration would be hundreds: a batch of answers is at most 10. */
+  g_assert_cmpuint (run.writes, <, WAKEUP_REQUESTS / 20);
+
+  g_object_unref (run.engine);
+}
+
 static void
 add_engine_tests (const FsTestVariant *variant)
 {
@@ -602,6 +696,7 @@ main (int   argc,
   variants = fs_test_make_variants (PROCESSES_WORKERS);
   for (guint i = 0; i < variants->len; i++)
     add_engine_tests (g_ptr_array_index (variants, i));
+  g_test_add_func ("/Fetchscope/Engine/loop/no-self-wakeup", test_loop_no_self_wakeup);
 
   ret = g_test_run ();
 

@@ -623,6 +623,11 @@ loop_init (Loop               *loop,
   loop->epoll_source = g_source_new (&epoll_source_funcs, sizeof (LoopSource));
   ((LoopSource *) loop->epoll_source)->loop = loop;
   g_source_add_unix_fd (loop->epoll_source, loop->epfd, G_IO_IN);
+  /* Not blocked while dispatched (nothing here iterates the context again):
+   * GLib 2.74 re-adds a blocked source's fds afterwards and signals the
+   * context's eventfd to do it, an extra write, read and poll round per
+   * iteration. */
+  g_source_set_can_recurse (loop->epoll_source, TRUE);
   g_source_set_static_name (loop->epoll_source, "[fetchscope] curl sockets");
   g_source_attach (loop->epoll_source, loop->context);
   loop->waker = add_source (loop, &waker_funcs, "[fetchscope] job waker");

@@ -1033,6 +1033,8 @@ run_start (Run      *run,
       child->read_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (out),
                                                                   NULL);
       g_source_set_callback (child->read_source, G_SOURCE_FUNC (child_read_cb), child, NULL);
+      /* As the loop's socket source: no self-wakeup after each dispatch. */
+      g_source_set_can_recurse (child->read_source, TRUE);
       g_source_set_static_name (child->read_source, "[fetchscope] worker stdout");
       g_source_attach (child->read_source, run->context);
 

@@ -557,6 +557,9 @@ main (int   argc,
 
   w.input_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (w.input), NULL);
   g_source_set_callback (w.input_source, G_SOURCE_FUNC (input_cb), &w, NULL);
+  /* Not blocked while dispatched: GLib 2.74 would signal our own eventfd
+   * each time it unblocks it (see fs-engine-curl-multi.c). */
+  g_source_set_can_recurse (w.input_source, TRUE);
   g_source_set_static_name (w.input_source, "[fetchscope-worker] stdin");
   g_source_attach (w.input_source, NULL);
 
