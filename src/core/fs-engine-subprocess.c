@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include <glib-unix.h>
+#include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 
 #include "fs-demo-process.h"
@@ -94,6 +95,7 @@ typedef struct
   GPid           pid;
   GSubprocess   *subprocess;
   int            stdin_fd;      /* the subprocess owns it; non-blocking */
+  int            stdout_fd;     /* likewise */
   GByteArray    *output;        /* frames not yet written to its stdin */
   GSource       *write_source;
   GSource       *read_source;
@@ -621,8 +623,9 @@ handle_frame (Child    *child,
 }
 
 static gboolean
-child_read_cb (GObject  *stream,
-               gpointer  user_data)
+child_read_cb (int           fd,
+               GIOCondition  condition,
+               gpointer      user_data)
 {
   Child *child = user_data;
   Run *run = child->run;
@@ -630,17 +633,18 @@ child_read_cb (GObject  *stream,
   for (guint i = 0; i < READS_PER_DISPATCH && !child->reading_done; i++)
     {
       g_autoptr(GError) error = NULL;
-      gssize n;
+      gssize n = read (fd, run->read_buffer, READ_CHUNK);
 
-      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream),
-                                                    run->read_buffer, READ_CHUNK, NULL, &error);
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+      if (n < 0 && errno == EINTR)
+        continue;
+
+      if (n < 0 && errno == EAGAIN)
         break;
 
       if (n < 0)
         {
           child_fail (child, _("worker %d: reading its output failed: %s"),
-                      (int) child->pid, error->message);
+                      (int) child->pid, g_strerror (errno));
           child_stop_reading (child);
           break;
         }
@@ -672,6 +676,10 @@ child_read_cb (GObject  *stream,
               break;
             }
         }
+
+      /* A short read emptied the pipe: the next read would only say so. */
+      if (n < READ_CHUNK)
+        break;
     }
 
   settle (run);
@@ -1030,10 +1038,15 @@ run_start (Run      *run,
       child->stdin_fd = g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (in));
       g_unix_set_fd_nonblocking (child->stdin_fd, TRUE, NULL);
 
-      child->read_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (out),
-                                                                  NULL);
+      child->stdout_fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (out));
+      g_unix_set_fd_nonblocking (child->stdout_fd, TRUE, NULL);
+
+      /* A plain fd source, not a GPollableInputStream's: that one polls
+       * before each read, and its child fd source cannot be left unblocked
+       * while dispatched, so GLib 2.74 would signal our own eventfd after
+       * each dispatch (see fs-engine-curl-multi.c). */
+      child->read_source = g_unix_fd_source_new (child->stdout_fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
       g_source_set_callback (child->read_source, G_SOURCE_FUNC (child_read_cb), child, NULL);
-      /* As the loop's socket source: no self-wakeup after each dispatch. */
       g_source_set_can_recurse (child->read_source, TRUE);
       g_source_set_static_name (child->read_source, "[fetchscope] worker stdout");
       g_source_attach (child->read_source, run->context);

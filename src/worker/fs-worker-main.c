@@ -35,7 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <gio/gunixinputstream.h>
+#include <glib-unix.h>
 #include <gio/gunixoutputstream.h>
 
 #include "fs-engine.h"
@@ -67,7 +67,6 @@ typedef struct
 {
   GMainLoop     *loop;
   GMainContext  *main_context;
-  GInputStream  *input;
   GOutputStream *output;
   GSource       *input_source;
   FsFrameReader *reader;
@@ -414,20 +413,23 @@ handle_frame (Worker  *w,
 }
 
 static gboolean
-input_cb (GObject  *stream,
-          gpointer  user_data)
+input_cb (int           fd,
+          GIOCondition  condition,
+          gpointer      user_data)
 {
   Worker *w = user_data;
   g_autoptr(GError) error = NULL;
   gssize n;
 
-  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream),
-                                                w->read_buffer, READ_CHUNK, NULL, &error);
+  do
+    n = read (fd, w->read_buffer, READ_CHUNK);
+  while (n < 0 && errno == EINTR);
+
   if (n < 0)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+      if (errno == EAGAIN)
         return G_SOURCE_CONTINUE;
-      die ("reading stdin: %s", error->message);
+      die ("reading stdin: %s", g_strerror (errno));
     }
 
   if (n == 0)
@@ -484,7 +486,6 @@ worker_clear (Worker *w)
   g_clear_pointer (&w->reader, fs_frame_reader_free);
   g_clear_pointer (&w->out, g_byte_array_unref);
   g_clear_pointer (&w->read_buffer, g_free);
-  g_clear_object (&w->input);
   g_clear_object (&w->output);
   g_clear_pointer (&w->loop, g_main_loop_unref);
 }
@@ -545,7 +546,6 @@ main (int   argc,
 
   w.main_context = g_main_context_default ();
   w.loop = g_main_loop_new (w.main_context, FALSE);
-  w.input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
   w.output = g_unix_output_stream_new (out_fd, TRUE);
   w.reader = fs_frame_reader_new ();
   w.out = g_byte_array_sized_new (64 * 1024);
@@ -555,10 +555,17 @@ main (int   argc,
   w.links = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                    (GDestroyNotify) page_links_free);
 
-  w.input_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (w.input), NULL);
+  /* A plain fd source, not a GPollableInputStream's: that one checks with a
+   * poll() before each read, and its child fd source cannot be left
+   * unblocked while dispatched, so GLib 2.74 would signal our own eventfd
+   * after each dispatch (see fs-engine-curl-multi.c). */
+  if (!g_unix_set_fd_nonblocking (STDIN_FILENO, TRUE, NULL))
+    {
+      g_printerr ("fetchscope-worker: could not set up stdin: %s\n", g_strerror (errno));
+      return EXIT_FAILURE;
+    }
+  w.input_source = g_unix_fd_source_new (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR);
   g_source_set_callback (w.input_source, G_SOURCE_FUNC (input_cb), &w, NULL);
-  /* Not blocked while dispatched: GLib 2.74 would signal our own eventfd
-   * each time it unblocks it (see fs-engine-curl-multi.c). */
   g_source_set_can_recurse (w.input_source, TRUE);
   g_source_set_static_name (w.input_source, "[fetchscope-worker] stdin");
   g_source_attach (w.input_source, NULL);
