@@ -12,8 +12,11 @@
 
 #include "config.h"
 
+#include <fcntl.h>
+#include <pty.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fs-demo-process.h"
 #include "fs-fault-server.h"
@@ -317,6 +320,77 @@ test_schemes (gconstpointer data)
   g_assert_cmpuint (n_terminals, ==, urls->len);
 }
 
+/* Hangs up a pseudo-terminal after 5 s unless told the test is done first:
+ * a worker that went on to wait for frames on it then ends too. */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  gboolean done;
+  int      master;
+} Hangup;
+
+static gpointer
+hangup_thread (gpointer data)
+{
+  Hangup *hangup = data;
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_mutex_lock (&hangup->mutex);
+  while (!hangup->done)
+    if (!g_cond_wait_until (&hangup->cond, &hangup->mutex, end))
+      break;
+  g_mutex_unlock (&hangup->mutex);
+  close (hangup->master);
+
+  return NULL;
+}
+
+/* Started by hand, with a terminal for stdin: a clear refusal, exit 2, and
+ * the terminal's file flags as they were (the worker makes its stdin
+ * non-blocking, which would outlive it on a terminal). */
+static void
+test_refuse_terminal (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *worker = fs_locate_helper ("fetchscope-worker", &error);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *err = NULL;
+  Hangup hangup = { 0 };
+  GThread *thread;
+  int slave, flags;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (openpty (&hangup.master, &slave, NULL, NULL, NULL), ==, 0);
+  flags = fcntl (slave, F_GETFL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_subprocess_launcher_take_stdin_fd (launcher, dup (slave));
+  proc = g_subprocess_launcher_spawn (launcher, &error, worker, NULL);
+  g_assert_no_error (error);
+
+  thread = g_thread_new ("hangup", hangup_thread, &hangup);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error);
+  g_mutex_lock (&hangup.mutex);
+  hangup.done = TRUE;
+  g_cond_signal (&hangup.cond);
+  g_mutex_unlock (&hangup.mutex);
+  g_thread_join (thread);
+  g_assert_no_error (error);
+
+  g_test_message ("worker stderr: %s", err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 2);
+  g_assert_nonnull (strstr (err, "stdin is a terminal"));
+  g_assert_cmpint (fcntl (slave, F_GETFL), ==, flags);
+
+  close (slave);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -332,6 +406,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Worker/reject/truncated", test_reject_truncated);
   g_test_add_func ("/Fetchscope/Worker/reject/out-of-order", test_reject_out_of_order);
   g_test_add_func ("/Fetchscope/Worker/reject/noise", test_reject_noise);
+  g_test_add_func ("/Fetchscope/Worker/refuse-terminal", test_refuse_terminal);
   g_test_add_data_func ("/Fetchscope/Worker/schemes/blocking",
                         GINT_TO_POINTER (FS_WORKER_MODE_BLOCKING), test_schemes);
   g_test_add_data_func ("/Fetchscope/Worker/schemes/loop",

@@ -527,6 +527,16 @@ main (int   argc,
       return 2;
     }
 
+  /* Frames come from the parent through a pipe. A terminal would get the
+   * non-blocking mode set below too, and keep it after we exit. */
+  if (isatty (STDIN_FILENO))
+    {
+      fs_i18n_init ();
+      g_printerr ("%s", _("fetchscope-worker: stdin is a terminal. It reads binary frames "
+                          "from Fetchscope's processes strategy and is not run by hand.\n"));
+      return 2;
+    }
+
   /* A parent that is gone shows up as EPIPE from write(), not a signal. */
   signal (SIGPIPE, SIG_IGN);
 
