@@ -9,9 +9,12 @@
  * name them).
  */
 
+#define _GNU_SOURCE /* SCHED_BATCH */
+
 #include "config.h"
 
 #include <poll.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -640,6 +643,140 @@ test_loop_no_self_wakeup (void)
   g_object_unref (run.engine);
 }
 
+/* Every engine thread runs as SCHED_BATCH (fs-engine.c, enter_batch()):
+ * each push is checked on the thread that makes it, a worker process's
+ * threads through /proc while the worker lives, and the thread that called
+ * fs_engine_run() has SCHED_OTHER back afterwards. */
+#define POLICY_REQUESTS 60
+
+typedef struct
+{
+  FsEngine    *engine;
+  FsJobQueue  *queue;
+  FsEventSink *sink;
+  int          policy_before;
+  int          policy_after;
+  int          pushes;             /* the rest atomic: the pool pushes from many threads */
+  int          pushes_not_batch;
+  int          workers_read;
+  int          workers_not_batch;
+} PolicyRun;
+
+/* proc_pid_stat(5)'s field 41, the policy, or -1 if the thread is gone. */
+static int
+proc_thread_policy (gint32 pid,
+                    gint32 tid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/stat", pid, tid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (end = strrchr (text, ')')) == NULL)
+    return -1;
+
+  /* From field 3 (the state) on: field 41 is the 39th. */
+  fields = g_strsplit (end + 2, " ", 0);
+  if (g_strv_length (fields) < 39)
+    return -1;
+
+  return atoi (fields[38]);
+}
+
+static void
+policy_observe (const FsEvent *events,
+                guint          n_events,
+                gpointer       user_data)
+{
+  PolicyRun *run = user_data;
+
+  g_atomic_int_inc (&run->pushes);
+  if (sched_getscheduler (0) != SCHED_BATCH)
+    g_atomic_int_inc (&run->pushes_not_batch);
+
+  for (guint i = 0; i < n_events; i++)
+    {
+      int policy;
+
+      if (events[i].lane.pid == 0 || events[i].lane.pid == getpid ())
+        continue;
+
+      policy = proc_thread_policy (events[i].lane.pid, events[i].lane.tid);
+      if (policy < 0)
+        continue;
+      g_atomic_int_inc (&run->workers_read);
+      if (policy != SCHED_BATCH)
+        g_atomic_int_inc (&run->workers_not_batch);
+    }
+}
+
+static void
+policy_ignore (const FsEvent *events,
+               guint          n_events,
+               gpointer       user_data)
+{
+}
+
+static gpointer
+policy_run_thread (gpointer data)
+{
+  PolicyRun *run = data;
+  g_autoptr(GError) error = NULL;
+
+  run->policy_before = sched_getscheduler (0);
+  g_assert_true (fs_engine_run (run->engine, run->queue, run->sink, NULL, &error));
+  g_assert_no_error (error);
+  run->policy_after = sched_getscheduler (0);
+
+  return NULL;
+}
+
+static void
+test_batch_policy (gconstpointer data)
+{
+  const FsTestVariant *variant = data;
+  g_autoptr(FsRunConfig) config = fs_run_config_new ();
+  g_autoptr(FsJobQueue) queue = fs_job_queue_new (0);
+  g_autoptr(FsEventSink) sink = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = fs_test_server_url (server, "/ping");
+  PolicyRun run = { 0 };
+
+  config->strategy = variant->strategy;
+  config->worker_mode = variant->worker_mode;
+  config->workers = variant->workers;
+  config->concurrency = 4;
+  run.engine = fs_engine_new (config, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < POLICY_REQUESTS; i++)
+    g_assert_true (fs_job_queue_push (queue, fs_job_new (i, url, NULL), NULL));
+  fs_job_queue_close (queue);
+
+  sink = fs_event_sink_new (NULL, 0, policy_ignore, NULL, NULL);
+  fs_event_sink_set_observer (sink, policy_observe, &run);
+  run.queue = queue;
+  run.sink = sink;
+  g_thread_join (g_thread_new ("policy-run", policy_run_thread, &run));
+  fs_event_sink_drain (sink);
+
+  g_test_message ("%d pushes, %d not SCHED_BATCH; %d worker threads read, %d not SCHED_BATCH",
+                  run.pushes, run.pushes_not_batch, run.workers_read, run.workers_not_batch);
+  /* A start and a terminal each (processes add their workers' own records). */
+  g_assert_cmpint (fs_event_sink_get_pushed (sink), >=, 2 * POLICY_REQUESTS);
+  g_assert_cmpint (run.pushes, >, 0);
+  g_assert_cmpint (run.pushes_not_batch, ==, 0);
+  if (variant->strategy == FS_STRATEGY_PROCESSES)
+    {
+      g_assert_cmpint (run.workers_read, >, 0);
+      g_assert_cmpint (run.workers_not_batch, ==, 0);
+    }
+  g_assert_cmpint (run.policy_before, ==, SCHED_OTHER);
+  g_assert_cmpint (run.policy_after, ==, SCHED_OTHER);
+
+  g_object_unref (run.engine);
+}
+
 static void
 add_engine_tests (const FsTestVariant *variant)
 {
@@ -657,6 +794,7 @@ add_engine_tests (const FsTestVariant *variant)
     { "odd-concurrency", test_odd_concurrency },
     { "cancel-keeps-totals", test_cancel_keeps_totals },
     { "empty-queue", test_empty_queue },
+    { "batch-policy", test_batch_policy },
   };
 
   if (variant->strategy != FS_STRATEGY_SERIAL)
