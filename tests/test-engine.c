@@ -549,6 +549,44 @@ test_idle_close (gconstpointer data)
   g_thread_join (thread);
 }
 
+/* A run through fs_engine_run() on a thread of its own, with @probe read on
+ * that thread just before the run and just after it. */
+typedef struct
+{
+  FsEngine    *engine;
+  FsJobQueue  *queue;
+  FsEventSink *sink;
+  guint64    (*probe) (void);
+  guint64      before;
+  guint64      after;
+} ThreadRun;
+
+static gpointer
+thread_run_func (gpointer data)
+{
+  ThreadRun *run = data;
+  g_autoptr(GError) error = NULL;
+
+  run->before = run->probe ();
+  g_assert_true (fs_engine_run (run->engine, run->queue, run->sink, NULL, &error));
+  g_assert_no_error (error);
+  run->after = run->probe ();
+
+  return NULL;
+}
+
+/* Queues @n_jobs jobs for the test server's /ping, then closes @queue. */
+static void
+queue_pings (FsJobQueue *queue,
+             guint       n_jobs)
+{
+  g_autofree char *url = fs_test_server_url (server, "/ping");
+
+  for (guint i = 0; i < n_jobs; i++)
+    g_assert_true (fs_job_queue_push (queue, fs_job_new (i, url, NULL), NULL));
+  fs_job_queue_close (queue);
+}
+
 /* The loop's thread makes no write() of its own per loop iteration: GLib 2.74
  * signals a context's eventfd after dispatching a source that has fds and
  * is blocked while dispatched (fs-engine-curl-multi.c), one write, read and
@@ -557,14 +595,6 @@ test_idle_close (gconstpointer data)
  * call write() at all: requests go out with sendto(), which is not one.
  * write() calls come from /proc/thread-self/io ("syscw"). */
 #define WAKEUP_REQUESTS 1000
-
-typedef struct
-{
-  FsEngine    *engine;
-  FsJobQueue  *queue;
-  FsEventSink *sink;
-  guint64      writes;
-} WakeupRun;
 
 static guint64
 thread_write_calls (void)
@@ -579,20 +609,6 @@ thread_write_calls (void)
   g_assert_nonnull (line);
 
   return g_ascii_strtoull (line + strlen ("syscw: "), NULL, 10);
-}
-
-static gpointer
-wakeup_run_thread (gpointer data)
-{
-  WakeupRun *run = data;
-  g_autoptr(GError) error = NULL;
-  guint64 before = thread_write_calls ();
-
-  g_assert_true (fs_engine_run (run->engine, run->queue, run->sink, NULL, &error));
-  g_assert_no_error (error);
-  run->writes = thread_write_calls () - before;
-
-  return NULL;
 }
 
 static void
@@ -612,8 +628,8 @@ test_loop_no_self_wakeup (void)
   g_autoptr(FsJobQueue) queue = fs_job_queue_new (0);
   g_autoptr(FsEventSink) sink = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = fs_test_server_url (server, "/ping");
-  WakeupRun run = { 0 };
+  ThreadRun run = { .probe = thread_write_calls };
+  guint64 writes;
   guint n_ok = 0;
 
   config->strategy = FS_STRATEGY_LOOP;
@@ -621,9 +637,7 @@ test_loop_no_self_wakeup (void)
   run.engine = fs_engine_new (config, &error);
   g_assert_no_error (error);
 
-  for (guint i = 0; i < WAKEUP_REQUESTS; i++)
-    g_assert_true (fs_job_queue_push (queue, fs_job_new (i, url, NULL), NULL));
-  fs_job_queue_close (queue);
+  queue_pings (queue, WAKEUP_REQUESTS);
 
   /* Swapped out once, at the first record, then only by the drain below. */
   sink = fs_event_sink_new (NULL, 0, wakeup_count, &n_ok, NULL);
@@ -631,14 +645,15 @@ test_loop_no_self_wakeup (void)
 
   run.queue = queue;
   run.sink = sink;
-  g_thread_join (g_thread_new ("wakeup-run", wakeup_run_thread, &run));
+  g_thread_join (g_thread_new ("wakeup-run", thread_run_func, &run));
   fs_event_sink_drain (sink);
+  writes = run.after - run.before;
 
   g_assert_cmpuint (n_ok, ==, WAKEUP_REQUESTS);
   g_test_message ("the loop's thread: %" G_GUINT64_FORMAT " write() calls for %u requests",
-                  run.writes, WAKEUP_REQUESTS);
+                  writes, WAKEUP_REQUESTS);
   /* One per iteration would be hundreds: a batch of answers is at most 10. */
-  g_assert_cmpuint (run.writes, <, WAKEUP_REQUESTS / 20);
+  g_assert_cmpuint (writes, <, WAKEUP_REQUESTS / 20);
 
   g_object_unref (run.engine);
 }
@@ -649,18 +664,14 @@ test_loop_no_self_wakeup (void)
  * fs_engine_run() has SCHED_OTHER back afterwards. */
 #define POLICY_REQUESTS 60
 
+/* What the observer saw; atomic: the pool pushes from many threads. */
 typedef struct
 {
-  FsEngine    *engine;
-  FsJobQueue  *queue;
-  FsEventSink *sink;
-  int          policy_before;
-  int          policy_after;
-  int          pushes;             /* the rest atomic: the pool pushes from many threads */
-  int          pushes_not_batch;
-  int          workers_read;
-  int          workers_not_batch;
-} PolicyRun;
+  int pushes;
+  int pushes_not_batch;
+  int workers_read;
+  int workers_not_batch;
+} PolicyWatch;
 
 /* proc_pid_stat(5)'s field 41, the policy, or -1 if the thread is gone. */
 static int
@@ -688,11 +699,11 @@ policy_observe (const FsEvent *events,
                 guint          n_events,
                 gpointer       user_data)
 {
-  PolicyRun *run = user_data;
+  PolicyWatch *watch = user_data;
 
-  g_atomic_int_inc (&run->pushes);
+  g_atomic_int_inc (&watch->pushes);
   if (sched_getscheduler (0) != SCHED_BATCH)
-    g_atomic_int_inc (&run->pushes_not_batch);
+    g_atomic_int_inc (&watch->pushes_not_batch);
 
   for (guint i = 0; i < n_events; i++)
     {
@@ -704,9 +715,9 @@ policy_observe (const FsEvent *events,
       policy = proc_thread_policy (events[i].lane.pid, events[i].lane.tid);
       if (policy < 0)
         continue;
-      g_atomic_int_inc (&run->workers_read);
+      g_atomic_int_inc (&watch->workers_read);
       if (policy != SCHED_BATCH)
-        g_atomic_int_inc (&run->workers_not_batch);
+        g_atomic_int_inc (&watch->workers_not_batch);
     }
 }
 
@@ -717,18 +728,10 @@ policy_ignore (const FsEvent *events,
 {
 }
 
-static gpointer
-policy_run_thread (gpointer data)
+static guint64
+thread_policy (void)
 {
-  PolicyRun *run = data;
-  g_autoptr(GError) error = NULL;
-
-  run->policy_before = sched_getscheduler (0);
-  g_assert_true (fs_engine_run (run->engine, run->queue, run->sink, NULL, &error));
-  g_assert_no_error (error);
-  run->policy_after = sched_getscheduler (0);
-
-  return NULL;
+  return (guint64) sched_getscheduler (0);
 }
 
 static void
@@ -739,8 +742,8 @@ test_batch_policy (gconstpointer data)
   g_autoptr(FsJobQueue) queue = fs_job_queue_new (0);
   g_autoptr(FsEventSink) sink = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = fs_test_server_url (server, "/ping");
-  PolicyRun run = { 0 };
+  ThreadRun run = { .probe = thread_policy };
+  PolicyWatch watch = { 0 };
 
   config->strategy = variant->strategy;
   config->worker_mode = variant->worker_mode;
@@ -749,30 +752,29 @@ test_batch_policy (gconstpointer data)
   run.engine = fs_engine_new (config, &error);
   g_assert_no_error (error);
 
-  for (guint i = 0; i < POLICY_REQUESTS; i++)
-    g_assert_true (fs_job_queue_push (queue, fs_job_new (i, url, NULL), NULL));
-  fs_job_queue_close (queue);
+  queue_pings (queue, POLICY_REQUESTS);
 
   sink = fs_event_sink_new (NULL, 0, policy_ignore, NULL, NULL);
-  fs_event_sink_set_observer (sink, policy_observe, &run);
+  fs_event_sink_set_observer (sink, policy_observe, &watch);
   run.queue = queue;
   run.sink = sink;
-  g_thread_join (g_thread_new ("policy-run", policy_run_thread, &run));
+  g_thread_join (g_thread_new ("policy-run", thread_run_func, &run));
   fs_event_sink_drain (sink);
 
   g_test_message ("%d pushes, %d not SCHED_BATCH; %d worker threads read, %d not SCHED_BATCH",
-                  run.pushes, run.pushes_not_batch, run.workers_read, run.workers_not_batch);
+                  watch.pushes, watch.pushes_not_batch, watch.workers_read,
+                  watch.workers_not_batch);
   /* A start and a terminal each (processes add their workers' own records). */
   g_assert_cmpint (fs_event_sink_get_pushed (sink), >=, 2 * POLICY_REQUESTS);
-  g_assert_cmpint (run.pushes, >, 0);
-  g_assert_cmpint (run.pushes_not_batch, ==, 0);
+  g_assert_cmpint (watch.pushes, >, 0);
+  g_assert_cmpint (watch.pushes_not_batch, ==, 0);
   if (variant->strategy == FS_STRATEGY_PROCESSES)
     {
-      g_assert_cmpint (run.workers_read, >, 0);
-      g_assert_cmpint (run.workers_not_batch, ==, 0);
+      g_assert_cmpint (watch.workers_read, >, 0);
+      g_assert_cmpint (watch.workers_not_batch, ==, 0);
     }
-  g_assert_cmpint (run.policy_before, ==, SCHED_OTHER);
-  g_assert_cmpint (run.policy_after, ==, SCHED_OTHER);
+  g_assert_cmpint (run.before, ==, SCHED_OTHER);
+  g_assert_cmpint (run.after, ==, SCHED_OTHER);
 
   g_object_unref (run.engine);
 }
