@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 # test-bench-run.py BUILD_DIR
 #
-# bench/run end to end, small: one round of every part (wrk, hey, curl and
-# every concurrent strategy on the demo server's /ping and on nginx, the
-# recording cost, the latency-bound set placed and apart, a scale run), and
-# its result file and table checked for what the README quotes from them.
+# bench/run end to end, small: one round of every part (wrk, hey, curl, the
+# bare libcurl references and every concurrent strategy on the demo server's
+# /ping and on nginx, the recording cost, the latency-bound set placed and
+# apart, a scale run), and its result file and table checked for what the
+# README quotes from them.
 # It checks that the harness measures, not what it measures: the figures of
 # a run this short on a shared machine say nothing.
 import json
@@ -52,14 +53,14 @@ strategies = [s for s in re.search(r"Fetch strategy: ([\w|]+)", usage).group(1).
 check(len(strategies) >= 4, f"every concurrent strategy is measured: {strategies}")
 
 header = re.search(r"^server +client .*$", run.stdout, re.M)
-check(header is not None and "idle %" in header.group(0) and "steal %" in header.group(0),
-      "the table has the idle and steal columns")
+check(header is not None and "idle %" in header.group(0) and "steal %" in header.group(0) and
+      "x bare" in header.group(0), "the table has the x bare, idle and steal columns")
 
 check(result.get("rounds") == 1 and result.get("cores") == os.cpu_count(),
       "the result file says how it was run")
 for target in ("demo /ping", "nginx 100 B"):
     rows = result.get("results", {}).get(target, {})
-    for client in ["wrk", "hey", "curl", *strategies]:
+    for client in ["wrk", "hey", "curl", "bare-loop", "bare-proc", "bare-pool", *strategies]:
         row = rows.get(client)
         where = f"{target}, {client}"
         check(row is not None, f"{where}: measured")
@@ -79,6 +80,12 @@ for target in ("demo /ping", "nginx 100 B"):
     for s in strategies:
         if s in rows:
             check(rows[s]["peak_rss_mib"] > 0, f"{target}, {s}: peak RSS from its summary")
+            ref = rows[s].get("bare_reference")
+            check(ref in ("bare-loop", "bare-proc", "bare-pool") and
+                  rows[s].get("ratio_to_bare_median", 0) > 0 and
+                  abs(rows[s]["ratio_to_bare"][0] -
+                      rows[s]["rps"][0] / rows[ref]["rps"][0]) < 1e-9,
+                  f"{target}, {s}: its rate over its bare libcurl reference's ({ref})")
 
 recording = result.get("recording_cost", {})
 check(len(recording.get("ratio", [])) == 1 and recording["ratio_median"] > 0,
