@@ -762,6 +762,82 @@ test_parse_buffer_chunks (void)
     }
 }
 
+/* The reader skips the full check for URLs on the origin of the last one
+ * it accepted: it must accept and refuse exactly what fs_url_check() does,
+ * with the same message, whatever follows the origin. */
+static void
+test_same_origin (void)
+{
+  static const char *lines[] = {
+    "http://example.com:8080/a",
+    "http://example.com:8080/%zz",
+    "http://example.com:8080/b?c=%zz",
+    "http://example.com:8080/b#frag",
+    "http://example.com:8080/b#%zz",
+    "http://example.com:8080",
+    "http://example.com:8080?q=1&r=(2)",
+    "http://example.com:80800/",
+    "http://example.com:8080.evil/",
+    "http://example.com:8080:1/",
+    "http://example.com:8080/caf\xc3\xa9",
+    "http://example.com:8080/caf\xc2\xa0",
+    "http://example.com:8080/a\x7f",
+    "http://example.com:8080/a%20b",
+    "http://example.com:8080/[x]",
+    "http://example.com:8080/a\\b",
+    "http://example.com:8080/<x>{y}|`^\"",
+    "http://example.com:8080@evil.com/",
+    "http://example.com:8080/x",
+    "http://example.com:8080/-._~!$&'()*+,;=:@/?/?",
+    "https://example.com:8080/a",
+    "HTTP://example.com:8080/a",
+    "http://example.com/",
+    "http://example.com/a/../../b",
+    "http://example.com//a",
+  };
+  g_autoptr(GInputStream) unused = g_memory_input_stream_new ();
+  g_autoptr(FsUrlSource) source = fs_url_source_new_for_stream (unused, "buffer");
+  g_autoptr(FsJobQueue) queue = fs_job_queue_new (0);
+  g_autoptr(GPtrArray) diagnostics = NULL;
+  g_autoptr(GString) contents = g_string_new (NULL);
+  guint n_good = 0, n_bad = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    g_string_append_printf (contents, "%s\n", lines[i]);
+
+  _fs_url_source_parse_buffer (source, queue, contents->str, contents->len, 0);
+  g_assert_true (fs_url_source_is_done (source));
+  diagnostics = fs_url_source_dup_diagnostics (source);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (fs_url_check (lines[i], &error))
+        {
+          g_autoptr(FsJob) job = NULL;
+
+          g_assert_cmpint (fs_job_queue_try_pop (queue, &job), ==, FS_JOB_QUEUE_READY);
+          g_assert_cmpstr (job->url, ==, lines[i]);
+          n_good++;
+        }
+      else
+        {
+          FsUrlDiagnostic *d;
+
+          g_assert_cmpuint (n_bad, <, diagnostics->len);
+          d = g_ptr_array_index (diagnostics, n_bad++);
+          g_assert_cmpuint (d->line, ==, i + 1);
+          g_assert_cmpstr (d->message, ==, error->message);
+        }
+    }
+
+  g_assert_cmpuint (diagnostics->len, ==, n_bad);
+  /* Both kinds, many of each, or this tests nothing. */
+  g_assert_cmpuint (n_good, >=, 12);
+  g_assert_cmpuint (n_bad, >=, 8);
+}
+
 /* Classes are interned for the life of the process, so one list may name
  * at most FS_URL_MAX_CLASSES of them; lines with a class beyond that are
  * bad lines, lines with a class already seen are not. */
@@ -1269,6 +1345,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/UrlSource/million-lines", test_million_lines);
   g_test_add_func ("/Fetchscope/UrlSource/too-many-classes", test_too_many_classes);
   g_test_add_func ("/Fetchscope/UrlSource/parse-buffer-chunks", test_parse_buffer_chunks);
+  g_test_add_func ("/Fetchscope/UrlSource/same-origin", test_same_origin);
   g_test_add_func ("/Fetchscope/UrlSource/missing-path", test_missing_path);
   g_test_add_func ("/Fetchscope/UrlSource/streaming", test_streaming);
   g_test_add_func ("/Fetchscope/UrlSource/limit", test_limit);
