@@ -6,6 +6,10 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "fs-job-queue.h"
 
 static void
@@ -102,6 +106,79 @@ test_cancel_unblocks (void)
   g_assert_cmpint (fs_job_queue_pop (queue, cancellable, &job), ==, FS_JOB_QUEUE_EMPTY);
 }
 
+typedef struct
+{
+  FsJobQueue       *queue;
+  GCancellable     *cancellable;
+  gint              tid;       /* atomic: 0 until the thread runs */
+  FsJobQueueStatus  status;
+} Idle;
+
+static gpointer
+idle_consumer_thread (gpointer data)
+{
+  Idle *idle = data;
+  FsJob *job = NULL;
+
+  g_atomic_int_set (&idle->tid, (gint) syscall (SYS_gettid));
+  idle->status = fs_job_queue_pop (idle->queue, idle->cancellable, &job);
+  g_assert_null (job);
+
+  return NULL;
+}
+
+static guint64
+voluntary_switches (gint tid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/self/task/%d/status", tid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "\nvoluntary_ctxt_switches:");
+  g_assert_nonnull (line);
+
+  return g_ascii_strtoull (line + strlen ("\nvoluntary_ctxt_switches:"), NULL, 10);
+}
+
+/* Consumers waiting on an empty queue sleep until something happens: no
+ * timer wakes them to look at the cancellable (a hybrid's idle pool is a
+ * hundred of them), and the cancel still reaches every one. */
+static void
+test_idle_consumers_sleep (void)
+{
+  g_autoptr(FsJobQueue) queue = fs_job_queue_new (0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Idle idle[8];
+  GThread *threads[G_N_ELEMENTS (idle)];
+  guint64 before[G_N_ELEMENTS (idle)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
+    {
+      idle[i] = (Idle) { queue, cancellable, 0, FS_JOB_QUEUE_READY };
+      threads[i] = g_thread_new ("idle-consumer", idle_consumer_thread, &idle[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
+    while (g_atomic_int_get (&idle[i].tid) == 0)
+      g_usleep (1000);
+
+  /* Let each one reach its wait, then watch them for longer than the old
+   * 50 ms re-check interval, eight times over. */
+  g_usleep (100 * 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
+    before[i] = voluntary_switches (idle[i].tid);
+  g_usleep (400 * 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
+    g_assert_cmpuint (voluntary_switches (idle[i].tid), ==, before[i]);
+
+  g_cancellable_cancel (cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpint (idle[i].status, ==, FS_JOB_QUEUE_EMPTY);
+    }
+}
+
 static gboolean
 waker_dispatch (GSource     *source,
                 GSourceFunc  callback,
@@ -194,6 +271,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/JobQueue/capacity", test_capacity_blocks_producer);
   g_test_add_func ("/Fetchscope/JobQueue/cancel", test_cancel_unblocks);
   g_test_add_func ("/Fetchscope/JobQueue/waker", test_waker);
+  g_test_add_func ("/Fetchscope/JobQueue/idle-consumers-sleep", test_idle_consumers_sleep);
 
   return g_test_run ();
 }
