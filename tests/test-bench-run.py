@@ -92,8 +92,11 @@ check(len(recording.get("ratio", [])) == 1 and recording["ratio_median"] > 0,
       "the recording cost: recorded ÷ discarded")
 
 latency = result.get("latency_bound", {})
-for s in strategies:
+for s in ["wrk", "bare-loop", "bare-proc", "bare-pool", *strategies]:
     eff = latency.get(s, {})
+    check(eff.get("server_cpu_us_per_request") is not None and
+          eff["server_cpu_us_per_request"] > 0,
+          f"latency-bound, {s}: the demo server's CPU per request")
     # 200 x 100 ms at concurrency 100 is two waves: ideal 0.2 s.
     check(0.3 < eff.get("efficiency_median", 0) <= 1.02,
           f"latency-bound, {s}: efficiency {eff.get('efficiency_median')}")
