@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # test-bench-run.py BUILD_DIR
 #
-# bench/run end to end, small: one round of every part (wrk, hey, curl, the
+# bench/run end to end, small: two rounds of every part (wrk, hey, curl, the
 # bare libcurl references and every concurrent strategy on the demo server's
 # /ping and on nginx, the recording cost, the latency-bound set placed and
 # apart, a scale run), and its result file and table checked for what the
@@ -33,7 +33,7 @@ def share(value):
 with tempfile.TemporaryDirectory(prefix="fetchscope-test-bench-") as tmp:
     out_json = os.path.join(tmp, "result.json")
     run = subprocess.run(
-        [os.path.join(ROOT, "bench", "run"), "--build", build, "--rounds", "1",
+        [os.path.join(ROOT, "bench", "run"), "--build", build, "--rounds", "2",
          "--seconds", "1", "--requests", "2000", "--latency-requests", "200",
          "--scale", "--scale-requests", "3000", "--scale-concurrency", "200",
          "--scale-seconds", "60", "--json", out_json],
@@ -52,11 +52,23 @@ strategies = [s for s in re.search(r"Fetch strategy: ([\w|]+)", usage).group(1).
               if s != "serial"]
 check(len(strategies) >= 4, f"every concurrent strategy is measured: {strategies}")
 
+# Each strategy is measured next to its bare reference, and every other
+# round runs that part backwards, so neither side of a pair always goes first.
+for target in ("demo /ping", "nginx 100 B"):
+    orders = [re.findall(r"  ([\w-]+) +\d+ \(", line) for line in
+              re.findall(rf"^round \d {re.escape(target)} .*$", run.stdout, re.M)]
+    check(len(orders) == 2 and orders[0][:2] == ["hey", "curl"] and
+          orders[0][2:] == orders[1][2:][::-1], f"{target}: round 2 runs the pairs backwards")
+    first = orders[0] if orders else []
+    for s, ref in (("loop", "bare-loop"), ("threads", "bare-pool"), ("processes", "bare-proc")):
+        check(s in first and ref in first and first.index(s) == first.index(ref) + 1,
+              f"{target}: {s} right after {ref}")
+
 header = re.search(r"^server +client .*$", run.stdout, re.M)
 check(header is not None and "idle %" in header.group(0) and "steal %" in header.group(0) and
       "x bare" in header.group(0), "the table has the x bare, idle and steal columns")
 
-check(result.get("rounds") == 1 and result.get("cores") == os.cpu_count(),
+check(result.get("rounds") == 2 and result.get("cores") == os.cpu_count(),
       "the result file says how it was run")
 for target in ("demo /ping", "nginx 100 B"):
     rows = result.get("results", {}).get(target, {})
@@ -88,7 +100,7 @@ for target in ("demo /ping", "nginx 100 B"):
                   f"{target}, {s}: its rate over its bare libcurl reference's ({ref})")
 
 recording = result.get("recording_cost", {})
-check(len(recording.get("ratio", [])) == 1 and recording["ratio_median"] > 0,
+check(len(recording.get("ratio", [])) == 2 and recording["ratio_median"] > 0,
       "the recording cost: recorded ÷ discarded")
 
 latency = result.get("latency_bound", {})
