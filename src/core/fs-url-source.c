@@ -549,8 +549,6 @@ add_diagnostic (FsUrlSource *self,
   g_mutex_unlock (&self->mutex);
 }
 
-/* Returns FALSE when the reader must stop: the limit is reached, or the
- * queue was closed or the cancellable fired while it waited for room. */
 /* Characters a path or query may hold that GUri has nothing to check in:
  * RFC 3986's unreserved and sub-delims, ':', '@', '/' and '?'. Not '%',
  * whose escapes GUri validates, nor '#'. */
@@ -609,6 +607,8 @@ check_url (FsUrlSource  *self,
   return TRUE;
 }
 
+/* Returns FALSE when the reader must stop: the limit is reached, or the
+ * queue was closed or the cancellable fired while it waited for room. */
 static gboolean
 push_url (FsUrlSource *self,
           const char  *url,
