@@ -211,12 +211,15 @@ test_empty (Fixture       *fixture,
   fixture->swimlane = g_steal_pointer (&swimlane);
 }
 
+/* A transfer on @lane from @t_started: @waiting_us to its first byte,
+ * then @receiving_us. */
 static void
-add_lane_job (Fixture      *fixture,
-              guint64       id,
-              const FsLane *lane,
-              gint64        t_started,
-              gint64        duration_us)
+add_lane_phases (Fixture      *fixture,
+                 guint64       id,
+                 const FsLane *lane,
+                 gint64        t_started,
+                 gint64        waiting_us,
+                 gint64        receiving_us)
 {
   FsJob job = { .id = id, .url_index = id, .t_queued = t_started };
   FsEvent event;
@@ -228,10 +231,20 @@ add_lane_job (Fixture      *fixture,
   fs_event_init_terminal (&event, &job, FS_STRATEGY_THREADS, lane);
   event.outcome = FS_OUTCOME_OK;
   event.t_started = t_started;
-  event.t_first_byte = t_started + duration_us / 2;
-  event.t_done = t_started + duration_us;
+  event.t_first_byte = t_started + waiting_us;
+  event.t_done = t_started + waiting_us + receiving_us;
   fs_aggregator_add (fixture->aggregator, &event);
   fs_swimlane_add (fixture->swimlane, &event);
+}
+
+static void
+add_lane_job (Fixture      *fixture,
+              guint64       id,
+              const FsLane *lane,
+              gint64        t_started,
+              gint64        duration_us)
+{
+  add_lane_phases (fixture, id, lane, t_started, duration_us / 2, duration_us - duration_us / 2);
 }
 
 static guint
@@ -295,6 +308,106 @@ test_swimlane_256 (Fixture       *fixture,
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
 
   cairo_destroy (cr);
+}
+
+/* How many pixels of row @y are @color. */
+static guint
+count_in_row (cairo_surface_t *image,
+              int              y,
+              guint32          color)
+{
+  const guint8 *row = cairo_image_surface_get_data (image) + y * cairo_image_surface_get_stride (image);
+  guint n = 0;
+
+  for (int x = 0; x < cairo_image_surface_get_width (image); x++)
+    {
+      guint32 pixel;
+
+      memcpy (&pixel, row + x * 4, sizeof pixel);
+      n += pixel == color;
+    }
+
+  return n;
+}
+
+/* A swimlane cell in a thin row is its dominant phase, as strong as the
+ * share of its time that was busy. 100 threads (rows too thin to stack
+ * phases) over 100 s: thread 0 waiting for 50 s, then receiving for 50;
+ * thread 1 busy half of every 100 ms, mostly waiting. At 1280 wide a bin
+ * spans two or three columns, at 400 a column spans one or two bins: both
+ * show thread 0's row half in full waiting and half in full receiving, and
+ * thread 1's a waiting at half strength all along. */
+static void
+test_swimlane_shades (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  FsChartData data = { fixture->aggregator, fixture->swimlane, NULL };
+  const FsChartPalette *palette = fs_chart_palette_get (FALSE);
+  const int widths[] = { 1280, 400 };
+  FsColor half;
+  guint32 waiting = fs_color_to_argb32 (&palette->phase[FS_PHASE_WAITING]);
+  guint32 receiving = fs_color_to_argb32 (&palette->phase[FS_PHASE_RECEIVING]);
+  guint32 half_waiting;
+  guint64 id = 0;
+
+  fs_color_mix (&palette->idle, &palette->phase[FS_PHASE_WAITING], 0.5, &half);
+  half_waiting = fs_color_to_argb32 (&half);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      FsLane lane = { .index = i, .pid = 100, .tid = 1000 + i };
+
+      if (i == 0)
+        add_lane_phases (fixture, id++, &lane, FS_TEST_CHARTS_T0, 50000000, 50000000);
+      else if (i == 1)
+        for (gint64 t = 0; t < 100000000; t += 100000)
+          add_lane_phases (fixture, id++, &lane, FS_TEST_CHARTS_T0 + t, 40000, 10000);
+      else
+        add_lane_job (fixture, id++, &lane, FS_TEST_CHARTS_T0 + i * 500000, 20000);
+    }
+  g_assert_cmpuint (fs_swimlane_get_n_rows (fixture->swimlane), ==, 100);
+  g_assert_cmpuint (fs_swimlane_get_n_bins (fixture->swimlane), >, 400);
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      g_autoptr(cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                                       widths[w], 800);
+      cairo_t *cr = cairo_create (surface);
+      FsChartStyle style;
+      guint split_rows = 0;
+      guint half_rows = 0;
+      guint full = 0;
+
+      fs_chart_style_init (&style);
+      fs_chart_render (cr, FS_CHART_SWIMLANE, &data, &style, widths[w], 800);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+
+      for (int y = 0; y < 800; y++)
+        {
+          guint n_waiting = count_in_row (surface, y, waiting);
+          guint n_receiving = count_in_row (surface, y, receiving);
+
+          if (n_waiting > 50 && n_receiving > 50)
+            {
+              /* The change at 50 s falls in the middle, give or take the
+               * grid lines and the column whose centre is on it. */
+              g_assert_cmpuint (ABS ((int) n_waiting - (int) n_receiving), <=,
+                                (n_waiting + n_receiving) / 20);
+              full = n_waiting + n_receiving;
+              split_rows++;
+            }
+        }
+      g_assert_cmpuint (split_rows, >=, 3);
+
+      for (int y = 0; y < 800; y++)
+        if (count_in_row (surface, y, half_waiting) >= full * 9 / 10)
+          half_rows++;
+      g_test_message ("%d wide: %u rows of thread 0 (%u cells), %u of thread 1", widths[w],
+                      split_rows, full, half_rows);
+      g_assert_cmpuint (half_rows, >=, 3);
+    }
 }
 
 /* A million records: every chart draws from aggregates whose size does not
@@ -533,6 +646,8 @@ main (int   argc,
               fixture_set_up, test_empty, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/swimlane-256", Fixture, NULL,
               fixture_set_up, test_swimlane_256, fixture_tear_down);
+  g_test_add ("/Fetchscope/ChartRender/swimlane-shades", Fixture, NULL,
+              fixture_set_up, test_swimlane_shades, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/million", Fixture, NULL,
               fixture_set_up, test_million, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/crawl-series", Fixture, NULL,

@@ -482,13 +482,14 @@ phase_shades (FsChartContext   *c,
 }
 
 /* One row of cells, each its dominant phase, as strong as the share of the
- * cell's time that was busy. */
+ * cell's time that was busy; @shade_per_us is the column's SHADES over the
+ * time its bins span. */
 static void
 paint_row_dominant (const guint32 *cells,
-                    double         bin_us,
                     int            width,
                     const int     *first,
                     const int     *last,
+                    const double  *shade_per_us,
                     guint32        shades[FS_N_PHASES][SHADES + 1],
                     guint32        idle,
                     guint32       *line)
@@ -498,11 +499,17 @@ paint_row_dominant (const guint32 *cells,
       guint64 sum[FS_N_PHASES] = { 0 };
       guint64 busy = 0;
       guint dominant = 0;
-      double share;
+      double shade;
 
       if (first[col] > last[col])
         {
           line[col] = 0;
+          continue;
+        }
+      /* Bins wider than columns: neighbours read the same bin. */
+      if (col > 0 && first[col] == first[col - 1] && last[col] == last[col - 1])
+        {
+          line[col] = line[col - 1];
           continue;
         }
 
@@ -523,8 +530,9 @@ paint_row_dominant (const guint32 *cells,
           continue;
         }
 
-      share = busy / ((last[col] - first[col] + 1) * bin_us);
-      line[col] = shades[dominant][(guint) lround (MIN (share, 1.0) * SHADES)];
+      /* A multiply and a truncation: this runs for every cell on screen. */
+      shade = (double) busy * shade_per_us[col] + 0.5;
+      line[col] = shades[dominant][shade >= SHADES ? SHADES : (guint) shade];
     }
 }
 
@@ -697,6 +705,7 @@ swimlane_plan_paint_cells (FsChartContext *c,
   g_autofree int *first = NULL;
   g_autofree int *last = NULL;
   g_autofree guint32 *line = NULL;
+  g_autofree double *shade_per_us = NULL;
   g_autoptr(cairo_surface_t) image = NULL;
   guint32 shades[FS_N_PHASES][SHADES + 1];
   guint32 colors[FS_N_PHASES];
@@ -717,12 +726,15 @@ swimlane_plan_paint_cells (FsChartContext *c,
   first = g_new (int, width);
   last = g_new (int, width);
   line = g_new (guint32, width);
+  shade_per_us = g_new (double, width);
   swimlane_columns (c, width, first, last);
   phase_shades (c, shades);
   for (guint p = 0; p < FS_N_PHASES; p++)
     colors[p] = shades[p][SHADES];
   idle = fs_color_to_argb32 (&palette->idle);
   bin_us = fs_swimlane_get_bin_us (plan->swimlane);
+  for (int col = 0; col < width; col++)
+    shade_per_us[col] = first[col] <= last[col] ? SHADES / ((last[col] - first[col] + 1) * bin_us) : 0;
 
   for (guint i = 0; i < plan->n_shown; i++)
     {
@@ -743,7 +755,7 @@ swimlane_plan_paint_cells (FsChartContext *c,
         }
       else
         {
-          paint_row_dominant (cells, bin_us, width, first, last, shades, idle, line);
+          paint_row_dominant (cells, width, first, last, shade_per_us, shades, idle, line);
           for (int py = y0; py < y1; py++)
             memcpy (&pixels[py * stride], line, width * sizeof (guint32));
         }

@@ -872,7 +872,7 @@ _fs_chart_create_plot_image (FsChartContext *c,
   return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (width, 1), MAX (height, 1));
 }
 
-/* Stretches @image over the plot's width, from @top to @bottom. */
+/* Paints @image over the plot's width, from @top to @bottom. */
 void
 _fs_chart_paint_plot_image (FsChartContext  *c,
                             cairo_surface_t *image,
@@ -881,19 +881,26 @@ _fs_chart_paint_plot_image (FsChartContext  *c,
 {
   cairo_t *cr = c->cr;
   cairo_pattern_t *pattern;
+  int width = cairo_image_surface_get_width (image);
+  int height = cairo_image_surface_get_height (image);
 
   cairo_surface_mark_dirty (image);
 
   cairo_save (cr);
   cairo_translate (cr, c->x, top);
-  cairo_scale (cr, c->w / cairo_image_surface_get_width (image),
-               (bottom - top) / cairo_image_surface_get_height (image));
+  /* An image made at the device's resolution is painted as it is: the
+   * plot's fraction of a pixel more or less is not worth a matrix that
+   * makes pixman sample every pixel (1,130 × 700: 1.2 ms against 0.3).
+   * Any other, the heatmap's bins, is stretched. */
+  if (fabs (c->w * c->scale_x - width) < 1 && fabs ((bottom - top) * c->scale_y - height) < 1)
+    cairo_scale (cr, 1 / c->scale_x, 1 / c->scale_y);
+  else
+    cairo_scale (cr, c->w / width, (bottom - top) / height);
   cairo_set_source_surface (cr, image, 0, 0);
   pattern = cairo_get_source (cr);
   cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
   cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
-  cairo_rectangle (cr, 0, 0, cairo_image_surface_get_width (image),
-                   cairo_image_surface_get_height (image));
+  cairo_rectangle (cr, 0, 0, width, height);
   cairo_fill (cr);
   cairo_restore (cr);
 }
