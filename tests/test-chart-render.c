@@ -11,11 +11,11 @@
 #include <glib/gstdio.h>
 
 #include "fs-chart-render.h"
+#include "fs-chart-render-private.h"
 #include "fs-chart-style.h"
 #include "fs-job-queue.h"
 #include "fs-test-charts.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
 
 typedef struct
 {
@@ -410,6 +410,113 @@ test_swimlane_shades (Fixture       *fixture,
     }
 }
 
+static cairo_surface_t *
+render_at (FsChartKind        kind,
+           const FsChartData *data,
+           double             scale)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640 * scale,
+                                                         400 * scale);
+  cairo_t *cr = cairo_create (surface);
+  FsChartStyle style;
+
+  fs_chart_style_init (&style);
+  cairo_scale (cr, scale, scale);
+  fs_chart_render (cr, kind, data, &style, 640, 400);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  return surface;
+}
+
+static gpointer
+render_latency_thread (gpointer data)
+{
+  return render_at (FS_CHART_LATENCY, data, 1);
+}
+
+static gpointer
+render_at_twice (gpointer data)
+{
+  return render_at (FS_CHART_LATENCY, data, 2);
+}
+
+static void
+assert_same_pixels (cairo_surface_t *a,
+                    cairo_surface_t *b)
+{
+  int height = cairo_image_surface_get_height (a);
+  int stride = cairo_image_surface_get_stride (a);
+
+  g_assert_cmpint (cairo_image_surface_get_width (a), ==, cairo_image_surface_get_width (b));
+  g_assert_cmpint (height, ==, cairo_image_surface_get_height (b));
+  g_assert_cmpmem (cairo_image_surface_get_data (a), height * stride,
+                   cairo_image_surface_get_data (b), height * stride);
+}
+
+/* Text is shaped once per thread and string, and the shapes follow the
+ * surface: a chart drawn after every chart at twice the scale is the
+ * chart drawn before them, and the chart a new thread draws, to the pixel. */
+static void
+test_text_cache (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  FsChartData data = { fixture->aggregator, fixture->swimlane, NULL };
+  g_autoptr(cairo_surface_t) before = NULL;
+  g_autoptr(cairo_surface_t) after = NULL;
+  g_autoptr(cairo_surface_t) fresh = NULL;
+  g_autoptr(cairo_surface_t) twice = NULL;
+  g_autoptr(cairo_surface_t) twice_fresh = NULL;
+  GThread *thread;
+
+  fs_test_charts_feed (fixture->aggregator, fixture->swimlane, 20000, 5);
+
+  before = render_at (FS_CHART_LATENCY, &data, 1);
+  for (guint kind = 0; kind < FS_N_CHARTS; kind++)
+    {
+      cairo_surface_t *surface = render_at (kind, &data, 2);
+
+      if (kind == FS_CHART_LATENCY)
+        twice = surface;
+      else
+        cairo_surface_destroy (surface);
+    }
+  after = render_at (FS_CHART_LATENCY, &data, 1);
+
+  thread = g_thread_new ("chart", render_latency_thread, &data);
+  fresh = g_thread_join (thread);
+
+  assert_same_pixels (before, after);
+  assert_same_pixels (before, fresh);
+
+  /* And at twice the scale, the same in a thread that drew nothing else. */
+  thread = g_thread_new ("chart", render_at_twice, &data);
+  twice_fresh = g_thread_join (thread);
+  assert_same_pixels (twice, twice_fresh);
+
+  /* One string, bold and regular: two shapes. */
+  {
+    cairo_t *cr = cairo_create (before);
+    FsChartContext c;
+    FsChartStyle style;
+    double bold_w;
+    double regular_w;
+    double again_w;
+
+    fs_chart_style_init (&style);
+    _fs_chart_begin (&c, cr, &style, NULL, 640, 400);
+    _fs_chart_measure (&c, "Throughput 1234", TRUE, &bold_w, NULL);
+    _fs_chart_measure (&c, "Throughput 1234", FALSE, &regular_w, NULL);
+    _fs_chart_measure (&c, "Throughput 1234", TRUE, &again_w, NULL);
+    _fs_chart_end (&c);
+    cairo_destroy (cr);
+
+    g_assert_cmpfloat (bold_w, >, regular_w);
+    g_assert_cmpfloat (again_w, ==, bold_w);
+  }
+}
+
 /* A million records: every chart draws from aggregates whose size does not
  * depend on that number, which is what keeps a redraw cheap (timed by
  * bench/chart-render, not here). */
@@ -648,6 +755,8 @@ main (int   argc,
               fixture_set_up, test_swimlane_256, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/swimlane-shades", Fixture, NULL,
               fixture_set_up, test_swimlane_shades, fixture_tear_down);
+  g_test_add ("/Fetchscope/ChartRender/text-cache", Fixture, NULL,
+              fixture_set_up, test_text_cache, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/million", Fixture, NULL,
               fixture_set_up, test_million, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/crawl-series", Fixture, NULL,

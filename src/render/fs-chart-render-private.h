@@ -77,7 +77,8 @@ typedef struct
   FsAggregator         *aggregator;
   FsSwimlane           *swimlane;
   const char           *title;
-  PangoLayout          *layout;
+  struct _FsTextCache  *text_cache;  /* this thread's shaped strings */
+  PangoLayout          *layout;      /* for text drawn once, with a width */
   PangoFontDescription *font;
   PangoFontDescription *bold;
   double                width;

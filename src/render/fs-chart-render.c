@@ -68,6 +68,84 @@ fs_chart_style_init (FsChartStyle *style)
 
 /* Text */
 
+/* Charts draw the same few strings at every frame (tick labels, legends,
+ * row names), and shaping them again cost more than drawing the data:
+ * each thread keeps one Pango context and a layout per string, shaped
+ * once. The context follows the cairo context drawn on (its scale and
+ * font options), and Pango lays out again what that changes. */
+#define TEXT_CACHE_MAX 512
+
+typedef struct _FsTextCache
+{
+  PangoContext *context;
+  GHashTable   *layouts;             /* "b" or "r", then the text → PangoLayout */
+} TextCache;
+
+static void
+text_cache_free (gpointer data)
+{
+  TextCache *cache = data;
+
+  g_hash_table_unref (cache->layouts);
+  g_object_unref (cache->context);
+  g_free (cache);
+}
+
+static GPrivate text_cache_key = G_PRIVATE_INIT (text_cache_free);
+
+static TextCache *
+text_cache_get (cairo_t *cr)
+{
+  TextCache *cache = g_private_get (&text_cache_key);
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (TextCache, 1);
+      cache->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+      cache->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      g_private_set (&text_cache_key, cache);
+    }
+  pango_cairo_update_context (cr, cache->context);
+
+  return cache;
+}
+
+static PangoLayout *
+text_layout (FsChartContext *c,
+             const char     *text,
+             gboolean        bold)
+{
+  g_autofree char *key = g_strconcat (bold ? "b" : "r", text, NULL);
+  PangoLayout *layout = g_hash_table_lookup (c->text_cache->layouts, key);
+
+  if (layout != NULL)
+    return layout;
+
+  if (g_hash_table_size (c->text_cache->layouts) >= TEXT_CACHE_MAX)
+    g_hash_table_remove_all (c->text_cache->layouts);
+  layout = pango_layout_new (c->text_cache->context);
+  pango_layout_set_font_description (layout, bold ? c->bold : c->font);
+  pango_layout_set_text (layout, text, -1);
+  g_hash_table_insert (c->text_cache->layouts, g_steal_pointer (&key), layout);
+
+  return layout;
+}
+
+static void
+layout_size (PangoLayout *layout,
+             double      *width,
+             double      *height)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+
+  if (width != NULL)
+    *width = logical.width;
+  if (height != NULL)
+    *height = logical.height;
+}
+
 void
 _fs_chart_measure (FsChartContext *c,
                    const char     *text,
@@ -75,16 +153,7 @@ _fs_chart_measure (FsChartContext *c,
                    double         *width,
                    double         *height)
 {
-  PangoRectangle logical;
-
-  pango_layout_set_font_description (c->layout, bold ? c->bold : c->font);
-  pango_layout_set_text (c->layout, text, -1);
-  pango_layout_get_pixel_extents (c->layout, NULL, &logical);
-
-  if (width != NULL)
-    *width = logical.width;
-  if (height != NULL)
-    *height = logical.height;
+  layout_size (text_layout (c, text, bold), width, height);
 }
 
 /* Draws @text so that the point (@ax, @ay) of its box, in fractions of its
@@ -99,13 +168,14 @@ _fs_chart_draw_text (FsChartContext *c,
                      const FsColor  *color,
                      gboolean        bold)
 {
+  PangoLayout *layout = text_layout (c, text, bold);
   double w;
   double h;
 
-  _fs_chart_measure (c, text, bold, &w, &h);
+  layout_size (layout, &w, &h);
   fs_color_set_source (c->cr, color);
   cairo_move_to (c->cr, round (x - ax * w), round (y - ay * h));
-  pango_cairo_show_layout (c->cr, c->layout);
+  pango_cairo_show_layout (c->cr, layout);
 }
 
 /* Number formats: tick values are round, so %g gives clean labels. */
@@ -1061,7 +1131,8 @@ _fs_chart_begin (FsChartContext     *c,
   c->style = style;
   c->palette = fs_chart_palette_get (style->dark);
   c->title = title;
-  c->layout = pango_cairo_create_layout (cr);
+  c->text_cache = text_cache_get (cr);
+  c->layout = pango_layout_new (c->text_cache->context);
   c->font = font;
   c->bold = bold;
   c->width = width;
