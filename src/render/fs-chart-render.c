@@ -72,13 +72,16 @@ fs_chart_style_init (FsChartStyle *style)
  * row names), and shaping them again cost more than drawing the data:
  * each thread keeps one Pango context and a layout per string, shaped
  * once. The context follows the cairo context drawn on (its scale and
- * font options), and Pango lays out again what that changes. */
+ * font options), and Pango lays out again what a change there changes. */
 #define TEXT_CACHE_MAX 512
 
 typedef struct _FsTextCache
 {
-  PangoContext *context;
-  GHashTable   *layouts;             /* "b" or "r", then the text → PangoLayout */
+  PangoContext         *context;
+  GHashTable           *layouts;       /* "b" or "r", then the text → PangoLayout */
+  cairo_matrix_t        matrix;        /* what the context was set up for */
+  cairo_font_options_t *surface_options;
+  cairo_font_options_t *options;
 } TextCache;
 
 static void
@@ -88,10 +91,47 @@ text_cache_free (gpointer data)
 
   g_hash_table_unref (cache->layouts);
   g_object_unref (cache->context);
+  g_clear_pointer (&cache->surface_options, cairo_font_options_destroy);
+  g_clear_pointer (&cache->options, cairo_font_options_destroy);
   g_free (cache);
 }
 
 static GPrivate text_cache_key = G_PRIVATE_INIT (text_cache_free);
+
+/* pango_cairo_update_context() marks the context changed whenever the
+ * matrix is not the identity, and every layout would be shaped again: it
+ * is called only when what it reads (the matrix less its translation, the
+ * surface's and the cairo context's font options) differs. */
+static void
+text_cache_follow (TextCache *cache,
+                   cairo_t   *cr)
+{
+  cairo_font_options_t *surface_options = cairo_font_options_create ();
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_matrix_t matrix;
+
+  cairo_get_matrix (cr, &matrix);
+  cairo_surface_get_font_options (cairo_get_target (cr), surface_options);
+  cairo_get_font_options (cr, options);
+
+  if (cache->options != NULL &&
+      matrix.xx == cache->matrix.xx && matrix.yx == cache->matrix.yx &&
+      matrix.xy == cache->matrix.xy && matrix.yy == cache->matrix.yy &&
+      cairo_font_options_equal (surface_options, cache->surface_options) &&
+      cairo_font_options_equal (options, cache->options))
+    {
+      cairo_font_options_destroy (surface_options);
+      cairo_font_options_destroy (options);
+      return;
+    }
+
+  g_clear_pointer (&cache->surface_options, cairo_font_options_destroy);
+  g_clear_pointer (&cache->options, cairo_font_options_destroy);
+  cache->surface_options = surface_options;
+  cache->options = options;
+  cache->matrix = matrix;
+  pango_cairo_update_context (cr, cache->context);
+}
 
 static TextCache *
 text_cache_get (cairo_t *cr)
@@ -105,7 +145,7 @@ text_cache_get (cairo_t *cr)
       cache->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
       g_private_set (&text_cache_key, cache);
     }
-  pango_cairo_update_context (cr, cache->context);
+  text_cache_follow (cache, cr);
 
   return cache;
 }
