@@ -1057,6 +1057,41 @@ test_compare (Fixture       *f,
     }
 }
 
+/* Each run's CPU time is its own: the same serial work twice gives the
+ * same CPU seconds, not the first run's and then both runs' (the process's
+ * CPU time counts from its start). */
+static void
+test_compare_cpu (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_auto(CliResult) r = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json_path = tmp_path (f, "compare.json");
+  const char * const args[] = { "compare", "--strategies", "serial,serial", "--urls", "demo:cpu",
+                                "--count", "4", "--cpu-work", "puzzle", "--demo-time-scale",
+                                TIME_SCALE, "--json", json_path, NULL };
+  JsonArray *runs;
+  double first;
+  double second;
+
+  if (!require_cli ())
+    return;
+
+  run_cli (f, args, &r);
+  g_assert_cmpint (r.status, ==, 0);
+
+  root = load_json (json_path);
+  runs = json_object_get_array_member (json_node_get_object (root), "runs");
+  g_assert_cmpuint (json_array_get_length (runs), ==, 2);
+  first = json_double (json_array_get_object_element (runs, 0), "cpu_s");
+  second = json_double (json_array_get_object_element (runs, 1), "cpu_s");
+  g_test_message ("CPU seconds: %.2f, then %.2f", first, second);
+
+  g_assert_cmpfloat (first, >, 0.1);
+  g_assert_cmpfloat (second, <, first * 1.5);
+  g_assert_cmpfloat (second, >, first / 1.5);
+}
+
 /* stdin is read once and replayed to every strategy. */
 static void
 test_compare_stdin (Fixture       *f,
@@ -2113,6 +2148,7 @@ main (int   argc,
   add_test ("/Fetchscope/Cli/url-file-hostile", NULL, test_url_file_hostile);
   add_test ("/Fetchscope/Cli/outputs-atomic-umask", NULL, test_outputs_atomic_umask);
   add_test ("/Fetchscope/Cli/compare", NULL, test_compare);
+  add_test ("/Fetchscope/Cli/compare-cpu", NULL, test_compare_cpu);
   add_test ("/Fetchscope/Cli/compare-stdin", NULL, test_compare_stdin);
   add_test ("/Fetchscope/Cli/compare-usage", NULL, test_compare_usage);
   add_test ("/Fetchscope/Cli/usage-errors", NULL, test_usage_errors);

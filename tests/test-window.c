@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -225,12 +226,30 @@ assert_charts_have_data (FsWindow *window)
     }
 }
 
+/* Spends @us of this thread's CPU time. */
+static void
+burn_cpu (gint64 us)
+{
+  struct timespec start, now;
+  volatile guint32 x = 1;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &start);
+  do
+    {
+      for (guint i = 0; i < 100000; i++)
+        x = x * 1664525 + 1013904223;
+      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+    }
+  while ((now.tv_sec - start.tv_sec) * G_USEC_PER_SEC + (now.tv_nsec - start.tv_nsec) / 1000 < us);
+}
+
 static void
 test_run_finishes (void)
 {
   FsWindow *window = new_window_with_demo ("0.01");
   FsRunController *controller = fs_window_get_controller (window);
   FsSummary summary;
+  FsSummary again;
   guint frames = 5;
 
   g_assert_true (fs_window_select_preset (window, "mixed", 40));
@@ -251,6 +270,16 @@ test_run_finishes (void)
   /* Let the charts draw on screen too. */
   iterate_until (frames_passed, &frames, 5);
   assert_charts_have_data (window);
+
+  /* A second run's CPU time is its own: a second of the app's CPU spent
+   * between the two runs is in neither. */
+  burn_cpu (G_USEC_PER_SEC);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  assert_conserved (controller, &again);
+  g_assert_cmpuint (again.total, ==, 40);
+  g_test_message ("CPU seconds: %.2f, then %.2f", summary.cpu_s, again.cpu_s);
+  g_assert_cmpfloat (again.cpu_s, <, summary.cpu_s + 0.8);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -62,6 +62,7 @@ struct _FsRunController
   GCancellable  *cancellable;
   GHashTable    *workers;      /* pid → WorkerProcess */
   GPid           self_pid;
+  gint64         cpu_base_us;  /* the app's CPU time when the run began */
   guint          sample_id;
 
   /* Completions over the last second, for "req/s now" */
@@ -138,7 +139,10 @@ sample_processes (FsRunController *self)
   FsSample sample;
 
   if (fs_proc_read_sample (self->self_pid, &sample, NULL))
-    add_sample (self, &sample);
+    {
+      fs_proc_sample_since (&sample, &self->cpu_base_us);
+      add_sample (self, &sample);
+    }
 
   g_hash_table_iter_init (&iter, self->workers);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -548,6 +552,7 @@ start_run (FsRunController  *self,
   self->jobs_pushed = 0;
   self->stop_requested = FALSE;
   self->rate_head = self->rate_len = 0;
+  self->cpu_base_us = -1;
   self->t_begin = g_get_monotonic_time ();
   self->t_end = 0;
 

@@ -37,6 +37,7 @@ struct _FsHeadlessRun
   FsCsvWriter   *csv;
   GError        *csv_error;
   GDateTime     *started_at;
+  gint64         cpu_base_us;      /* this process's CPU time when the run began */
   gint64         t_begin;
   gint64         t_end;
   guint64        jobs_pushed;
@@ -214,6 +215,7 @@ sample_self (FsHeadlessRun *self)
 
   if (fs_proc_read_sample (getpid (), &sample, NULL))
     {
+      fs_proc_sample_since (&sample, &self->cpu_base_us);
       fs_proc_sample_event (&event, &sample);
       fs_aggregator_add (self->aggregator, &event);
     }
@@ -318,6 +320,7 @@ fs_headless_run_execute (FsHeadlessRun  *self,
     return FALSE;
 
   self->started_at = g_date_time_new_now_local ();
+  self->cpu_base_us = -1;
   self->t_begin = g_get_monotonic_time ();
 
   if (self->csv_path != NULL && !self->discard &&

@@ -125,3 +125,15 @@ fs_proc_sample_event (FsEvent        *event,
   event->lane.pid = sample->pid;
   event->sample = *sample;
 }
+
+void
+fs_proc_sample_since (FsSample *sample,
+                      gint64   *base_us)
+{
+  g_return_if_fail (sample != NULL);
+  g_return_if_fail (base_us != NULL);
+
+  if (*base_us < 0)
+    *base_us = sample->cpu_us;
+  sample->cpu_us = MAX (sample->cpu_us - *base_us, 0);
+}

@@ -20,4 +20,10 @@ gboolean fs_proc_read_sample (GPid       pid,
 void     fs_proc_sample_event (FsEvent        *event,
                                const FsSample *sample);
 
+/* The process's CPU time is counted from its start, and a process may run
+ * several runs (compare, the window): @sample's from @base_us instead,
+ * which the first call sets when it is negative. */
+void     fs_proc_sample_since (FsSample       *sample,
+                               gint64         *base_us);
+
 G_END_DECLS
