@@ -1057,9 +1057,8 @@ test_compare (Fixture       *f,
     }
 }
 
-/* Each run's CPU time is its own: the same serial work twice gives the
- * same CPU seconds, not the first run's and then both runs' (the process's
- * CPU time counts from its start). */
+/* Each run's CPU time is its own: the same serial work twice gives about
+ * the same CPU seconds twice, not the first run's and then both runs'. */
 static void
 test_compare_cpu (Fixture       *f,
                   gconstpointer  data)
@@ -1068,7 +1067,7 @@ test_compare_cpu (Fixture       *f,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *json_path = tmp_path (f, "compare.json");
   const char * const args[] = { "compare", "--strategies", "serial,serial", "--urls", "demo:cpu",
-                                "--count", "4", "--cpu-work", "puzzle", "--demo-time-scale",
+                                "--count", "8", "--cpu-work", "puzzle", "--demo-time-scale",
                                 TIME_SCALE, "--json", json_path, NULL };
   JsonArray *runs;
   double first;
@@ -1087,9 +1086,11 @@ test_compare_cpu (Fixture       *f,
   second = json_double (json_array_get_object_element (runs, 1), "cpu_s");
   g_test_message ("CPU seconds: %.2f, then %.2f", first, second);
 
-  g_assert_cmpfloat (first, >, 0.1);
-  g_assert_cmpfloat (second, <, first * 1.5);
-  g_assert_cmpfloat (second, >, first / 1.5);
+  /* Counted from the process's start, the second would be both runs'.
+   * The first may be the larger: it pays for what the process sets up
+   * once. */
+  g_assert_cmpfloat (first, >, 0.2);
+  g_assert_cmpfloat (second, <, first * 1.6);
 }
 
 /* stdin is read once and replayed to every strategy. */
