@@ -70,15 +70,16 @@ fs_chart_style_init (FsChartStyle *style)
 
 /* Charts draw the same few strings at every frame (tick labels, legends,
  * row names), and shaping them again cost more than drawing the data:
- * each thread keeps one Pango context and a layout per string, shaped
- * once. The context follows the cairo context drawn on (its scale and
- * font options), and Pango lays out again what a change there changes. */
+ * each thread keeps one Pango context and a layout per string and weight,
+ * shaped once (at most TEXT_CACHE_MAX of each weight). The context follows
+ * the cairo context drawn on (its scale and font options), and Pango lays
+ * out again what a change there changes. */
 #define TEXT_CACHE_MAX 512
 
 typedef struct _FsTextCache
 {
   PangoContext         *context;
-  GHashTable           *layouts;       /* "b" or "r", then the text → PangoLayout */
+  GHashTable           *layouts[2];    /* regular, bold: text → PangoLayout */
   cairo_matrix_t        matrix;        /* what the context was set up for */
   cairo_font_options_t *surface_options;
   cairo_font_options_t *options;
@@ -89,7 +90,8 @@ text_cache_free (gpointer data)
 {
   TextCache *cache = data;
 
-  g_hash_table_unref (cache->layouts);
+  g_hash_table_unref (cache->layouts[0]);
+  g_hash_table_unref (cache->layouts[1]);
   g_object_unref (cache->context);
   g_clear_pointer (&cache->surface_options, cairo_font_options_destroy);
   g_clear_pointer (&cache->options, cairo_font_options_destroy);
@@ -142,7 +144,9 @@ text_cache_get (cairo_t *cr)
     {
       cache = g_new0 (TextCache, 1);
       cache->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
-      cache->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      for (guint i = 0; i < G_N_ELEMENTS (cache->layouts); i++)
+        cache->layouts[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   g_object_unref);
       g_private_set (&text_cache_key, cache);
     }
   text_cache_follow (cache, cr);
@@ -155,18 +159,18 @@ text_layout (FsChartContext *c,
              const char     *text,
              gboolean        bold)
 {
-  g_autofree char *key = g_strconcat (bold ? "b" : "r", text, NULL);
-  PangoLayout *layout = g_hash_table_lookup (c->text_cache->layouts, key);
+  GHashTable *layouts = c->text_cache->layouts[bold ? 1 : 0];
+  PangoLayout *layout = g_hash_table_lookup (layouts, text);
 
   if (layout != NULL)
     return layout;
 
-  if (g_hash_table_size (c->text_cache->layouts) >= TEXT_CACHE_MAX)
-    g_hash_table_remove_all (c->text_cache->layouts);
+  if (g_hash_table_size (layouts) >= TEXT_CACHE_MAX)
+    g_hash_table_remove_all (layouts);
   layout = pango_layout_new (c->text_cache->context);
   pango_layout_set_font_description (layout, bold ? c->bold : c->font);
   pango_layout_set_text (layout, text, -1);
-  g_hash_table_insert (c->text_cache->layouts, g_steal_pointer (&key), layout);
+  g_hash_table_insert (layouts, g_strdup (text), layout);
 
   return layout;
 }
