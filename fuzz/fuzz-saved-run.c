@@ -51,8 +51,13 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_assert_nonnull (run->aggregator);
       g_assert_nonnull (run->label);
       fs_aggregator_get_summary (run->aggregator, &summary);
-      for (guint j = 0; run->records != NULL && j < run->records->len; j++)
-        g_assert_cmpint (g_array_index (run->records, FsEvent, j).kind, ==, FS_EVENT_TERMINAL);
+      for (guint j = 0; run->records != NULL && j < fs_record_log_get_length (run->records); j++)
+        {
+          FsEvent event;
+
+          fs_record_log_get (run->records, j, &event);
+          g_assert_cmpint (event.kind, ==, FS_EVENT_TERMINAL);
+        }
     }
 
   /* What loaded saves and loads again. */

@@ -49,7 +49,7 @@ typedef struct
 {
   FsAggregator *aggregator;
   FsSwimlane   *swimlane;
-  GArray       *records;
+  FsRecordLog  *records;
   GRand        *rand;
   Executor      exec[N_EXEC];
   guint64       n_events;
@@ -69,7 +69,7 @@ emit (Run           *run,
   if (run->swimlane != NULL)
     fs_swimlane_add (run->swimlane, event);
   if (run->records != NULL && event->kind == FS_EVENT_TERMINAL)
-    g_array_append_vals (run->records, event, 1);
+    fs_record_log_add (run->records, event);
   run->emitted++;
 }
 
@@ -248,7 +248,7 @@ fs_test_charts_feed (FsAggregator *aggregator,
 guint64
 fs_test_charts_feed_full (FsAggregator *aggregator,
                           FsSwimlane   *swimlane,
-                          GArray       *records,
+                          FsRecordLog  *records,
                           guint64       n_events,
                           guint32       seed)
 {

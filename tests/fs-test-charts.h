@@ -12,6 +12,7 @@
 #pragma once
 
 #include "fs-aggregator.h"
+#include "fs-record-log.h"
 #include "fs-swimlane.h"
 
 G_BEGIN_DECLS
@@ -28,10 +29,10 @@ guint64 fs_test_charts_feed (FsAggregator *aggregator,
                              FsSwimlane   *swimlane,
                              guint64       n_events,
                              guint32       seed);
-/* The same, also appending each terminal record (FsEvent) to @records. */
+/* The same, also appending each terminal record to @records. */
 guint64 fs_test_charts_feed_full (FsAggregator *aggregator,
                                   FsSwimlane   *swimlane,
-                                  GArray       *records,
+                                  FsRecordLog  *records,
                                   guint64       n_events,
                                   guint32       seed);
 

@@ -38,7 +38,7 @@ make_run (FsStrategy strategy,
   run->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
                                        FS_AGGREGATOR_DEFAULT_N_BUCKETS);
   run->swimlane = fs_swimlane_new (FS_SWIMLANE_DEFAULT_BIN_US, FS_SWIMLANE_DEFAULT_N_BINS);
-  run->records = g_array_new (FALSE, FALSE, sizeof (FsEvent));
+  run->records = fs_record_log_new ();
   run->started_at = g_date_time_new_utc (2026, 1, 2, 3, 4, 5);
   fs_test_charts_feed_full (run->aggregator, run->swimlane, run->records, n_events, seed);
   fs_aggregator_get_summary (run->aggregator, &run->summary);

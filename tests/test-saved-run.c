@@ -69,7 +69,7 @@ make_run (FsStrategy strategy,
   run->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
                                        FS_AGGREGATOR_DEFAULT_N_BUCKETS);
   run->swimlane = fs_swimlane_new (20 * 1000, 300);
-  run->records = g_array_new (FALSE, FALSE, sizeof (FsEvent));
+  run->records = fs_record_log_new ();
   run->started_at = g_date_time_new_utc (2026, 3, 4, 5, 6, 7.5);
   fs_test_charts_feed_full (run->aggregator, run->swimlane, run->records, n_events, seed);
   fs_aggregator_get_summary (run->aggregator, &run->summary);
@@ -87,20 +87,22 @@ assert_same_summary (const FsSummary *a,
 }
 
 static void
-assert_same_records (GArray *a,
-                     GArray *b)
+assert_same_records (FsRecordLog *a,
+                     FsRecordLog *b)
 {
   g_assert_nonnull (a);
   g_assert_nonnull (b);
-  g_assert_cmpuint (a->len, ==, b->len);
+  g_assert_cmpuint (fs_record_log_get_length (a), ==, fs_record_log_get_length (b));
 
-  for (guint i = 0; i < a->len; i++)
+  for (guint i = 0; i < fs_record_log_get_length (a); i++)
     {
-      const FsEvent *x = &g_array_index (a, FsEvent, i);
-      const FsEvent *y = &g_array_index (b, FsEvent, i);
+      FsEvent x;
+      FsEvent y;
 
-      /* Both start from zeroed memory, so padding matches too. */
-      g_assert_cmpmem (x, sizeof *x, y, sizeof *y);
+      /* Both come back from zeroed memory, so padding matches too. */
+      fs_record_log_get (a, i, &x);
+      fs_record_log_get (b, i, &y);
+      g_assert_cmpmem (&x, sizeof x, &y, sizeof y);
     }
 }
 
@@ -191,7 +193,7 @@ test_round_trip (Fixture       *fixture,
 {
   g_autoptr(FsSavedRun) run = make_run (FS_STRATEGY_HYBRID, 30000, 7);
 
-  g_assert_cmpuint (run->records->len, >, 1000);
+  g_assert_cmpuint (fs_record_log_get_length (run->records), >, 1000);
 
   for (guint compress = 0; compress <= 1; compress++)
     {
@@ -263,7 +265,7 @@ test_comparison (Fixture       *fixture,
   g_ptr_array_add (runs, make_run (FS_STRATEGY_THREADS, 5000, 2));
   g_ptr_array_add (runs, make_run (FS_STRATEGY_PROCESSES, 4000, 3));
   /* No swimlane and no records are allowed too. */
-  g_clear_pointer (&((FsSavedRun *) runs->pdata[2])->records, g_array_unref);
+  g_clear_pointer (&((FsSavedRun *) runs->pdata[2])->records, fs_record_log_unref);
   ((FsSavedRun *) runs->pdata[1])->complete = FALSE;
 
   g_assert_true (fs_saved_runs_save (path, (FsSavedRun **) runs->pdata, runs->len,

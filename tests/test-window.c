@@ -686,7 +686,8 @@ test_compare (void)
   g_assert_cmpstr (((FsSavedRun *) g_ptr_array_index (runs, 2))->label, ==, "threads + GIL");
   /* The requests came along. */
   g_assert_nonnull (((FsSavedRun *) g_ptr_array_index (runs, 2))->records);
-  g_assert_cmpuint (((FsSavedRun *) g_ptr_array_index (runs, 2))->records->len, ==, 12);
+  g_assert_cmpuint (fs_record_log_get_length (((FsSavedRun *) g_ptr_array_index (runs, 2))->records),
+                    ==, 12);
   g_assert_true (fs_chart_has_data (fs_window_get_chart (reopened, FS_CHART_SWIMLANE)));
 
   /* A damaged file is refused and changes nothing. */

@@ -105,9 +105,9 @@ keep_run (FsCompareSession *self,
   fs_run_controller_get_summary (self->controller, &run->summary);
   run->aggregator = fs_aggregator_copy (fs_run_controller_get_aggregator (self->controller));
   run->swimlane = fs_swimlane_copy (fs_run_controller_get_swimlane (self->controller));
-  /* The next run gets an array of its own. */
+  /* The next run gets a log of its own. */
   if (fs_run_controller_get_records (self->controller) != NULL)
-    run->records = g_array_ref (fs_run_controller_get_records (self->controller));
+    run->records = fs_record_log_ref (fs_run_controller_get_records (self->controller));
   g_ptr_array_add (self->runs, run);
 
   g_array_remove_index (self->variants, 0);

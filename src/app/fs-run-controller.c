@@ -25,8 +25,10 @@
 #define RATE_WINDOW_US      G_USEC_PER_SEC
 #define SWIMLANE_BIN_US     (20 * 1000)
 #define SWIMLANE_N_BINS     1500
-/* Per-request records kept for saving and CSV: about 25 MB at most (an
- * FsEvent each); a longer run keeps its aggregates only. */
+/* Per-request records kept for saving and CSV: 6.4 MB at most (64 bytes
+ * each in an FsRecordLog); a longer run keeps its aggregates only. Saving
+ * and opening build a JSON tree of about 2.5 KB a record for a moment,
+ * which is what bounds this. */
 #define MAX_RECORDS         100000
 
 typedef struct
@@ -47,7 +49,7 @@ struct _FsRunController
   GPtrArray     *worker_failures;
   FsAggregator  *aggregator;
   FsSwimlane    *swimlane;
-  GArray        *records;      /* terminal FsEvents, or NULL once over MAX_RECORDS */
+  FsRecordLog   *records;      /* NULL once over MAX_RECORDS */
   guint64        expected_total;
   guint64        jobs_pushed;
   gint64         t_begin;
@@ -229,10 +231,10 @@ on_events (const FsEvent *events,
 
       if (events[i].kind == FS_EVENT_TERMINAL && self->records != NULL)
         {
-          if (self->records->len < MAX_RECORDS)
-            g_array_append_val (self->records, events[i]);
+          if (fs_record_log_get_length (self->records) < MAX_RECORDS)
+            fs_record_log_add (self->records, &events[i]);
           else
-            g_clear_pointer (&self->records, g_array_unref);
+            g_clear_pointer (&self->records, fs_record_log_unref);
         }
 
       if (events[i].kind == FS_EVENT_START && pid > 0 && pid != self->self_pid &&
@@ -333,7 +335,7 @@ fs_run_controller_finalize (GObject *object)
   g_clear_pointer (&self->worker_failures, g_ptr_array_unref);
   g_clear_pointer (&self->aggregator, fs_aggregator_free);
   g_clear_pointer (&self->swimlane, fs_swimlane_free);
-  g_clear_pointer (&self->records, g_array_unref);
+  g_clear_pointer (&self->records, fs_record_log_unref);
   g_clear_pointer (&self->workers, g_hash_table_unref);
 
   G_OBJECT_CLASS (fs_run_controller_parent_class)->finalize (object);
@@ -545,8 +547,8 @@ start_run (FsRunController  *self,
   self->aggregator = fs_aggregator_new (FS_AGGREGATOR_DEFAULT_BUCKET_US,
                                         FS_AGGREGATOR_DEFAULT_N_BUCKETS);
   self->swimlane = fs_swimlane_new (SWIMLANE_BIN_US, SWIMLANE_N_BINS);
-  g_clear_pointer (&self->records, g_array_unref);
-  self->records = g_array_new (FALSE, FALSE, sizeof (FsEvent));
+  g_clear_pointer (&self->records, fs_record_log_unref);
+  self->records = fs_record_log_new ();
   g_hash_table_remove_all (self->workers);
   self->expected_total = expected_total;
   self->jobs_pushed = 0;
@@ -907,12 +909,11 @@ fs_run_controller_dup_worker_failures (FsRunController *self)
 /**
  * fs_run_controller_get_records:
  *
- * Returns: (transfer none) (nullable) (element-type FsEvent): the current
- *   or last run's terminal records, in the order they ended; %NULL before
- *   the first run and for a run of more requests than are kept (the
- *   aggregates hold it all the same)
+ * Returns: (transfer none) (nullable): the current or last run's terminal
+ *   records, in the order they ended; %NULL before the first run and for a
+ *   run of more requests than are kept (the aggregates hold it all the same)
  */
-GArray *
+FsRecordLog *
 fs_run_controller_get_records (FsRunController *self)
 {
   g_return_val_if_fail (FS_IS_RUN_CONTROLLER (self), NULL);

@@ -21,6 +21,7 @@
 
 #include "fs-aggregator.h"
 #include "fs-crawler.h"
+#include "fs-record-log.h"
 #include "fs-engine.h"
 #include "fs-run-config.h"
 #include "fs-swimlane.h"
@@ -77,7 +78,7 @@ double             fs_run_controller_get_eta_s      (FsRunController    *self);
 void               fs_run_controller_get_time_range (FsRunController    *self,
                                                      double             *t_min_s,
                                                      double             *t_max_s);
-GArray            *fs_run_controller_get_records    (FsRunController    *self);
+FsRecordLog       *fs_run_controller_get_records    (FsRunController    *self);
 GPtrArray         *fs_run_controller_dup_worker_failures (FsRunController *self);
 
 G_END_DECLS

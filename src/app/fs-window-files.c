@@ -59,7 +59,7 @@ dup_shown_runs (FsWindow *self)
   run->aggregator = fs_aggregator_copy (fs_run_controller_get_aggregator (self->controller));
   run->swimlane = fs_swimlane_copy (fs_run_controller_get_swimlane (self->controller));
   if (fs_run_controller_get_records (self->controller) != NULL)
-    run->records = g_array_ref (fs_run_controller_get_records (self->controller));
+    run->records = fs_record_log_ref (fs_run_controller_get_records (self->controller));
   g_ptr_array_add (runs, run);
 
   return runs;
@@ -372,8 +372,13 @@ fs_window_export_records (FsWindow    *self,
                        run->label);
           return FALSE;
         }
-      for (guint j = 0; j < run->records->len; j++)
-        t_zero = MIN (t_zero, g_array_index (run->records, FsEvent, j).t_started);
+      for (guint j = 0; j < fs_record_log_get_length (run->records); j++)
+        {
+          FsEvent event;
+
+          fs_record_log_get (run->records, j, &event);
+          t_zero = MIN (t_zero, event.t_started);
+        }
     }
 
   if (runs->len == 0)
@@ -390,9 +395,14 @@ fs_window_export_records (FsWindow    *self,
     {
       FsSavedRun *run = g_ptr_array_index (runs, i);
 
-      if (!fs_csv_writer_add (writer, (const FsEvent *) (gpointer) run->records->data,
-                              run->records->len, error))
-        return FALSE;
+      for (guint j = 0; j < fs_record_log_get_length (run->records); j++)
+        {
+          FsEvent event;
+
+          fs_record_log_get (run->records, j, &event);
+          if (!fs_csv_writer_add (writer, &event, 1, error))
+            return FALSE;
+        }
     }
 
   return fs_csv_writer_close (writer, error);

@@ -33,7 +33,7 @@ struct _FsHeadlessRun
   FsAggregator  *aggregator;
   guint64        discarded_outcomes[FS_N_OUTCOMES];
   FsSwimlane    *swimlane;
-  GArray        *records;          /* terminal FsEvents, when kept for saving */
+  FsRecordLog   *records;          /* when kept for saving */
   FsCsvWriter   *csv;
   GError        *csv_error;
   GDateTime     *started_at;
@@ -114,7 +114,7 @@ fs_headless_run_free (FsHeadlessRun *self)
   g_clear_pointer (&self->csv_path, g_free);
   g_clear_pointer (&self->aggregator, fs_aggregator_free);
   g_clear_pointer (&self->swimlane, fs_swimlane_free);
-  g_clear_pointer (&self->records, g_array_unref);
+  g_clear_pointer (&self->records, fs_record_log_unref);
   g_clear_pointer (&self->csv, fs_csv_writer_free);
   g_clear_error (&self->csv_error);
   g_clear_error (&self->engine_error);
@@ -170,9 +170,9 @@ fs_headless_run_set_keep_records (FsHeadlessRun *self,
   g_return_if_fail (self != NULL);
 
   if (keep && self->records == NULL)
-    self->records = g_array_new (FALSE, FALSE, sizeof (FsEvent));
+    self->records = fs_record_log_new ();
   else if (!keep)
-    g_clear_pointer (&self->records, g_array_unref);
+    g_clear_pointer (&self->records, fs_record_log_unref);
 }
 
 static void
@@ -186,7 +186,7 @@ on_events (const FsEvent *events,
   fs_swimlane_add_many (self->swimlane, events, n_events);
   for (guint i = 0; self->records != NULL && i < n_events; i++)
     if (events[i].kind == FS_EVENT_TERMINAL)
-      g_array_append_vals (self->records, &events[i], 1);
+      fs_record_log_add (self->records, &events[i]);
 
   /* A failing CSV write stops the CSV, not the measurement. */
   if (self->csv != NULL && self->csv_error == NULL)
@@ -725,7 +725,7 @@ fs_headless_run_to_saved_run (FsHeadlessRun *self)
   fs_headless_run_get_summary (self, &saved->summary);
   saved->aggregator = fs_aggregator_copy (self->aggregator);
   saved->swimlane = fs_swimlane_copy (self->swimlane);
-  saved->records = self->records ? g_array_ref (self->records) : NULL;
+  saved->records = self->records ? fs_record_log_ref (self->records) : NULL;
 
   return saved;
 }

@@ -77,7 +77,7 @@ fs_saved_run_free (FsSavedRun *self)
   g_clear_pointer (&self->started_at, g_date_time_unref);
   g_clear_pointer (&self->aggregator, fs_aggregator_free);
   g_clear_pointer (&self->swimlane, fs_swimlane_free);
-  g_clear_pointer (&self->records, g_array_unref);
+  g_clear_pointer (&self->records, fs_record_log_unref);
   g_free (self);
 }
 
@@ -149,7 +149,7 @@ add_time (JsonBuilder *b,
 
 static void
 add_records (JsonBuilder *b,
-             GArray      *records,
+             FsRecordLog *records,
              gint64       t_zero)
 {
   json_builder_set_member_name (b, "records");
@@ -169,13 +169,12 @@ add_records (JsonBuilder *b,
 
   json_builder_set_member_name (b, "rows");
   json_builder_begin_array (b);
-  for (guint i = 0; i < records->len; i++)
+  for (guint i = 0; i < fs_record_log_get_length (records); i++)
     {
-      const FsEvent *e = &g_array_index (records, FsEvent, i);
+      FsEvent event;
+      const FsEvent *e = &event;
 
-      if (e->kind != FS_EVENT_TERMINAL)
-        continue;
-
+      fs_record_log_get (records, i, &event);
       json_builder_begin_array (b);
       json_builder_add_int_value (b, (gint64) MIN (e->job_id, (guint64) G_MAXINT64));
       json_builder_add_int_value (b, (gint64) MIN (e->url_index, (guint64) G_MAXINT64));
@@ -544,11 +543,11 @@ read_record (JsonArray  *row,
 }
 
 static gboolean
-read_records (JsonObject  *object,
-              GArray     **out,
-              GError     **error)
+read_records (JsonObject   *object,
+              FsRecordLog **out,
+              GError      **error)
 {
-  g_autoptr(GArray) records = NULL;
+  g_autoptr(FsRecordLog) records = NULL;
   JsonNode *node = json_object_get_member (object, "records");
   JsonObject *section;
   JsonArray *fields, *rows;
@@ -581,18 +580,19 @@ read_records (JsonObject  *object,
         }
     }
 
-  records = g_array_sized_new (FALSE, FALSE, sizeof (FsEvent), json_array_get_length (rows));
-  g_array_set_size (records, json_array_get_length (rows));
+  records = fs_record_log_new ();
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
       JsonArray *row;
+      FsEvent event;
 
       if (!_fs_json_array_get_array (rows, i, N_FIELDS, &row, error) ||
-          !read_record (row, t_zero, &g_array_index (records, FsEvent, i), error))
+          !read_record (row, t_zero, &event, error))
         {
           g_prefix_error (error, "record %u: ", i);
           goto fail;
         }
+      fs_record_log_add (records, &event);
     }
 
   *out = g_steal_pointer (&records);

@@ -41,6 +41,7 @@
 #include <gio/gio.h>
 
 #include "fs-aggregator.h"
+#include "fs-record-log.h"
 #include "fs-run-config.h"
 #include "fs-swimlane.h"
 
@@ -65,7 +66,7 @@ typedef struct
   FsSummary     summary;     /* as the runner measured it (wall time from the engine's start) */
   FsAggregator *aggregator;
   FsSwimlane   *swimlane;    /* nullable */
-  GArray       *records;     /* nullable; FsEvent, terminal records only */
+  FsRecordLog  *records;     /* nullable */
 } FsSavedRun;
 
 FsSavedRun *fs_saved_run_new   (const char         *label,
