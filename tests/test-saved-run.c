@@ -221,6 +221,66 @@ test_round_trip (Fixture       *fixture,
     }
 }
 
+/* Texts in records come back as they were, whatever characters they
+ * hold; bytes that are not UTF-8 come back as '?', the text as long. */
+static void
+test_record_texts (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  static const struct
+  {
+    const char *url_class;
+    const char *error;
+    const char *error_back;
+  } cases[] = {
+    { "light", "plain", "plain" },
+    { "quote\"back\\slash", "Failed: \"x\"\\y", "Failed: \"x\"\\y" },
+    { "tab\tnew\nline", "ctrl \x01\x1f end\r\n", "ctrl \x01\x1f end\r\n" },
+    { "grüße ☃", "Schnee ☃ 💡 ünd", "Schnee ☃ 💡 ünd" },
+    { NULL, "bad \xff\xfe utf8 \xc3", "bad ?? utf8 ?" },
+    { "/", "</script>", "</script>" },
+  };
+  g_autoptr(FsSavedRun) run = make_run (FS_STRATEGY_LOOP, 200, 5);
+  g_autofree char *path = g_build_filename (fixture->dir, "texts.fetchscope", NULL);
+  g_autoptr(GPtrArray) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_before = fs_record_log_get_length (run->records);
+  g_autofree char *text = NULL;
+  gsize length;
+  FsRecordLog *back;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FsEvent e;
+
+      fs_record_log_get (run->records, 0, &e);
+      e.url_class = cases[i].url_class ? g_intern_string (cases[i].url_class) : NULL;
+      g_strlcpy (e.error, cases[i].error, sizeof e.error);
+      fs_record_log_add (run->records, &e);
+    }
+
+  g_assert_true (fs_saved_runs_save (path, &run, 1, FS_SAVED_RUN_NONE, &error));
+  g_assert_no_error (error);
+  /* Strict JSON, for any reader: control characters only as escapes. */
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+  for (gsize i = 0; i < length; i++)
+    if ((guchar) text[i] < 0x20)
+      g_error ("a raw control character 0x%02x at byte %" G_GSIZE_FORMAT, text[i], i);
+  loaded = fs_saved_runs_load (path, &error);
+  g_assert_no_error (error);
+  back = ((FsSavedRun *) g_ptr_array_index (loaded, 0))->records;
+  g_assert_cmpuint (fs_record_log_get_length (back), ==, n_before + G_N_ELEMENTS (cases));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FsEvent e;
+
+      fs_record_log_get (back, n_before + i, &e);
+      g_assert_cmpstr (e.url_class, ==, cases[i].url_class);
+      g_assert_cmpstr (e.error, ==, cases[i].error_back);
+    }
+}
+
 static void
 test_continues (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -407,6 +467,8 @@ main (int   argc,
 
   g_test_add ("/Fetchscope/SavedRun/round-trip", Fixture, NULL,
               fixture_set_up, test_round_trip, fixture_tear_down);
+  g_test_add ("/Fetchscope/SavedRun/record-texts", Fixture, NULL,
+              fixture_set_up, test_record_texts, fixture_tear_down);
   g_test_add ("/Fetchscope/SavedRun/continues", Fixture, NULL,
               fixture_set_up, test_continues, fixture_tear_down);
   g_test_add ("/Fetchscope/SavedRun/comparison", Fixture, NULL,

@@ -136,87 +136,151 @@ add_summary (JsonBuilder     *b,
   json_builder_end_object (b);
 }
 
+/* The records are written as text, a row at a time: a JSON tree of them
+ * would take about 2.5 KB a record. */
+#define FLUSH_BYTES (64 * 1024)
+
+/* Error texts and classes are UTF-8 when they come from Fetchscope; any
+ * other byte becomes '?', so the text keeps its length and loads again. */
 static void
-add_time (JsonBuilder *b,
-          gint64       t,
-          gint64       t_zero)
+append_json_string (GString    *buf,
+                    const char *text)
+{
+  gboolean valid = g_utf8_validate (text, -1, NULL);
+
+  g_string_append_c (buf, '"');
+  for (const guchar *p = (const guchar *) text; *p; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        {
+          g_string_append_c (buf, '\\');
+          g_string_append_c (buf, *p);
+        }
+      else if (*p < 0x20)
+        g_string_append_printf (buf, "\\u%04x", *p);
+      else
+        g_string_append_c (buf, (valid || *p < 0x80) ? *p : '?');
+    }
+  g_string_append_c (buf, '"');
+}
+
+static void
+append_time (GString *buf,
+             gint64   t,
+             gint64   t_zero)
 {
   if (t == 0)
-    json_builder_add_null_value (b);
+    g_string_append (buf, ",null");
   else
-    json_builder_add_int_value (b, t - t_zero);
+    g_string_append_printf (buf, ",%" G_GINT64_FORMAT, t - t_zero);
 }
 
 static void
-add_records (JsonBuilder *b,
-             FsRecordLog *records,
-             gint64       t_zero)
+append_record (GString       *buf,
+               const FsEvent *e,
+               gint64         t_zero)
 {
-  json_builder_set_member_name (b, "records");
+  g_string_append_printf (buf, "[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%u,%u,%u,%u,%u,%d,",
+                          (gint64) MIN (e->job_id, (guint64) G_MAXINT64),
+                          (gint64) MIN (e->url_index, (guint64) G_MAXINT64),
+                          e->outcome, e->strategy, e->route, e->route_reason, e->http_status,
+                          e->curl_code);
+  if (e->url_class != NULL)
+    append_json_string (buf, e->url_class);
+  else
+    g_string_append (buf, "null");
+  g_string_append_printf (buf, ",%u,%u,%d,%d", e->lane.index, e->lane.slot, e->lane.pid,
+                          e->lane.tid);
+  append_time (buf, e->t_queued, t_zero);
+  append_time (buf, e->t_started, t_zero);
+  append_time (buf, e->t_dns, t_zero);
+  append_time (buf, e->t_connect, t_zero);
+  append_time (buf, e->t_tls, t_zero);
+  append_time (buf, e->t_first_byte, t_zero);
+  append_time (buf, e->t_done, t_zero);
+  append_time (buf, e->t_cpu_start, t_zero);
+  append_time (buf, e->t_cpu_end, t_zero);
+  g_string_append_printf (buf, ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",", e->gil_wait_us,
+                          (gint64) MIN (e->bytes, (guint64) G_MAXINT64));
+  if (e->error[0] != '\0')
+    append_json_string (buf, e->error);
+  else
+    g_string_append (buf, "null");
+  g_string_append_c (buf, ']');
+}
+
+static gboolean
+flush (GOutputStream  *out,
+       GString        *buf,
+       gsize           above,
+       GError        **error)
+{
+  if (buf->len <= above)
+    return TRUE;
+  if (!g_output_stream_write_all (out, buf->str, buf->len, NULL, NULL, error))
+    return FALSE;
+  g_string_truncate (buf, 0);
+
+  return TRUE;
+}
+
+static gboolean
+write_records (GOutputStream  *out,
+               GString        *buf,
+               FsRecordLog    *records,
+               gint64          t_zero,
+               GError        **error)
+{
   if (records == NULL)
     {
-      json_builder_add_null_value (b);
-      return;
+      g_string_append (buf, "null");
+      return TRUE;
     }
 
-  json_builder_begin_object (b);
-  _fs_json_add_int (b, "t_zero", t_zero);
-  json_builder_set_member_name (b, "fields");
-  json_builder_begin_array (b);
+  g_string_append_printf (buf, "{\"t_zero\":%" G_GINT64_FORMAT ",\"fields\":[", t_zero);
   for (guint f = 0; f < N_FIELDS; f++)
-    json_builder_add_string_value (b, record_fields[f]);
-  json_builder_end_array (b);
+    g_string_append_printf (buf, "%s\"%s\"", f > 0 ? "," : "", record_fields[f]);
+  g_string_append (buf, "],\"rows\":[");
 
-  json_builder_set_member_name (b, "rows");
-  json_builder_begin_array (b);
   for (guint i = 0; i < fs_record_log_get_length (records); i++)
     {
-      FsEvent event;
-      const FsEvent *e = &event;
+      FsEvent e;
 
-      fs_record_log_get (records, i, &event);
-      json_builder_begin_array (b);
-      json_builder_add_int_value (b, (gint64) MIN (e->job_id, (guint64) G_MAXINT64));
-      json_builder_add_int_value (b, (gint64) MIN (e->url_index, (guint64) G_MAXINT64));
-      json_builder_add_int_value (b, e->outcome);
-      json_builder_add_int_value (b, e->strategy);
-      json_builder_add_int_value (b, e->route);
-      json_builder_add_int_value (b, e->route_reason);
-      json_builder_add_int_value (b, e->http_status);
-      json_builder_add_int_value (b, e->curl_code);
-      if (e->url_class != NULL)
-        json_builder_add_string_value (b, e->url_class);
-      else
-        json_builder_add_null_value (b);
-      json_builder_add_int_value (b, e->lane.index);
-      json_builder_add_int_value (b, e->lane.slot);
-      json_builder_add_int_value (b, e->lane.pid);
-      json_builder_add_int_value (b, e->lane.tid);
-      add_time (b, e->t_queued, t_zero);
-      add_time (b, e->t_started, t_zero);
-      add_time (b, e->t_dns, t_zero);
-      add_time (b, e->t_connect, t_zero);
-      add_time (b, e->t_tls, t_zero);
-      add_time (b, e->t_first_byte, t_zero);
-      add_time (b, e->t_done, t_zero);
-      add_time (b, e->t_cpu_start, t_zero);
-      add_time (b, e->t_cpu_end, t_zero);
-      json_builder_add_int_value (b, e->gil_wait_us);
-      json_builder_add_int_value (b, (gint64) MIN (e->bytes, (guint64) G_MAXINT64));
-      if (e->error[0] != '\0')
-        json_builder_add_string_value (b, e->error);
-      else
-        json_builder_add_null_value (b);
-      json_builder_end_array (b);
+      fs_record_log_get (records, i, &e);
+      if (i > 0)
+        g_string_append_c (buf, ',');
+      append_record (buf, &e, t_zero);
+      if (!flush (out, buf, FLUSH_BYTES, error))
+        return FALSE;
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
+  g_string_append (buf, "]}");
+
+  return TRUE;
 }
 
+/* An object as compact JSON without its closing brace, for members that
+ * follow as text. */
 static void
-add_run (JsonBuilder      *b,
-         const FsSavedRun *run)
+append_open_object (GString     *buf,
+                    JsonBuilder *b)
 {
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = NULL;
+  gsize length;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+  g_assert (length > 0 && text[length - 1] == '}');
+  g_string_append_len (buf, text, length - 1);
+}
+
+/* A run's object, up to its records. */
+static void
+append_run_head (GString          *buf,
+                 const FsSavedRun *run)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *started_at = NULL;
 
   if (run->started_at != NULL)
@@ -236,8 +300,44 @@ add_run (JsonBuilder      *b,
     json_builder_add_value (b, fs_swimlane_to_json (run->swimlane));
   else
     json_builder_add_null_value (b);
-  add_records (b, run->records, run->summary.t_first);
   json_builder_end_object (b);
+
+  append_open_object (buf, b);
+}
+
+static gboolean
+write_runs (GOutputStream       *out,
+            FsSavedRun * const  *runs,
+            guint                n_runs,
+            GError             **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *saved_at = g_date_time_format_iso8601 (now);
+  g_autoptr(GString) buf = g_string_sized_new (FLUSH_BYTES + 4096);
+
+  json_builder_begin_object (b);
+  _fs_json_add_string (b, "format", FS_SAVED_RUN_FORMAT);
+  _fs_json_add_int (b, "version", FS_SAVED_RUN_VERSION);
+  _fs_json_add_string (b, "fetchscope_version", PACKAGE_VERSION);
+  _fs_json_add_string (b, "saved_at", saved_at);
+  json_builder_end_object (b);
+  append_open_object (buf, b);
+  g_string_append (buf, ",\"runs\":[");
+
+  for (guint i = 0; i < n_runs; i++)
+    {
+      if (i > 0)
+        g_string_append_c (buf, ',');
+      append_run_head (buf, runs[i]);
+      g_string_append (buf, ",\"records\":");
+      if (!write_records (out, buf, runs[i]->records, runs[i]->summary.t_first, error))
+        return FALSE;
+      g_string_append_c (buf, '}');
+    }
+  g_string_append (buf, "]}");
+
+  return flush (out, buf, 0, error);
 }
 
 /**
@@ -254,15 +354,8 @@ fs_saved_runs_save (const char         *path,
                     FsSavedRunFlags     flags,
                     GError            **error)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(FsAtomicFile) file = NULL;
   g_autoptr(GOutputStream) out = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *saved_at = g_date_time_format_iso8601 (now);
-  g_autofree char *text = NULL;
-  gsize length;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (runs != NULL || n_runs == 0, FALSE);
@@ -271,20 +364,6 @@ fs_saved_runs_save (const char         *path,
   for (guint i = 0; i < n_runs; i++)
     g_return_val_if_fail (runs[i] != NULL && runs[i]->config != NULL &&
                           runs[i]->aggregator != NULL, FALSE);
-
-  json_builder_begin_object (b);
-  _fs_json_add_string (b, "format", FS_SAVED_RUN_FORMAT);
-  _fs_json_add_int (b, "version", FS_SAVED_RUN_VERSION);
-  _fs_json_add_string (b, "fetchscope_version", PACKAGE_VERSION);
-  _fs_json_add_string (b, "saved_at", saved_at);
-  json_builder_set_member_name (b, "runs");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n_runs; i++)
-    add_run (b, runs[i]);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (generator, root);
 
   if (!(file = fs_atomic_file_new (path, error)))
     return FALSE;
@@ -301,10 +380,7 @@ fs_saved_runs_save (const char         *path,
       out = g_object_ref (fs_atomic_file_get_stream (file));
     }
 
-  /* Not json_generator_to_stream (): json-glib 1.6 makes one write() of it,
-   * which a buffered stream may take only in part. */
-  text = json_generator_to_data (generator, &length);
-  if (!g_output_stream_write_all (out, text, length, NULL, NULL, error) ||
+  if (!write_runs (out, runs, n_runs, error) ||
       ((flags & FS_SAVED_RUN_COMPRESS) && !g_output_stream_close (out, NULL, error)) ||
       !fs_atomic_file_commit (file, error))
     {
