@@ -12,6 +12,7 @@
 
 #include "fs-error.h"
 #include "fs-saved-run.h"
+#include "fs-saved-run-private.h"
 #include "fs-test-charts.h"
 
 typedef struct
@@ -432,6 +433,107 @@ test_rejects (Fixture       *fixture,
   g_clear_pointer (&edited, g_free);
 }
 
+/* Where row @k of the records begins: after the k-th "],[" of the rows. */
+static char *
+find_row (char  *text,
+          guint  k)
+{
+  char *p = strstr (text, "\"rows\":[[");
+
+  g_assert_nonnull (p);
+  p += strlen ("\"rows\":[[");
+  for (guint i = 0; i < k; i++)
+    {
+      p = strstr (p, "],[");
+      g_assert_nonnull (p);
+      p += 3;
+    }
+
+  return p;
+}
+
+/* The rows of the records are read a chunk at a time, out of the tree of
+ * the rest; a file they cannot be cut out of is read whole, with the same
+ * result, and a damaged one gives the same messages. */
+static void
+test_rows_in_chunks (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(FsSavedRun) run = make_run (FS_STRATEGY_LOOP, 30000, 3);
+  g_autofree char *path = g_build_filename (fixture->dir, "run.fetchscope", NULL);
+  g_autofree char *bad = g_build_filename (fixture->dir, "bad.fetchscope", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *pretty = NULL;
+  g_autofree char *escaped = NULL;
+  char *edited, *row, *p;
+  gsize length;
+  guint whole;
+
+  /* More than two chunks of 1024. */
+  g_assert_cmpuint (fs_record_log_get_length (run->records), >, 2048);
+  g_assert_true (fs_saved_runs_save (path, &run, 1, FS_SAVED_RUN_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+
+  /* As saved, and pretty-printed: cut, not parsed whole. */
+  whole = _fs_saved_runs_get_n_whole_parses ();
+  {
+    g_autoptr(GPtrArray) loaded = fs_saved_runs_load (path, &error);
+
+    g_assert_no_error (error);
+    assert_same_run (run, g_ptr_array_index (loaded, 0));
+  }
+  g_assert_true (json_parser_load_from_data (parser, text, (gssize) length, NULL));
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  json_generator_set_pretty (generator, TRUE);
+  pretty = json_generator_to_data (generator, NULL);
+  g_assert_nonnull (strstr (pretty, "\n"));
+  g_assert_true (g_file_set_contents (path, pretty, -1, NULL));
+  {
+    g_autoptr(GPtrArray) loaded = fs_saved_runs_load (path, &error);
+
+    g_assert_no_error (error);
+    assert_same_run (run, g_ptr_array_index (loaded, 0));
+  }
+  g_assert_cmpuint (_fs_saved_runs_get_n_whole_parses (), ==, whole);
+
+  /* "rows" written with an escape is the same name to JSON: read whole. */
+  p = strstr (text, "\"rows\":[[");
+  escaped = g_strdup_printf ("%.*s\"\\u0072ows\"%s", (int) (p - text), text,
+                             p + strlen ("\"rows\""));
+  g_assert_true (g_file_set_contents (path, escaped, -1, NULL));
+  {
+    g_autoptr(GPtrArray) loaded = fs_saved_runs_load (path, &error);
+
+    g_assert_no_error (error);
+    assert_same_run (run, g_ptr_array_index (loaded, 0));
+  }
+  g_assert_cmpuint (_fs_saved_runs_get_n_whole_parses (), ==, whole + 1);
+
+  /* A broken word in the third chunk: read whole, which says what is wrong. */
+  edited = g_strdup (text);
+  row = find_row (edited, 2100);
+  p = strstr (row, "null");
+  g_assert_nonnull (p);
+  g_assert_true (p < strstr (row, "]"));
+  memcpy (p, "nulx", 4);
+  assert_rejected (bad, edited, -1, "cut short");
+  g_assert_cmpuint (_fs_saved_runs_get_n_whole_parses (), ==, whole + 2);
+  g_free (edited);
+
+  /* A row short of a field, counted from the first row of all. */
+  edited = g_strdup (text);
+  row = find_row (edited, 2100);
+  p = strchr (row, ',');
+  memmove (row, p + 1, strlen (p + 1) + 1);
+  assert_rejected (bad, edited, -1, "records: record 2100: it should be an array of 25 items");
+  g_assert_cmpuint (_fs_saved_runs_get_n_whole_parses (), ==, whole + 2);
+  g_free (edited);
+}
+
 /* A failed save leaves nothing behind: no half file, no temporary one. */
 static void
 test_save_fails (Fixture       *fixture,
@@ -475,6 +577,8 @@ main (int   argc,
               fixture_set_up, test_comparison, fixture_tear_down);
   g_test_add ("/Fetchscope/SavedRun/rejects", Fixture, NULL,
               fixture_set_up, test_rejects, fixture_tear_down);
+  g_test_add ("/Fetchscope/SavedRun/rows-in-chunks", Fixture, NULL,
+              fixture_set_up, test_rows_in_chunks, fixture_tear_down);
   g_test_add ("/Fetchscope/SavedRun/save-fails", Fixture, NULL,
               fixture_set_up, test_save_fails, fixture_tear_down);
 

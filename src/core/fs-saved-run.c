@@ -15,7 +15,9 @@
 #include "fs-event.h"
 #include "fs-i18n.h"
 #include "fs-json-private.h"
+#include "fs-json-scan.h"
 #include "fs-saved-run.h"
+#include "fs-saved-run-private.h"
 
 /* Larger files are not ours: nothing Fetchscope saves comes near. */
 #define MAX_FILE_BYTES (G_GINT64_CONSTANT (1) << 30)
@@ -393,6 +395,170 @@ fs_saved_runs_save (const char         *path,
 
 /* Reading */
 
+/* Opening a file of many records: json-glib would build a tree of every
+ * value in it, about 2.5 KB a record. So each run's record rows are cut
+ * out of the text first, the rest is parsed as a tree, and the rows are
+ * parsed ROWS_PER_CHUNK at a time. Whatever the cutting does not expect (a
+ * syntax error, a member twice, a name written with escapes) sends the
+ * whole text through json-glib instead, which then says what is wrong. */
+#define ROWS_PER_CHUNK 1024
+
+typedef struct
+{
+  gsize start;   /* the rows array, brackets included; end 0: not cut */
+  gsize end;
+} RowsCut;
+
+G_DEFINE_QUARK (fs-saved-run-rescan, rescan)
+
+static guint n_whole_parses;
+
+guint
+_fs_saved_runs_get_n_whole_parses (void)
+{
+  return g_atomic_int_get (&n_whole_parses);
+}
+
+static gboolean
+rescan (GError **error)
+{
+  g_set_error_literal (error, rescan_quark (), 0, "parse the whole text");
+
+  return FALSE;
+}
+
+typedef gboolean (*ScanFunc) (FsJsonScan *scan,
+                              gpointer    data);
+
+/* An object, whose member @name (at most once) @func steps over. */
+static gboolean
+scan_object (FsJsonScan *scan,
+             const char *name,
+             ScanFunc    func,
+             gpointer    data)
+{
+  gboolean seen = FALSE;
+
+  if (!_fs_json_scan_char (scan, '{'))
+    return FALSE;
+  if (_fs_json_scan_char (scan, '}'))
+    return TRUE;
+
+  do
+    {
+      gboolean matches;
+
+      if (!_fs_json_scan_key (scan, name, &matches) || (matches && seen))
+        return FALSE;
+      seen |= matches;
+      if (!(matches ? func (scan, data) : _fs_json_scan_value (scan)))
+        return FALSE;
+    }
+  while (_fs_json_scan_char (scan, ','));
+
+  return _fs_json_scan_char (scan, '}');
+}
+
+static gboolean
+scan_rows (FsJsonScan *scan,
+           gpointer    data)
+{
+  RowsCut *cut = data;
+
+  if (!_fs_json_scan_peek (scan, '['))
+    return _fs_json_scan_value (scan);
+
+  cut->start = scan->pos;
+  if (!_fs_json_scan_value (scan))
+    return FALSE;
+  cut->end = scan->pos;
+
+  return TRUE;
+}
+
+static gboolean
+scan_records (FsJsonScan *scan,
+              gpointer    data)
+{
+  if (!_fs_json_scan_peek (scan, '{'))
+    return _fs_json_scan_value (scan);
+
+  return scan_object (scan, "rows", scan_rows, data);
+}
+
+static gboolean
+scan_runs (FsJsonScan *scan,
+           gpointer    data)
+{
+  GArray *cuts = data;
+
+  if (!_fs_json_scan_peek (scan, '['))
+    return _fs_json_scan_value (scan);
+
+  scan->pos++;
+  if (_fs_json_scan_char (scan, ']'))
+    return TRUE;
+
+  do
+    {
+      RowsCut cut = { 0, 0 };
+
+      if (!(_fs_json_scan_peek (scan, '{') ? scan_object (scan, "records", scan_records, &cut)
+                                           : _fs_json_scan_value (scan)))
+        return FALSE;
+      g_array_append_val (cuts, cut);
+    }
+  while (_fs_json_scan_char (scan, ','));
+
+  return _fs_json_scan_char (scan, ']');
+}
+
+/* Where each run's rows are, or %NULL when there is nothing to cut or the
+ * text is not as expected. */
+static GArray *
+find_rows (const char *text,
+           gsize       length)
+{
+  g_autoptr(GArray) cuts = g_array_new (FALSE, FALSE, sizeof (RowsCut));
+  FsJsonScan scan;
+
+  _fs_json_scan_init (&scan, text, length, 0);
+  if (!scan_object (&scan, "runs", scan_runs, cuts) || !_fs_json_scan_end (&scan))
+    return NULL;
+
+  for (guint i = 0; i < cuts->len; i++)
+    if (g_array_index (cuts, RowsCut, i).end > 0)
+      return g_steal_pointer (&cuts);
+
+  return NULL;
+}
+
+/* The text with each run's rows as [] */
+static char *
+cut_rows (const char *text,
+          gsize       length,
+          GArray     *cuts,
+          gsize      *out_length)
+{
+  GString *rest = g_string_sized_new (length / 16);
+  gsize from = 0;
+
+  for (guint i = 0; i < cuts->len; i++)
+    {
+      const RowsCut *cut = &g_array_index (cuts, RowsCut, i);
+
+      if (cut->end == 0)
+        continue;
+      g_string_append_len (rest, text + from, (gssize) (cut->start - from));
+      g_string_append (rest, "[]");
+      from = cut->end;
+    }
+  g_string_append_len (rest, text + from, (gssize) (length - from));
+  *out_length = rest->len;
+
+  return g_string_free (rest, FALSE);
+}
+
 static gboolean
 read_settings (JsonObject   *object,
                FsRunConfig **out,
@@ -619,9 +785,90 @@ read_record (JsonArray  *row,
 }
 
 static gboolean
-read_records (JsonObject   *object,
-              FsRecordLog **out,
-              GError      **error)
+read_row (JsonArray     *rows,
+          guint          i,
+          guint          index,
+          gint64         t_zero,
+          FsRecordLog   *records,
+          GError       **error)
+{
+  JsonNode *node = json_array_get_element (rows, i);
+  FsEvent event;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) != N_FIELDS)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "record %u: it should be an array of %u items", index, N_FIELDS);
+      return FALSE;
+    }
+  if (!read_record (json_node_get_array (node), t_zero, &event, error))
+    {
+      g_prefix_error (error, "record %u: ", index);
+      return FALSE;
+    }
+  fs_record_log_add (records, &event);
+
+  return TRUE;
+}
+
+/* Rows cut out of the text (RowsCut) are parsed ROWS_PER_CHUNK at a time. */
+static gboolean
+read_cut_rows (const char   *text,
+               const RowsCut *cut,
+               gint64        t_zero,
+               FsRecordLog  *records,
+               GError      **error)
+{
+  g_autoptr(GString) chunk = g_string_new (NULL);
+  FsJsonScan scan;
+  gboolean more = TRUE;
+  guint index = 0;
+
+  _fs_json_scan_init (&scan, text, cut->end, cut->start);
+  if (!_fs_json_scan_char (&scan, '['))
+    return rescan (error);
+  if (_fs_json_scan_char (&scan, ']'))
+    return TRUE;
+
+  while (more)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      gsize first = scan.pos;
+      gsize last = first;
+      JsonArray *rows;
+      guint n = 0;
+
+      do
+        {
+          if (!_fs_json_scan_value (&scan))
+            return rescan (error);
+          last = scan.pos;
+          more = _fs_json_scan_char (&scan, ',');
+        }
+      while (more && ++n < ROWS_PER_CHUNK);
+
+      g_string_truncate (chunk, 0);
+      g_string_append_c (chunk, '[');
+      g_string_append_len (chunk, text + first, (gssize) (last - first));
+      g_string_append_c (chunk, ']');
+      if (!json_parser_load_from_data (parser, chunk->str, (gssize) chunk->len, NULL))
+        return rescan (error);
+
+      rows = json_node_get_array (json_parser_get_root (parser));
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        if (!read_row (rows, i, index++, t_zero, records, error))
+          return FALSE;
+    }
+
+  return _fs_json_scan_char (&scan, ']') ? TRUE : rescan (error);
+}
+
+static gboolean
+read_records (JsonObject     *object,
+              const char     *text,
+              const RowsCut  *cut,
+              FsRecordLog   **out,
+              GError        **error)
 {
   g_autoptr(FsRecordLog) records = NULL;
   JsonNode *node = json_object_get_member (object, "records");
@@ -657,18 +904,16 @@ read_records (JsonObject   *object,
     }
 
   records = fs_record_log_new ();
-  for (guint i = 0; i < json_array_get_length (rows); i++)
+  if (cut != NULL && cut->end > 0)
     {
-      JsonArray *row;
-      FsEvent event;
-
-      if (!_fs_json_array_get_array (rows, i, N_FIELDS, &row, error) ||
-          !read_record (row, t_zero, &event, error))
-        {
-          g_prefix_error (error, "record %u: ", i);
+      if (!read_cut_rows (text, cut, t_zero, records, error))
+        goto fail;
+    }
+  else
+    {
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        if (!read_row (rows, i, i, t_zero, records, error))
           goto fail;
-        }
-      fs_record_log_add (records, &event);
     }
 
   *out = g_steal_pointer (&records);
@@ -681,8 +926,10 @@ fail:
 }
 
 static FsSavedRun *
-read_run (JsonNode  *node,
-          GError   **error)
+read_run (JsonNode       *node,
+          const char     *text,
+          const RowsCut  *cut,
+          GError        **error)
 {
   g_autoptr(FsSavedRun) run = g_new0 (FsSavedRun, 1);
   JsonObject *object;
@@ -718,7 +965,7 @@ read_run (JsonNode  *node,
       !(run->swimlane = fs_swimlane_new_from_json (swimlanes, error)))
     return NULL;
 
-  if (!read_records (object, &run->records, error))
+  if (!read_records (object, text, cut, &run->records, error))
     return NULL;
 
   run->label = g_strdup (label);
@@ -728,8 +975,10 @@ read_run (JsonNode  *node,
 }
 
 static GPtrArray *
-read_root (JsonNode  *root,
-           GError   **error)
+read_root (JsonNode    *root,
+           const char  *text,
+           GArray      *cuts,
+           GError     **error)
 {
   g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) fs_saved_run_free);
   JsonObject *object;
@@ -771,7 +1020,10 @@ read_root (JsonNode  *root,
     {
       FsSavedRun *run;
 
-      if (!(run = read_run (json_array_get_element (array, i), error)))
+      const RowsCut *cut = cuts != NULL && i < cuts->len ? &g_array_index (cuts, RowsCut, i)
+                                                         : NULL;
+
+      if (!(run = read_run (json_array_get_element (array, i), text, cut, error)))
         {
           g_prefix_error (error, _("run %u: "), i + 1);
           return NULL;
@@ -812,6 +1064,55 @@ gunzip (GBytes  *bytes,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/* With @cuts, the rows they name are left out of the tree and read a chunk
+ * at a time; a rescan_quark() error then asks for a try without. */
+static GPtrArray *
+parse_runs (const char  *text,
+            gsize        length,
+            GArray      *cuts,
+            const char  *name,
+            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *rest = NULL;
+  GPtrArray *runs;
+  gboolean parsed;
+
+  if (cuts != NULL)
+    {
+      gsize rest_length;
+
+      rest = cut_rows (text, length, cuts, &rest_length);
+      parsed = json_parser_load_from_data (parser, rest, (gssize) rest_length, &local_error);
+      g_clear_pointer (&rest, g_free);
+      if (!parsed)
+        {
+          rescan (error);
+          return NULL;
+        }
+    }
+  else
+    {
+      g_atomic_int_inc (&n_whole_parses);
+      if (!json_parser_load_from_data (parser, text, (gssize) length, &local_error))
+        {
+          g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                       _("“%s” is not a saved run, or it is cut short: %s"), name,
+                       local_error->message);
+          return NULL;
+        }
+    }
+
+  if (!(runs = read_root (json_parser_get_root (parser), text, cuts, error)))
+    {
+      g_prefix_error (error, _("“%s” cannot be opened: "), name);
+      return NULL;
+    }
+
+  return runs;
+}
+
 /**
  * fs_saved_runs_load_bytes:
  * @name: what to call the file in messages
@@ -825,7 +1126,7 @@ fs_saved_runs_load_bytes (GBytes      *bytes,
                           GError     **error)
 {
   g_autoptr(GBytes) unpacked = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GArray) cuts = NULL;
   g_autoptr(GError) local_error = NULL;
   GPtrArray *runs;
   const guint8 *data;
@@ -861,19 +1162,15 @@ fs_saved_runs_load_bytes (GBytes      *bytes,
       return NULL;
     }
 
-  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) size, &local_error))
+  cuts = find_rows ((const char *) data, size);
+  runs = parse_runs ((const char *) data, size, cuts, name, &local_error);
+  if (runs == NULL && g_error_matches (local_error, rescan_quark (), 0))
     {
-      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                   _("“%s” is not a saved run, or it is cut short: %s"), name,
-                   local_error->message);
-      return NULL;
+      g_clear_error (&local_error);
+      runs = parse_runs ((const char *) data, size, NULL, name, &local_error);
     }
-
-  if (!(runs = read_root (json_parser_get_root (parser), error)))
-    {
-      g_prefix_error (error, _("“%s” cannot be opened: "), name);
-      return NULL;
-    }
+  if (runs == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
 
   return runs;
 }
