@@ -410,10 +410,13 @@ test_swimlane_shades (Fixture       *fixture,
     }
 }
 
+/* @raster_scale as the style's: 0 on screen and in PNGs, the scale itself
+ * draws as for SVG and PDF, shapes where there would be pixels. */
 static cairo_surface_t *
-render_at (FsChartKind        kind,
-           const FsChartData *data,
-           double             scale)
+render_with (FsChartKind        kind,
+             const FsChartData *data,
+             double             scale,
+             double             raster_scale)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640 * scale,
                                                          400 * scale);
@@ -421,6 +424,7 @@ render_at (FsChartKind        kind,
   FsChartStyle style;
 
   fs_chart_style_init (&style);
+  style.raster_scale = raster_scale;
   cairo_scale (cr, scale, scale);
   fs_chart_render (cr, kind, data, &style, 640, 400);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
@@ -428,6 +432,14 @@ render_at (FsChartKind        kind,
   cairo_surface_flush (surface);
 
   return surface;
+}
+
+static cairo_surface_t *
+render_at (FsChartKind        kind,
+           const FsChartData *data,
+           double             scale)
+{
+  return render_with (kind, data, scale, 0);
 }
 
 static gpointer
@@ -515,6 +527,87 @@ test_text_cache (Fixture       *fixture,
     g_assert_cmpfloat (bold_w, >, regular_w);
     g_assert_cmpfloat (again_w, ==, bold_w);
   }
+}
+
+/* The colours met going up a column of @surface at @x, from the bottom,
+ * each once per run, that are among @colors: their indexes. */
+static GArray *
+colours_up (cairo_surface_t       *surface,
+            int                    x,
+            const FsColor * const *colors,
+            guint                  n_colors)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (guint));
+  const guint32 *pixels = (const guint32 *) (gpointer) cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface) / 4;
+  guint last = G_MAXUINT;
+
+  for (int y = cairo_image_surface_get_height (surface) - 1; y >= 0; y--)
+    for (guint k = 0; k < n_colors; k++)
+      if (pixels[y * stride + x] == fs_color_to_argb32 (colors[k]) && k != last)
+        {
+          g_array_append_val (found, k);
+          last = k;
+        }
+
+  return found;
+}
+
+/* Stacked areas, throughput's outcomes and memory's processes, are each
+ * band on the one below it in the legend's order, up the column; written
+ * as pixels on screen and as boxes for SVG and PDF, the same to the pixel. */
+static void
+test_stacked_bands (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  FsChartData data = { fixture->aggregator, fixture->swimlane, NULL };
+  const FsChartPalette *palette = fs_chart_palette_get (FALSE);
+  const FsColor *outcomes[] = {
+    &palette->outcome[FS_OUTCOME_OK], &palette->outcome[FS_OUTCOME_CANCELLED],
+    &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR],
+  };
+  const FsColor *processes[5];
+  FsEvent e;
+
+  fs_test_charts_feed (fixture->aggregator, fixture->swimlane, 40000, 9);
+  /* Errors and cancellations in every bucket so far, for three bands. */
+  for (gint64 t = FS_TEST_CHARTS_T0; t < FS_TEST_CHARTS_T0 + 60 * G_USEC_PER_SEC;
+       t += G_USEC_PER_SEC / 20)
+    for (guint outcome = FS_OUTCOME_TRANSPORT_ERROR; outcome <= FS_OUTCOME_CANCELLED;
+         outcome += FS_OUTCOME_CANCELLED - FS_OUTCOME_TRANSPORT_ERROR)
+      for (guint i = 0; i < 3; i++)
+        {
+          memset (&e, 0, sizeof e);
+          e.kind = FS_EVENT_TERMINAL;
+          e.outcome = outcome;
+          e.t_queued = e.t_started = t;
+          e.t_done = t + 1000;
+          fs_aggregator_add (fixture->aggregator, &e);
+        }
+  g_assert_cmpuint (fs_aggregator_get_n_processes (fixture->aggregator), ==,
+                    G_N_ELEMENTS (processes));
+  for (guint p = 0; p < G_N_ELEMENTS (processes); p++)
+    processes[p] = &palette->cycle[p];
+
+  for (double scale = 1; scale <= 2; scale++)
+    {
+      g_autoptr(cairo_surface_t) pixels = render_with (FS_CHART_THROUGHPUT, &data, scale, 0);
+      g_autoptr(cairo_surface_t) boxes = render_with (FS_CHART_THROUGHPUT, &data, scale, scale);
+      g_autoptr(cairo_surface_t) memory = render_with (FS_CHART_MEMORY, &data, scale, 0);
+      g_autoptr(cairo_surface_t) memory_boxes = render_with (FS_CHART_MEMORY, &data, scale, scale);
+      g_autoptr(GArray) up = colours_up (pixels, 200 * scale, outcomes, 3);
+      g_autoptr(GArray) memory_up = colours_up (memory, 320 * scale, processes, 5);
+
+      assert_same_pixels (pixels, boxes);
+      assert_same_pixels (memory, memory_boxes);
+
+      g_assert_cmpuint (up->len, ==, 3);
+      for (guint k = 0; k < up->len; k++)
+        g_assert_cmpuint (g_array_index (up, guint, k), ==, k);
+      g_assert_cmpuint (memory_up->len, ==, 5);
+      for (guint k = 0; k < memory_up->len; k++)
+        g_assert_cmpuint (g_array_index (memory_up, guint, k), ==, k);
+    }
 }
 
 /* A million records: every chart draws from aggregates whose size does not
@@ -757,6 +850,8 @@ main (int   argc,
               fixture_set_up, test_swimlane_shades, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/text-cache", Fixture, NULL,
               fixture_set_up, test_text_cache, fixture_tear_down);
+  g_test_add ("/Fetchscope/ChartRender/stacked-bands", Fixture, NULL,
+              fixture_set_up, test_stacked_bands, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/million", Fixture, NULL,
               fixture_set_up, test_million, fixture_tear_down);
   g_test_add ("/Fetchscope/ChartRender/crawl-series", Fixture, NULL,

@@ -271,6 +271,12 @@ void             _fs_chart_fill_steps          (FsChartContext     *c,
                                                 const double       *values,
                                                 guint               stride,
                                                 const FsColor      *color);
+void             _fs_chart_fill_bands          (FsChartContext        *c,
+                                                GArray                *groups,
+                                                const double          *values,
+                                                guint                  stride,
+                                                guint                  n_bands,
+                                                const FsColor * const *colors);
 
 void _fs_chart_compare_latency   (FsChartContext *c);
 void _fs_chart_compare_histogram (FsChartContext *c);

@@ -1019,6 +1019,111 @@ _fs_chart_paint_plot_image (FsChartContext  *c,
   cairo_restore (cr);
 }
 
+/* The row in device pixels from the plot's top of a user-space @y rounded
+ * to a whole pixel first, as the grid's lines are. */
+static int
+plot_row (FsChartContext *c,
+          double          y,
+          int             plot_h)
+{
+  return (int) CLAMP (lround ((round (y) - c->y) * c->scale_y), 0, plot_h);
+}
+
+/* For SVG and PDF, the bands of _fs_chart_fill_bands() as boxes on whole
+ * units, which stay shapes in the file. */
+static void
+fill_band_boxes (FsChartContext        *c,
+                 GArray                *groups,
+                 const double          *values,
+                 guint                  stride,
+                 guint                  n_bands,
+                 const FsColor * const *colors)
+{
+  cairo_t *cr = c->cr;
+  double base = round (c->y + c->h);
+
+  for (guint k = 0; k < n_bands; k++)
+    {
+      for (guint g = 0; g < groups->len; g++)
+        {
+          const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
+          double x0 = round (group->x0);
+          double x1 = round (group->x1);
+          double top = MIN (round (_fs_chart_map_y (c, values[g * stride + k])), base);
+          double below = k > 0 ? MIN (round (_fs_chart_map_y (c, values[g * stride + k - 1])), base)
+                               : base;
+
+          if (x1 > x0 && top < below)
+            cairo_rectangle (cr, x0, top, x1 - x0, below - top);
+        }
+      fs_color_set_source (cr, colors[k]);
+      cairo_fill (cr);
+    }
+}
+
+/* Stacked step areas, one step per group: band k from band k - 1's top
+ * (the baseline for k = 0) up to @values[g × @stride + k], in @colors[k],
+ * the values rising with k. On screen and in PNGs each pixel is written
+ * once into one image: cairo filled the same boxes scanline by scanline,
+ * 0.6 ms a band over 1,200 columns at 1280×800 (bench/chart-render). */
+void
+_fs_chart_fill_bands (FsChartContext        *c,
+                      GArray                *groups,
+                      const double          *values,
+                      guint                  stride,
+                      guint                  n_bands,
+                      const FsColor * const *colors)
+{
+  int n_columns = (int) ceil (c->w * c->scale_x);
+  int plot_h = (int) ceil (c->h * c->scale_y);
+  int base = plot_row (c, c->y + c->h, plot_h);
+  g_autofree guint32 *argb = g_new (guint32, MAX (n_bands, 1));
+  g_autoptr(cairo_surface_t) image = NULL;
+  guint32 *pixels;
+  int stride_px;
+
+  if (n_columns <= 0 || plot_h <= 0 || n_bands == 0 || groups->len == 0)
+    return;
+
+  if (c->style->raster_scale > 0)
+    {
+      fill_band_boxes (c, groups, values, stride, n_bands, colors);
+      return;
+    }
+
+  for (guint k = 0; k < n_bands; k++)
+    argb[k] = fs_color_to_argb32 (colors[k]);
+
+  image = _fs_chart_create_plot_image (c, plot_h);
+  cairo_surface_flush (image);
+  pixels = (guint32 *) (gpointer) cairo_image_surface_get_data (image);
+  stride_px = cairo_image_surface_get_stride (image) / 4;
+
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
+      int col0 = (int) CLAMP (lround ((round (group->x0) - c->x) * c->scale_x), 0, n_columns);
+      int col1 = (int) CLAMP (lround ((round (group->x1) - c->x) * c->scale_x), 0, n_columns);
+      int below = base;
+
+      for (guint k = 0; k < n_bands && col0 < col1; k++)
+        {
+          int top = MIN (plot_row (c, _fs_chart_map_y (c, values[g * stride + k]), plot_h), below);
+
+          for (int col = col0; col < col1; col++)
+            {
+              guint32 *p = &pixels[(gsize) top * stride_px + col];
+
+              for (int n = below - top; n > 0; n--, p += stride_px)
+                *p = argb[k];
+            }
+          below = top;
+        }
+    }
+
+  _fs_chart_paint_plot_image (c, image, c->y, c->y + c->h);
+}
+
 /* Polylines through (@xs[i], @ys[l × @n + i]) for each line l, NAN in @ys
  * breaking them, each as one vertical span per device pixel column, drawn
  * into an image that is painted once, later lines over earlier ones. Cairo

@@ -362,9 +362,11 @@ _fs_chart_render_throughput (FsChartContext *c)
   const FsChartPalette *palette = c->palette;
   double width_s = (double) fs_aggregator_get_bucket_us (c->aggregator) / G_USEC_PER_SEC;
   g_autoptr(GArray) groups = NULL;
-  g_autofree double *all = NULL;
-  g_autofree double *ok = NULL;
-  g_autofree double *ok_or_cancelled = NULL;
+  g_autofree double *stack = NULL;
+  const FsColor *colors[3] = {
+    &palette->outcome[FS_OUTCOME_OK], &palette->outcome[FS_OUTCOME_CANCELLED],
+    &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR],
+  };
   FsChartLegendItem legend[3] = {
     { N_("ok"), &palette->outcome[FS_OUTCOME_OK], FS_CHART_MARK_BOX },
     { N_("errors"), &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR], FS_CHART_MARK_BOX },
@@ -395,37 +397,32 @@ _fs_chart_render_throughput (FsChartContext *c)
   _fs_chart_axis_linear (&c->yaxis, 0, hi, c->h, _fs_chart_format_count);
   if (!(groups = _fs_chart_layout_time_plot (c)))
     return;
-  all = g_new0 (double, MAX (groups->len, 1));
-  ok = g_new0 (double, MAX (groups->len, 1));
-  ok_or_cancelled = g_new0 (double, MAX (groups->len, 1));
+  /* Per group, stacked: what went well, then with the cancelled, then
+   * with the errors, that is everything. */
+  stack = g_new0 (double, MAX (groups->len, 1) * 3);
   for (guint g = 0; g < groups->len; g++)
     {
       const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
       double span_s = (group->last - group->first + 1) * width_s;
+      double *row = &stack[g * 3];
 
       for (guint b = group->first; b <= group->last; b++)
         {
           const FsBucket *bucket = fs_aggregator_get_bucket (c->aggregator, b);
 
-          all[g] += bucket->completed;
-          ok[g] += bucket->outcomes[FS_OUTCOME_OK];
-          ok_or_cancelled[g] += bucket->outcomes[FS_OUTCOME_OK] +
-                                bucket->outcomes[FS_OUTCOME_CANCELLED];
+          row[0] += bucket->outcomes[FS_OUTCOME_OK];
+          row[1] += bucket->outcomes[FS_OUTCOME_OK] + bucket->outcomes[FS_OUTCOME_CANCELLED];
+          row[2] += bucket->completed;
         }
-      all[g] /= span_s;
-      ok[g] /= span_s;
-      ok_or_cancelled[g] /= span_s;
+      for (guint k = 0; k < 3; k++)
+        row[k] /= span_s;
     }
 
   _fs_chart_draw_grid (c, TRUE, TRUE);
 
-  /* Stacked by painting over: everything in red, then what was not an
-   * error in grey, then what went well. */
   cairo_save (c->cr);
   _fs_chart_clip_to_plot (c);
-  _fs_chart_fill_steps (c, groups, all, 1, &palette->outcome[FS_OUTCOME_TRANSPORT_ERROR]);
-  _fs_chart_fill_steps (c, groups, ok_or_cancelled, 1, &palette->outcome[FS_OUTCOME_CANCELLED]);
-  _fs_chart_fill_steps (c, groups, ok, 1, &palette->outcome[FS_OUTCOME_OK]);
+  _fs_chart_fill_bands (c, groups, stack, 3, 3, colors);
   cairo_restore (c->cr);
 
   _fs_chart_draw_axes (c);
@@ -436,8 +433,8 @@ _fs_chart_render_throughput (FsChartContext *c)
       char text[160];
 
       if (shown >= 0)
-        g_snprintf (text, sizeof text, _("%.0f req/s · %.0f errors/s"), all[shown],
-                    all[shown] - ok_or_cancelled[shown]);
+        g_snprintf (text, sizeof text, _("%.0f req/s · %.0f errors/s"), stack[shown * 3 + 2],
+                    stack[shown * 3 + 2] - stack[shown * 3 + 1]);
       _fs_chart_draw_time_hover (c, shown >= 0 ? text : NULL);
     }
 }
@@ -655,6 +652,7 @@ _fs_chart_render_memory (FsChartContext *c)
   FsAggregator *aggregator = c->aggregator;
   guint n_processes = fs_aggregator_get_n_processes (aggregator);
   FsChartLegendItem legend[FS_AGGREGATOR_MAX_PROCESSES];
+  const FsColor *colors[FS_AGGREGATOR_MAX_PROCESSES];
   g_autoptr(GArray) groups = NULL;
   g_autofree double *stacked = NULL;
   cairo_t *cr = c->cr;
@@ -714,12 +712,13 @@ _fs_chart_render_memory (FsChartContext *c)
 
   _fs_chart_draw_grid (c, TRUE, TRUE);
 
-  /* From the top of the stack down, each area painting over the one above
-   * it from the baseline up: the steps are each process' highest level. */
+  /* Each process' band on the one below it: the steps are each process'
+   * highest level. */
+  for (guint p = 0; p < n_processes; p++)
+    colors[p] = legend[p].color;
   cairo_save (cr);
   _fs_chart_clip_to_plot (c);
-  for (guint p = n_processes; p-- > 0;)
-    _fs_chart_fill_steps (c, groups, &stacked[p], n_processes, legend[p].color);
+  _fs_chart_fill_bands (c, groups, stacked, n_processes, n_processes, colors);
   cairo_restore (cr);
 
   _fs_chart_draw_axes (c);
