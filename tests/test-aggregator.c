@@ -608,6 +608,61 @@ test_latency_bins (void)
                      fs_bucket_latency_quantile (bucket, 0.9));
 }
 
+/* The nearest-rank value of @q in @bins, counted out here. */
+static double
+reference_quantile (const guint32 *bins,
+                    double         q)
+{
+  guint64 count = 0;
+  guint64 rank;
+  guint64 below = 0;
+
+  for (guint i = 0; i < FS_BUCKET_LATENCY_BINS; i++)
+    count += bins[i];
+  if (count == 0)
+    return 0.0;
+
+  rank = (guint64) ceil (CLAMP (q, 0.0, 1.0) * count - 1e-9);
+  rank = CLAMP (rank, 1, count);
+  for (guint i = 0; i < FS_BUCKET_LATENCY_BINS; i++)
+    {
+      if (bins[i] > 0 && below + bins[i] >= rank)
+        return pow (10.0, (i + (rank - below - 0.5) / bins[i]) / FS_BUCKET_LATENCY_BINS_PER_DECADE);
+      below += bins[i];
+    }
+
+  g_assert_not_reached ();
+}
+
+/* Several quantiles in one pass are each the one asked for alone, on
+ * sparse and full bins, with quantiles equal, at 0 and at 1. */
+static void
+test_latency_quantiles (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (21);
+  const double q[] = { 0.0, 0.1, 0.5, 0.5, 0.9, 0.99, 0.999, 1.0 };
+  double values[G_N_ELEMENTS (q)];
+
+  for (guint round = 0; round < 2000; round++)
+    {
+      guint32 bins[FS_BUCKET_LATENCY_BINS] = { 0 };
+      guint n_filled = g_rand_int_range (rand, 0, 6) == 0 ? 0 : g_rand_int_range (rand, 1, 65);
+      guint64 count = 0;
+
+      for (guint i = 0; i < n_filled; i++)
+        bins[g_rand_int_range (rand, 0, FS_BUCKET_LATENCY_BINS)] += g_rand_int_range (rand, 1, 5000);
+      for (guint i = 0; i < FS_BUCKET_LATENCY_BINS; i++)
+        count += bins[i];
+
+      g_assert_cmpuint (fs_bucket_bins_quantiles (bins, q, G_N_ELEMENTS (q), values), ==, count);
+      for (guint k = 0; k < G_N_ELEMENTS (q); k++)
+        {
+          g_assert_cmpfloat (values[k], ==, reference_quantile (bins, q[k]));
+          g_assert_cmpfloat (values[k], ==, fs_bucket_bins_quantile (bins, q[k]));
+        }
+    }
+}
+
 /* Merging buckets adds their bins: nothing is lost as the ring halves. */
 static void
 test_latency_bins_merge (void)
@@ -788,6 +843,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Aggregator/samples", test_samples);
   g_test_add_func ("/Fetchscope/Aggregator/add-many", test_add_many);
   g_test_add_func ("/Fetchscope/Aggregator/bounded", test_bounded);
+  g_test_add_func ("/Fetchscope/Aggregator/latency-quantiles", test_latency_quantiles);
   g_test_add_func ("/Fetchscope/Aggregator/latency-bins", test_latency_bins);
   g_test_add_func ("/Fetchscope/Aggregator/latency-bins-merge", test_latency_bins_merge);
   g_test_add_func ("/Fetchscope/Aggregator/memory-series", test_memory_series);

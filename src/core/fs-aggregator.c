@@ -668,37 +668,72 @@ fs_bucket_bins_count (const guint32 *bins)
   return count;
 }
 
+/**
+ * fs_bucket_bins_quantiles:
+ * @q: (array length=n): quantiles, in increasing order
+ * @values: (out caller-allocates) (array length=n): each one's value, as
+ *   fs_bucket_bins_quantile() gives it
+ *
+ * Several quantiles of the same bins in one pass over them, which a chart
+ * does for every column it draws.
+ *
+ * Returns: the count of @bins
+ */
+guint64
+fs_bucket_bins_quantiles (const guint32 *bins,
+                          const double  *q,
+                          guint          n,
+                          double        *values)
+{
+  guint64 count;
+  guint64 below = 0;
+  guint bin = 0;
+
+  g_return_val_if_fail (bins != NULL, 0);
+  g_return_val_if_fail (n == 0 || (q != NULL && values != NULL), 0);
+
+  count = fs_bucket_bins_count (bins);
+
+  for (guint k = 0; k < n; k++)
+    {
+      guint64 rank;
+      double within;
+
+      g_return_val_if_fail (k == 0 || q[k] >= q[k - 1], count);
+
+      if (count == 0)
+        {
+          values[k] = 0.0;
+          continue;
+        }
+
+      /* Nearest rank, as fs_histogram_quantile() counts it. */
+      rank = (guint64) ceil (CLAMP (q[k], 0.0, 1.0) * count - 1e-9);
+      rank = CLAMP (rank, 1, count);
+
+      /* rank <= count: a bin holds it before the last one ends */
+      while (below + bins[bin] < rank)
+        below += bins[bin++];
+
+      /* The bin's values are taken as spread evenly on a log scale. */
+      within = (rank - below - 0.5) / bins[bin];
+      values[k] = pow (10.0, (bin + within) / FS_BUCKET_LATENCY_BINS_PER_DECADE);
+    }
+
+  return count;
+}
+
 double
 fs_bucket_bins_quantile (const guint32 *bins,
                          double         q)
 {
-  guint64 count;
-  guint64 rank;
-  guint64 below = 0;
+  double value;
 
   g_return_val_if_fail (bins != NULL, 0.0);
 
-  count = fs_bucket_bins_count (bins);
-  if (count == 0)
-    return 0.0;
+  fs_bucket_bins_quantiles (bins, &q, 1, &value);
 
-  /* Nearest rank, as fs_histogram_quantile() counts it. */
-  rank = (guint64) ceil (CLAMP (q, 0.0, 1.0) * count - 1e-9);
-  rank = CLAMP (rank, 1, count);
-
-  for (guint i = 0; i < FS_BUCKET_LATENCY_BINS; i++)
-    {
-      if (below + bins[i] >= rank)
-        {
-          /* The bin's values are taken as spread evenly on a log scale. */
-          double within = (rank - below - 0.5) / bins[i];
-
-          return pow (10.0, (i + within) / FS_BUCKET_LATENCY_BINS_PER_DECADE);
-        }
-      below += bins[i];
-    }
-
-  g_return_val_if_reached (0.0);
+  return value;
 }
 
 double

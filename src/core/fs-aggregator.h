@@ -171,6 +171,10 @@ double             fs_bucket_latency_bin_lower   (guint             bin);
 guint64            fs_bucket_bins_count          (const guint32    *bins);
 double             fs_bucket_bins_quantile       (const guint32    *bins,
                                                   double            q);
+guint64            fs_bucket_bins_quantiles      (const guint32    *bins,
+                                                  const double     *q,
+                                                  guint             n,
+                                                  double           *values);
 double             fs_bucket_latency_quantile    (const FsBucket   *bucket,
                                                   double            q);
 

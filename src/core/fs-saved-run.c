@@ -409,7 +409,11 @@ typedef struct
   gsize end;
 } RowsCut;
 
-G_DEFINE_QUARK (fs-saved-run-rescan, rescan)
+static GQuark
+rescan_quark (void)
+{
+  return g_quark_from_static_string ("fs-saved-run-rescan");
+}
 
 static guint n_whole_parses;
 

@@ -198,12 +198,13 @@ latency_columns (FsChartContext *c,
 
       merge_latency_bins (c->aggregator, &g_array_index (groups, FsChartGroup, g), bins, &sum_us,
                           &max_us);
-      column->count = fs_bucket_bins_count (bins);
+      column->count = fs_bucket_bins_quantiles (bins, latency_q, G_N_ELEMENTS (latency_q),
+                                                column->quantile);
       if (column->count == 0)
         continue;
 
       for (guint q = 0; q < G_N_ELEMENTS (latency_q); q++)
-        column->quantile[q] = MIN (fs_bucket_bins_quantile (bins, latency_q[q]), max_us);
+        column->quantile[q] = MIN (column->quantile[q], max_us);
       column->mean = (double) sum_us / column->count;
       column->max = max_us;
     }
