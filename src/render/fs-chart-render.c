@@ -1029,43 +1029,78 @@ plot_row (FsChartContext *c,
   return (int) CLAMP (lround ((round (y) - c->y) * c->scale_y), 0, plot_h);
 }
 
-/* For SVG and PDF, the bands of _fs_chart_fill_bands() as boxes on whole
- * units, which stay shapes in the file. */
-static void
-fill_band_boxes (FsChartContext        *c,
-                 GArray                *groups,
-                 const double          *values,
-                 guint                  stride,
-                 guint                  n_bands,
-                 const FsColor * const *colors)
+/* Band @k's boxes on whole units, a box per run of adjacent groups at the
+ * same height: added to @cr's path if it is not %NULL. @tops holds each
+ * group's band tops, k = 0 first, each at most the one before (@base for
+ * the band below band 0). */
+static guint
+band_boxes (FsChartContext *c,
+            GArray         *groups,
+            const double   *tops,
+            guint           n_bands,
+            guint           k,
+            double          base,
+            cairo_t        *cr)
 {
-  cairo_t *cr = c->cr;
-  double base = round (c->y + c->h);
+  guint n_boxes = 0;
+  double run_x0 = 0;
+  double run_x1 = 0;
+  double run_top = 0;
+  double run_below = 0;
+  gboolean open = FALSE;
 
-  for (guint k = 0; k < n_bands; k++)
+  for (guint g = 0; g <= groups->len; g++)
     {
-      for (guint g = 0; g < groups->len; g++)
+      double x0 = 0;
+      double x1 = 0;
+      double top = 0;
+      double below = 0;
+      gboolean empty = TRUE;
+
+      if (g < groups->len)
         {
           const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
-          double x0 = round (group->x0);
-          double x1 = round (group->x1);
-          double top = MIN (round (_fs_chart_map_y (c, values[g * stride + k])), base);
-          double below = k > 0 ? MIN (round (_fs_chart_map_y (c, values[g * stride + k - 1])), base)
-                               : base;
 
-          if (x1 > x0 && top < below)
-            cairo_rectangle (cr, x0, top, x1 - x0, below - top);
+          x0 = round (group->x0);
+          x1 = round (group->x1);
+          top = tops[g * n_bands + k];
+          below = k > 0 ? tops[g * n_bands + k - 1] : base;
+          empty = !(x1 > x0 && top < below);
         }
-      fs_color_set_source (cr, colors[k]);
-      cairo_fill (cr);
+
+      if (open && !empty && x0 == run_x1 && top == run_top && below == run_below)
+        {
+          run_x1 = x1;
+          continue;
+        }
+      if (open)
+        {
+          if (cr != NULL)
+            cairo_rectangle (cr, run_x0, run_top, run_x1 - run_x0, run_below - run_top);
+          n_boxes++;
+        }
+      open = !empty;
+      run_x0 = x0;
+      run_x1 = x1;
+      run_top = top;
+      run_below = below;
     }
+
+  return n_boxes;
 }
 
 /* Stacked step areas, one step per group: band k from band k - 1's top
  * (the baseline for k = 0) up to @values[g × @stride + k], in @colors[k],
- * the values rising with k. On screen and in PNGs each pixel is written
- * once into one image: cairo filled the same boxes scanline by scanline,
- * 0.6 ms a band over 1,200 columns at 1280×800 (bench/chart-render). */
+ * the values rising with k, each pixel in one band only.
+ *
+ * As boxes, a run of groups at one height in each, cairo fills them
+ * scanline by scanline: about 0.5 µs a tall box on this project's VMs,
+ * 3 ms for five bands over 1,200 columns at 1280×800. Past IMAGE_MIN_BOXES
+ * the pixels are written into one image instead, which costs about 1 ms
+ * whatever the data (bench/chart-render, bench/window-load). SVG and PDF
+ * always get boxes, which stay shapes in the file. */
+#define IMAGE_MIN_BOXES 700
+
 void
 _fs_chart_fill_bands (FsChartContext        *c,
                       GArray                *groups,
@@ -1074,25 +1109,45 @@ _fs_chart_fill_bands (FsChartContext        *c,
                       guint                  n_bands,
                       const FsColor * const *colors)
 {
+  cairo_t *cr = c->cr;
+  double base = round (c->y + c->h);
   int n_columns = (int) ceil (c->w * c->scale_x);
   int plot_h = (int) ceil (c->h * c->scale_y);
-  int base = plot_row (c, c->y + c->h, plot_h);
-  g_autofree guint32 *argb = g_new (guint32, MAX (n_bands, 1));
+  g_autofree double *tops = NULL;
   g_autoptr(cairo_surface_t) image = NULL;
   guint32 *pixels;
   int stride_px;
+  guint n_boxes = 0;
 
   if (n_columns <= 0 || plot_h <= 0 || n_bands == 0 || groups->len == 0)
     return;
 
-  if (c->style->raster_scale > 0)
+  tops = g_new (double, (gsize) groups->len * n_bands);
+  for (guint g = 0; g < groups->len; g++)
     {
-      fill_band_boxes (c, groups, values, stride, n_bands, colors);
-      return;
+      double below = base;
+
+      for (guint k = 0; k < n_bands; k++)
+        {
+          below = MIN (round (_fs_chart_map_y (c, values[g * stride + k])), below);
+          tops[g * n_bands + k] = below;
+        }
     }
 
   for (guint k = 0; k < n_bands; k++)
-    argb[k] = fs_color_to_argb32 (colors[k]);
+    n_boxes += band_boxes (c, groups, tops, n_bands, k, base, NULL);
+
+  if (c->style->raster_scale > 0 || n_boxes < IMAGE_MIN_BOXES)
+    {
+      for (guint k = 0; k < n_bands; k++)
+        {
+          if (band_boxes (c, groups, tops, n_bands, k, base, cr) == 0)
+            continue;
+          fs_color_set_source (cr, colors[k]);
+          cairo_fill (cr);
+        }
+      return;
+    }
 
   image = _fs_chart_create_plot_image (c, plot_h);
   cairo_surface_flush (image);
@@ -1104,18 +1159,19 @@ _fs_chart_fill_bands (FsChartContext        *c,
       const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
       int col0 = (int) CLAMP (lround ((round (group->x0) - c->x) * c->scale_x), 0, n_columns);
       int col1 = (int) CLAMP (lround ((round (group->x1) - c->x) * c->scale_x), 0, n_columns);
-      int below = base;
+      int below = plot_row (c, base, plot_h);
 
       for (guint k = 0; k < n_bands && col0 < col1; k++)
         {
-          int top = MIN (plot_row (c, _fs_chart_map_y (c, values[g * stride + k]), plot_h), below);
+          int top = MIN (plot_row (c, tops[g * n_bands + k], plot_h), below);
+          guint32 argb = fs_color_to_argb32 (colors[k]);
 
           for (int col = col0; col < col1; col++)
             {
               guint32 *p = &pixels[(gsize) top * stride_px + col];
 
               for (int n = below - top; n > 0; n--, p += stride_px)
-                *p = argb[k];
+                *p = argb;
             }
           below = top;
         }

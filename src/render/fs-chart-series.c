@@ -331,8 +331,7 @@ _fs_chart_render_latency (FsChartContext *c)
 /* Throughput */
 
 /* A step area through each group's value (@values[g × @stride]), from the
- * baseline, as one box per group on whole pixels: cairo fills those
- * without rasterising a polygon. */
+ * baseline. */
 void
 _fs_chart_fill_steps (FsChartContext *c,
                       GArray         *groups,
@@ -340,21 +339,7 @@ _fs_chart_fill_steps (FsChartContext *c,
                       guint           stride,
                       const FsColor  *color)
 {
-  cairo_t *cr = c->cr;
-  double base = round (c->y + c->h);
-
-  for (guint g = 0; g < groups->len; g++)
-    {
-      const FsChartGroup *group = &g_array_index (groups, FsChartGroup, g);
-      double x0 = round (group->x0);
-      double x1 = round (group->x1);
-      double y = round (_fs_chart_map_y (c, values[g * stride]));
-
-      if (x1 > x0 && y < base)
-        cairo_rectangle (cr, x0, y, x1 - x0, base - y);
-    }
-  fs_color_set_source (cr, color);
-  cairo_fill (cr);
+  _fs_chart_fill_bands (c, groups, values, stride, 1, &color);
 }
 
 void
