@@ -356,6 +356,66 @@ assert_open (Frontier *f,
 
 /* Visited on submit; the crawl ends only once the last page in flight has
  * ended, and links that page reports before its end keep it going. */
+/* A reading carries the frontier's peak since the one before, so a crawl
+ * whose frontier came and went between two readings still shows it; the
+ * level carried into later buckets is the frontier as it is. */
+static void
+test_frontier_readings (void)
+{
+  Frontier f = { 0 };
+  g_autoptr(FsAggregator) aggregator = fs_aggregator_new (G_USEC_PER_SEC, 100);
+  g_autoptr(FsAggregator) again = fs_aggregator_new (G_USEC_PER_SEC, 100);
+  g_autoptr(FsJob) job0 = NULL;
+  g_autoptr(FsJob) job1 = NULL;
+  g_autoptr(FsJob) job2 = NULL;
+  const char *links0[] = { "http://h/1", "http://h/2", NULL };
+  const FsBucket *bucket;
+  FsEvent sample = { 0 };
+
+  frontier_init (&f, "http://h/0");
+  frontier_start (&f);
+
+  /* The frontier goes 1 → 0 → 2 → 0 with no reading in between. */
+  job0 = frontier_pop (&f, "http://h/0");
+  frontier_push (&f, job0, FS_EVENT_START);
+  frontier_links (&f, job0, links0);
+  frontier_push (&f, job0, FS_EVENT_TERMINAL);
+  job1 = frontier_pop (&f, "http://h/1");
+  job2 = frontier_pop (&f, "http://h/2");
+  frontier_push (&f, job1, FS_EVENT_START);
+  frontier_push (&f, job2, FS_EVENT_START);
+
+  fs_crawler_add_reading (f.crawler, aggregator);
+  g_assert_cmpuint (fs_aggregator_get_n_buckets (aggregator), ==, 1);
+  bucket = fs_aggregator_get_bucket (aggregator, 0);
+  g_assert_cmpuint (bucket->crawl_visited, ==, 3);
+  g_assert_cmpuint (bucket->crawl_frontier, ==, 2);
+
+  /* A later bucket, opened by a memory sample, starts from the level as it
+   * was read, 0, not from the peak. */
+  sample.kind = FS_EVENT_SAMPLE;
+  sample.t_done = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  sample.lane.pid = 1;
+  sample.sample.pid = 1;
+  sample.sample.loop_lag_us = -1;
+  fs_aggregator_add (aggregator, &sample);
+  bucket = fs_aggregator_get_bucket (aggregator, fs_aggregator_get_n_buckets (aggregator) - 1);
+  g_assert_cmpuint (bucket->crawl_visited, ==, 3);
+  g_assert_cmpuint (bucket->crawl_frontier, ==, 0);
+
+  /* The next reading starts again from the frontier as it was. */
+  fs_crawler_add_reading (f.crawler, again);
+  g_assert_cmpuint (fs_aggregator_get_n_buckets (again), ==, 1);
+  bucket = fs_aggregator_get_bucket (again, 0);
+  g_assert_cmpuint (bucket->crawl_visited, ==, 3);
+  g_assert_cmpuint (bucket->crawl_frontier, ==, 0);
+
+  frontier_push (&f, job1, FS_EVENT_TERMINAL);
+  frontier_push (&f, job2, FS_EVENT_TERMINAL);
+  g_assert_true (fs_crawler_is_finished (f.crawler));
+  frontier_clear (&f);
+}
+
 static void
 test_frontier_termination (void)
 {
@@ -958,6 +1018,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Crawl/extract/json", test_extract_json);
   g_test_add_func ("/Fetchscope/Crawl/extract/html", test_extract_html);
   g_test_add_func ("/Fetchscope/Crawl/frontier/termination", test_frontier_termination);
+  g_test_add_func ("/Fetchscope/Crawl/frontier/readings", test_frontier_readings);
   g_test_add_func ("/Fetchscope/Crawl/frontier/per-host", test_frontier_per_host);
   g_test_add_func ("/Fetchscope/Crawl/frontier/bounds", test_frontier_bounds);
   g_test_add_func ("/Fetchscope/Crawl/frontier/cancel", test_frontier_cancel);

@@ -189,14 +189,8 @@ record_rate (FsRunController *self)
 static void
 sample_crawl (FsRunController *self)
 {
-  FsCrawlStats stats;
-
-  if (self->crawler == NULL)
-    return;
-
-  fs_crawler_get_stats (self->crawler, &stats);
-  fs_aggregator_add_crawl (self->aggregator, g_get_monotonic_time (), stats.visited,
-                           stats.frontier);
+  if (self->crawler != NULL)
+    fs_crawler_add_reading (self->crawler, self->aggregator);
 }
 
 static gboolean

@@ -221,13 +221,7 @@ sample_self (FsHeadlessRun *self)
     }
 
   if (self->crawler != NULL)
-    {
-      FsCrawlStats stats;
-
-      fs_crawler_get_stats (self->crawler, &stats);
-      fs_aggregator_add_crawl (self->aggregator, g_get_monotonic_time (), stats.visited,
-                               stats.frontier);
-    }
+    fs_crawler_add_reading (self->crawler, self->aggregator);
 }
 
 static gboolean

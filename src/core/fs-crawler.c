@@ -67,6 +67,7 @@ struct _FsCrawler
   GPtrArray    *hosts;         /* Host */
   GHashTable   *host_index;    /* name (owned by its Host) → index + 1 */
   FsCrawlStats  stats;
+  guint64       frontier_peak;   /* since the last fs_crawler_add_reading () */
   gboolean      closed;
 };
 
@@ -422,6 +423,7 @@ accept_locked (FsCrawler  *self,
 
   self->stats.visited++;
   self->stats.frontier++;
+  self->frontier_peak = MAX (self->frontier_peak, self->stats.frontier);
   self->stats.max_depth = MAX (self->stats.max_depth, depth);
 
   g_queue_push_tail (&host->held, GSIZE_TO_POINTER (index));
@@ -632,6 +634,36 @@ fs_crawler_get_stats (FsCrawler    *self,
   g_mutex_lock (&self->mutex);
   *stats = self->stats;
   g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * fs_crawler_add_reading:
+ *
+ * Adds one reading of the crawl's progress to @aggregator, now: the pages
+ * visited, and the frontier as it is and at its largest since the last
+ * reading. A fast crawl's frontier can come and go between two readings
+ * when the thread that takes them is slow to run; its peak still shows.
+ */
+void
+fs_crawler_add_reading (FsCrawler    *self,
+                        FsAggregator *aggregator)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 visited, frontier, peak;
+
+  g_return_if_fail (FS_IS_CRAWLER (self));
+  g_return_if_fail (aggregator != NULL);
+
+  g_mutex_lock (&self->mutex);
+  visited = self->stats.visited;
+  frontier = self->stats.frontier;
+  peak = MAX (self->frontier_peak, frontier);
+  self->frontier_peak = frontier;
+  g_mutex_unlock (&self->mutex);
+
+  /* The bucket keeps the largest; the level carried on is the last. */
+  fs_aggregator_add_crawl (aggregator, now, visited, peak);
+  fs_aggregator_add_crawl (aggregator, now, visited, frontier);
 }
 
 /* Whether the frontier ran empty with nothing in flight (not a cancel). */

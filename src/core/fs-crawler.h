@@ -39,6 +39,7 @@
 
 #include <gio/gio.h>
 
+#include "fs-aggregator.h"
 #include "fs-event-sink.h"
 #include "fs-job-queue.h"
 
@@ -94,6 +95,8 @@ void        fs_crawler_start              (FsCrawler     *self,
                                            GCancellable  *cancellable);
 void        fs_crawler_get_stats          (FsCrawler     *self,
                                            FsCrawlStats  *stats);
+void        fs_crawler_add_reading        (FsCrawler     *self,
+                                           FsAggregator  *aggregator);
 gboolean    fs_crawler_is_finished        (FsCrawler     *self);
 char       *fs_crawler_dup_url            (FsCrawler     *self,
                                            guint64        url_index);
