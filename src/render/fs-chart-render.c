@@ -1097,11 +1097,10 @@ band_boxes (FsChartContext *c,
  * scanline by scanline: about 0.5 µs a tall box on this project's VMs,
  * 3 ms for five bands over 1,200 columns at 1280×800. Past IMAGE_MIN_BOXES
  * the pixels are written into one image instead, which costs about 1 ms
- * whatever the data (bench/chart-render, bench/window-load). An image
- * costs as many times more as it has pixels, boxes only as many times as
- * they have rows: at a scale of 2 the boxes win (bench/chart-render
- * --scale 2, memory: 7 ms against 11). SVG and PDF always get boxes,
- * which stay shapes in the file. */
+ * whatever the data (bench/chart-render, bench/window-load). At a scale
+ * of 2 an image has four times the pixels and boxes twice the rows, and
+ * boxes win (bench/chart-render --scale 2, memory: 9 ms against 13). SVG
+ * and PDF always get boxes, which stay shapes in the file. */
 #define IMAGE_MIN_BOXES 700
 
 void
@@ -1117,6 +1116,7 @@ _fs_chart_fill_bands (FsChartContext        *c,
   int n_columns = (int) ceil (c->w * c->scale_x);
   int plot_h = (int) ceil (c->h * c->scale_y);
   g_autofree double *tops = NULL;
+  g_autofree guint32 *argb = NULL;
   g_autoptr(cairo_surface_t) image = NULL;
   guint32 *pixels;
   int stride_px;
@@ -1152,6 +1152,10 @@ _fs_chart_fill_bands (FsChartContext        *c,
       return;
     }
 
+  argb = g_new (guint32, n_bands);
+  for (guint k = 0; k < n_bands; k++)
+    argb[k] = fs_color_to_argb32 (colors[k]);
+
   image = _fs_chart_create_plot_image (c, plot_h);
   cairo_surface_flush (image);
   pixels = (guint32 *) (gpointer) cairo_image_surface_get_data (image);
@@ -1167,14 +1171,13 @@ _fs_chart_fill_bands (FsChartContext        *c,
       for (guint k = 0; k < n_bands && col0 < col1; k++)
         {
           int top = MIN (plot_row (c, tops[g * n_bands + k], plot_h), below);
-          guint32 argb = fs_color_to_argb32 (colors[k]);
 
           for (int col = col0; col < col1; col++)
             {
               guint32 *p = &pixels[(gsize) top * stride_px + col];
 
               for (int n = below - top; n > 0; n--, p += stride_px)
-                *p = argb;
+                *p = argb[k];
             }
           below = top;
         }
