@@ -186,7 +186,7 @@ test_loop_stalls (void)
 #define ATTEMPTS          10
 #define MIN_AVAILABLE     1.5    /* below this an attempt cannot tell */
 #define SHARE_OF_MACHINE  0.75   /* the strategy's speedup ÷ the machine's */
-#define HASH_ROUNDS       250000
+#define PROBE_ROUNDS      250000  /* the machine's own parallelism, measured */
 
 static gpointer
 hash_work (gpointer data)
@@ -216,12 +216,12 @@ available_parallelism (void)
   gint64 t0, t_one, t_two;
 
   t0 = g_get_monotonic_time ();
-  hash_work (GUINT_TO_POINTER (2 * HASH_ROUNDS));
+  hash_work (GUINT_TO_POINTER (2 * PROBE_ROUNDS));
   t_one = g_get_monotonic_time () - t0;
 
   t0 = g_get_monotonic_time ();
-  a = g_thread_new ("hash-a", hash_work, GUINT_TO_POINTER (HASH_ROUNDS));
-  b = g_thread_new ("hash-b", hash_work, GUINT_TO_POINTER (HASH_ROUNDS));
+  a = g_thread_new ("hash-a", hash_work, GUINT_TO_POINTER (PROBE_ROUNDS));
+  b = g_thread_new ("hash-b", hash_work, GUINT_TO_POINTER (PROBE_ROUNDS));
   g_thread_join (a);
   g_thread_join (b);
   t_two = g_get_monotonic_time () - t0;
