@@ -728,10 +728,10 @@ test_crawl_series (void)
   g_autoptr(FsAggregator) aggregator = fs_aggregator_new (1000, 4);
   const FsBucket *bucket;
 
-  fs_aggregator_add_crawl (aggregator, T0, 1, 1);
-  fs_aggregator_add_crawl (aggregator, T0 + 400, 5, 4);
-  fs_aggregator_add_crawl (aggregator, T0 + 800, 6, 2);
-  fs_aggregator_add_crawl (aggregator, T0 + 2500, 9, 0);
+  fs_aggregator_add_crawl (aggregator, T0, 1, 1, 1);
+  fs_aggregator_add_crawl (aggregator, T0 + 400, 5, 4, 4);
+  fs_aggregator_add_crawl (aggregator, T0 + 800, 6, 2, 2);
+  fs_aggregator_add_crawl (aggregator, T0 + 2500, 9, 0, 0);
 
   g_assert_cmpuint (fs_aggregator_get_n_buckets (aggregator), ==, 3);
   bucket = fs_aggregator_get_bucket (aggregator, 0);

@@ -740,7 +740,7 @@ test_crawl_series (Fixture       *fixture,
       guint64 visited = 1000 * i / 50;
       guint64 frontier = i <= 25 ? 16 * i : 16 * (50 - i);
 
-      fs_aggregator_add_crawl (fixture->aggregator, t, visited, frontier);
+      fs_aggregator_add_crawl (fixture->aggregator, t, visited, frontier, frontier);
     }
 
   for (guint dark = 0; dark <= 1; dark++)

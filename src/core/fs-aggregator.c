@@ -470,6 +470,8 @@ fs_aggregator_add_many (FsAggregator  *self,
  * @t: monotonic µs of the reading
  * @visited: URLs the crawl has accepted so far
  * @frontier: accepted URLs not started yet
+ * @frontier_peak: the most there were since the reading before; a crawl's
+ *   frontier can come and go between two readings
  *
  * One reading of a crawl's progress (crawl mode), for the charts.
  */
@@ -477,7 +479,8 @@ void
 fs_aggregator_add_crawl (FsAggregator *self,
                          gint64        t,
                          guint64       visited,
-                         guint64       frontier)
+                         guint64       frontier,
+                         guint64       frontier_peak)
 {
   FsBucket *bucket;
 
@@ -489,7 +492,7 @@ fs_aggregator_add_crawl (FsAggregator *self,
   self->crawl_visited = visited;
   self->crawl_frontier = frontier;
   bucket->crawl_visited = MAX (bucket->crawl_visited, visited);
-  bucket->crawl_frontier = MAX (bucket->crawl_frontier, frontier);
+  bucket->crawl_frontier = MAX (bucket->crawl_frontier, MAX (frontier, frontier_peak));
 }
 
 void

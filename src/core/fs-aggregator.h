@@ -43,8 +43,9 @@
  * gives a slot's pid, or 0 for the last slot once it holds several.
  *
  * Crawl over time: fs_aggregator_add_crawl() records the crawl's visited
- * count and frontier size at a moment; a bucket keeps the highest of each
- * during it, and a bucket first touched starts at the current levels, as
+ * count and frontier size at a moment, with the frontier's peak since the
+ * reading before; a bucket keeps the highest of each during it, and a
+ * bucket first touched starts at the current levels (not the peak), as
  * memory does. Merging keeps the higher values.
  *
  * Bucket i covers [t0 + i × width, t0 + (i + 1) × width), where t0 is the
@@ -134,7 +135,8 @@ void               fs_aggregator_add_many      (FsAggregator       *self,
 void               fs_aggregator_add_crawl     (FsAggregator       *self,
                                                 gint64              t,
                                                 guint64             visited,
-                                                guint64             frontier);
+                                                guint64             frontier,
+                                                guint64             frontier_peak);
 void               fs_aggregator_get_summary   (FsAggregator       *self,
                                                 FsSummary          *summary);
 const FsHistogram *fs_aggregator_get_latency   (FsAggregator       *self);

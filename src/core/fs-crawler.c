@@ -661,9 +661,7 @@ fs_crawler_add_reading (FsCrawler    *self,
   self->frontier_peak = frontier;
   g_mutex_unlock (&self->mutex);
 
-  /* The bucket keeps the largest; the level carried on is the last. */
-  fs_aggregator_add_crawl (aggregator, now, visited, peak);
-  fs_aggregator_add_crawl (aggregator, now, visited, frontier);
+  fs_aggregator_add_crawl (aggregator, now, visited, frontier, peak);
 }
 
 /* Whether the frontier ran empty with nothing in flight (not a cancel). */
