@@ -15,12 +15,17 @@
  *     time in the window and at 1280×800, the main loop's lag, and the
  *     backlog between records fed and records aggregated.
  *
- *   window-load stop [COUNT] [CONCURRENCY]
+ *   window-load stop [COUNT] [CONCURRENCY] [SAVE_FILE]
  *     A real demo:ping run of COUNT requests on the loop strategy against
  *     the window's own demo server, twice: once to the end (the app's RSS
  *     at the start and at the end), once stopped half way through its
  *     Stop button (how long until the window shows it stopping, and until
- *     every job has ended).
+ *     every job has ended). With SAVE_FILE, the finished run is saved
+ *     there, as Save Run does.
+ *
+ *   window-load open FILE
+ *     Opens a saved run in the window, as Open Saved Run does: how long
+ *     that takes, the app's RSS before and after, and its peak.
  *
  * Everything stays on 127.0.0.1 and ends by itself.
  */
@@ -28,6 +33,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -420,6 +426,20 @@ rss_kib (void)
   return sample.rss_bytes / 1024;
 }
 
+/* The process's peak RSS so far. */
+static guint64
+peak_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "\nVmHWM:")) == NULL)
+    return 0;
+
+  return g_ascii_strtoull (line + strlen ("\nVmHWM:"), NULL, 10);
+}
+
 static FsWindow *
 open_window (FsApplication *app)
 {
@@ -598,7 +618,8 @@ open_demo_window (FsApplication *app)
 static int
 run_stop (FsApplication *app,
           guint64        count,
-          guint          concurrency)
+          guint          concurrency,
+          const char    *save_path)
 {
   g_autofree char *preset = g_strdup_printf ("ping:%" G_GUINT64_FORMAT, count);
   g_autofree char *concurrency_text = g_strdup_printf ("%u", concurrency);
@@ -635,6 +656,19 @@ run_stop (FsApplication *app,
            summary.rps, rss_start / 1024.0, rss_end / 1024.0, ((double) rss_end - rss_start) / 1024.0);
   print_distribution ("main loop lag during the run", probe->lag);
   print_distribution ("frame interval during the run", probe->frame_interval);
+  if (save_path != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 t_save = g_get_monotonic_time ();
+
+      if (!fs_window_save_runs (window, save_path, &error))
+        {
+          g_printerr ("window-load: %s\n", error->message);
+          return 1;
+        }
+      g_print ("  saved to %s in %.2f s\n", save_path, (g_get_monotonic_time () - t_save) / 1e6);
+    }
+  g_print ("  app peak RSS so far %.1f MiB\n", peak_rss_kib () / 1024.0);
 
   /* Again, stopped half way with the Stop button. */
   probe->stop_at = count / 2;
@@ -671,6 +705,35 @@ run_stop (FsApplication *app,
   return t_stopping != 0 && cancelled ? 0 : 1;
 }
 
+static int
+run_open (FsApplication *app,
+          const char    *path)
+{
+  g_autoptr(GError) error = NULL;
+  FsWindow *window = open_window (app);
+  guint64 rss_before = rss_kib ();
+  gint64 t_open = g_get_monotonic_time ();
+  gint64 t_opened;
+
+  if (!fs_window_open_runs (window, path, &error))
+    {
+      g_printerr ("window-load: %s\n", error->message);
+      return 1;
+    }
+  t_opened = g_get_monotonic_time ();
+  iterate_for (G_USEC_PER_SEC);
+
+  g_print ("window-load open: %s in %.2f s; app RSS %.1f MiB before, %.1f MiB after "
+           "(%+.1f MiB), peak %.1f MiB\n", path, (t_opened - t_open) / 1e6, rss_before / 1024.0,
+           rss_kib () / 1024.0, ((double) rss_kib () - rss_before) / 1024.0,
+           peak_rss_kib () / 1024.0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (G_USEC_PER_SEC / 5);
+
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -698,8 +761,12 @@ main (int   argc,
                      argc > 3 ? g_ascii_strtod (argv[3], NULL) : 30);
   if (g_str_equal (mode, "stop"))
     return run_stop (app, argc > 2 ? g_ascii_strtoull (argv[2], NULL, 10) : 100000,
-                     argc > 3 ? (guint) g_ascii_strtoull (argv[3], NULL, 10) : 50);
+                     argc > 3 ? (guint) g_ascii_strtoull (argv[3], NULL, 10) : 50,
+                     argc > 4 ? argv[4] : NULL);
+  if (g_str_equal (mode, "open") && argc > 2)
+    return run_open (app, argv[2]);
 
-  g_printerr ("usage: window-load feed [RATE] [SECONDS] | stop [COUNT] [CONCURRENCY]\n");
+  g_printerr ("usage: window-load feed [RATE] [SECONDS] | stop [COUNT] [CONCURRENCY] "
+              "[SAVE_FILE] | open FILE\n");
   return 2;
 }

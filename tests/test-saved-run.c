@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "fs-error.h"
+#include "fs-json-scan.h"
 #include "fs-saved-run.h"
 #include "fs-saved-run-private.h"
 #include "fs-test-charts.h"
@@ -534,6 +535,220 @@ test_rows_in_chunks (Fixture       *fixture,
   g_free (edited);
 }
 
+/* Loads @path with record rows read straight from the text, then with
+ * every row through json-glib; returns whether the first loaded. */
+static gboolean
+assert_same_either_way (const char *path)
+{
+  g_autoptr(GPtrArray) plain = NULL;
+  g_autoptr(GPtrArray) parsed = NULL;
+  g_autoptr(GError) plain_error = NULL;
+  g_autoptr(GError) parsed_error = NULL;
+
+  plain = fs_saved_runs_load (path, &plain_error);
+  _fs_saved_runs_set_plain_rows (FALSE);
+  parsed = fs_saved_runs_load (path, &parsed_error);
+  _fs_saved_runs_set_plain_rows (TRUE);
+
+  if (plain == NULL)
+    {
+      g_assert_null (parsed);
+      g_assert_nonnull (plain_error);
+      g_assert_nonnull (parsed_error);
+      g_test_message ("%s", plain_error->message);
+      g_assert_cmpstr (plain_error->message, ==, parsed_error->message);
+      return FALSE;
+    }
+
+  g_assert_no_error (parsed_error);
+  g_assert_cmpuint (plain->len, ==, parsed->len);
+  for (guint i = 0; i < plain->len; i++)
+    assert_same_run (g_ptr_array_index (plain, i), g_ptr_array_index (parsed, i));
+
+  return TRUE;
+}
+
+/* Rows in the form Fetchscope writes are read straight from the text, and
+ * any other row through json-glib: a file loads, or is refused with its
+ * message, the same either way, whatever form its items take. */
+static void
+test_plain_rows (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  static const struct
+  {
+    guint       field;
+    const char *item;
+    gboolean    plain;    /* read straight from the text */
+    gboolean    loads;
+    gboolean    whole;    /* the whole file goes through json-glib */
+  } cases[] = {
+    { 0, "5", TRUE, TRUE, FALSE },
+    { 0, "9223372036854775807", TRUE, TRUE, FALSE },
+    { 0, "9223372036854775808", FALSE, FALSE, FALSE },    /* json-glib wraps it */
+    { 0, "18446744073709551617", FALSE, FALSE, FALSE },
+    { 0, "-1", TRUE, FALSE, FALSE },
+    { 22, "-9223372036854775808", TRUE, TRUE, FALSE },
+    { 22, "-9223372036854775809", FALSE, TRUE, FALSE },    /* json-glib wraps it */
+    { 6, "-0", TRUE, TRUE, FALSE },
+    { 6, "0200", FALSE, TRUE, FALSE },    /* json-glib takes it as 200 */
+    { 6, "200.0", FALSE, FALSE, FALSE },
+    { 6, "2e2", FALSE, FALSE, FALSE },
+    { 6, "true", FALSE, FALSE, FALSE },
+    { 6, "\"200\"", TRUE, FALSE, FALSE },
+    { 6, "null", TRUE, FALSE, FALSE },
+    { 6, " \n\t200\r\n ", TRUE, TRUE, FALSE },
+    { 2, "99", TRUE, FALSE, FALSE },
+    { 8, "\"page\"", TRUE, TRUE, FALSE },
+    { 8, "\"\"", TRUE, TRUE, FALSE },
+    { 8, "\"päge ✓\"", TRUE, TRUE, FALSE },
+    { 8, "\"p\\u00e4ge\"", FALSE, TRUE, FALSE },
+    { 8, "\"a]b,c[d\"", TRUE, TRUE, FALSE },
+    { 8, "7", TRUE, FALSE, FALSE },
+    { 8, "[\"page\"]", FALSE, FALSE, FALSE },
+    { 15, "null", TRUE, TRUE, FALSE },
+    { 15, "12", TRUE, TRUE, FALSE },
+    { 15, "9007199254740993", TRUE, FALSE, FALSE },
+    { 15, "nul", FALSE, FALSE, FALSE },
+    { 15, "nullx", FALSE, FALSE, FALSE },
+    { 15, "{}", FALSE, FALSE, FALSE },
+    { 24, "\"a \\\"quoted\\\" error\\n\"", FALSE, TRUE, FALSE },
+    { 24, "\"cut\\u0000here\"", FALSE, TRUE, FALSE },
+    { 24, "\"raw\ttab\"", FALSE, TRUE, FALSE },    /* json-glib takes it */
+    { 24, "\"unterminated", FALSE, FALSE, TRUE },
+    { 24, "\"" "0123456789012345678901234567890123456789012345678901234567890123456789"
+          "0123456789012345678901234567890123456789012345678901234567890123456789"
+          "0123456789012345678901234567890123456789012345678901234567890123456789"
+          "0123456789012345678901234567890123456789\"", TRUE, FALSE, FALSE },
+  };
+  static const char * const base[] = {
+    "5", "5", "0", "1", "0", "0", "200", "0", "\"page\"", "0", "1", "100", "101", "0", "10",
+    "null", "null", "null", "20", "30", "null", "null", "0", "100", "null",
+  };
+  g_autoptr(FsSavedRun) run = make_run (FS_STRATEGY_LOOP, 300, 4);
+  g_autofree char *path = g_build_filename (fixture->dir, "run.fetchscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  char *row, *row_end;
+  guint n_rows, before;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (base) == 25);
+
+  g_assert_true (fs_saved_runs_save (path, &run, 1, FS_SAVED_RUN_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  n_rows = fs_record_log_get_length (run->records);
+  g_assert_cmpuint (n_rows, >, 10);
+
+  /* As saved: every row straight from the text. */
+  before = _fs_saved_runs_get_n_plain_rows ();
+  g_assert_true (assert_same_either_way (path));
+  g_assert_cmpuint (_fs_saved_runs_get_n_plain_rows () - before, ==, n_rows);
+
+  /* Row 3 replaced by one whose item @field is written as the case says. */
+  row = find_row (text, 3);
+  row_end = strstr (row, "],[");
+  g_assert_nonnull (row_end);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GString) edited = g_string_new_len (text, row - text);
+      gboolean loaded;
+
+      for (guint f = 0; f < G_N_ELEMENTS (base); f++)
+        g_string_append_printf (edited, "%s%s", f > 0 ? "," : "",
+                                f == cases[c].field ? cases[c].item : base[f]);
+      g_string_append (edited, row_end);
+      g_test_message ("item %u as %s", cases[c].field, cases[c].item);
+      g_assert_true (g_file_set_contents (path, edited->str, (gssize) edited->len, NULL));
+
+      before = _fs_saved_runs_get_n_plain_rows ();
+      loaded = assert_same_either_way (path);
+      g_assert_cmpint (loaded, ==, cases[c].loads);
+      if (loaded)
+        g_assert_cmpuint (_fs_saved_runs_get_n_plain_rows () - before, ==,
+                          n_rows - (cases[c].plain ? 0 : 1));
+      else if (!cases[c].whole)
+        /* the first three rows, and this one if it is refused as read */
+        g_assert_cmpuint (_fs_saved_runs_get_n_plain_rows () - before, ==,
+                          3 + (cases[c].plain ? 1 : 0));
+    }
+}
+
+/* The scanner reads a scalar only in its simplest form and otherwise
+ * leaves the text where it was, for json-glib to judge. */
+static void
+test_scan_scalars (void)
+{
+  static const struct
+  {
+    const char *text;
+    gboolean    is_int;
+    gint64      value;
+    gboolean    is_null;
+    gboolean    is_string;
+  } cases[] = {
+    { "0", TRUE, 0 },
+    { " -17,", TRUE, -17 },
+    { "42]", TRUE, 42 },
+    { "9223372036854775807", TRUE, G_MAXINT64 },
+    { "-9223372036854775808 ", TRUE, G_MININT64 },
+    { "9223372036854775808" },
+    { "-9223372036854775809" },
+    { "007" },
+    { "200.0" },
+    { "2e2" },
+    { "-" },
+    { "+1" },
+    { "12x" },
+    { "null", .is_null = TRUE },
+    { "null}", .is_null = TRUE },
+    { "nul" },
+    { "nullx" },
+    { "\"a]b\"", .is_string = TRUE },
+    { "\"\"", .is_string = TRUE },
+    { "\"a\\\"b\"" },
+    { "\"a\tb\"" },
+    { "\"open" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      const char *text = cases[c].text;
+      gsize length = strlen (text);
+      FsJsonScan scan;
+      const char *start;
+      gsize string_length;
+      gint64 value = 1;
+
+      g_test_message ("%s", text);
+      _fs_json_scan_init (&scan, text, length, 0);
+      g_assert_cmpint (_fs_json_scan_int (&scan, &value), ==, cases[c].is_int);
+      if (cases[c].is_int)
+        {
+          g_assert_cmpint (value, ==, cases[c].value);
+          continue;
+        }
+      g_assert_cmpint (_fs_json_scan_null (&scan), ==, cases[c].is_null);
+      if (cases[c].is_null)
+        {
+          g_assert_cmpuint (scan.pos, ==, strspn (text, " ") + 4);
+          continue;
+        }
+      g_assert_cmpint (_fs_json_scan_plain_string (&scan, &start, &string_length), ==,
+                       cases[c].is_string);
+      if (cases[c].is_string)
+        {
+          g_assert_true (start == text + 1);
+          g_assert_cmpuint (string_length, ==, length - 2);
+          g_assert_cmpuint (scan.pos, ==, length);
+          continue;
+        }
+      /* Not read: only whitespace was stepped over. */
+      g_assert_cmpuint (scan.pos, ==, strspn (text, " "));
+    }
+}
+
 /* A failed save leaves nothing behind: no half file, no temporary one. */
 static void
 test_save_fails (Fixture       *fixture,
@@ -579,6 +794,9 @@ main (int   argc,
               fixture_set_up, test_rejects, fixture_tear_down);
   g_test_add ("/Fetchscope/SavedRun/rows-in-chunks", Fixture, NULL,
               fixture_set_up, test_rows_in_chunks, fixture_tear_down);
+  g_test_add ("/Fetchscope/SavedRun/plain-rows", Fixture, NULL,
+              fixture_set_up, test_plain_rows, fixture_tear_down);
+  g_test_add_func ("/Fetchscope/SavedRun/scan-scalars", test_scan_scalars);
   g_test_add ("/Fetchscope/SavedRun/save-fails", Fixture, NULL,
               fixture_set_up, test_save_fails, fixture_tear_down);
 

@@ -77,6 +77,13 @@ gboolean _fs_json_array_get_int  (JsonArray      *array,
                                   gint64          max,
                                   gint64         *out,
                                   GError        **error);
+gboolean _fs_json_check_item_int (gboolean      is_int,
+                                  gint64         value,
+                                  guint          index,
+                                  gint64         min,
+                                  gint64         max,
+                                  gint64        *out,
+                                  GError       **error);
 gboolean _fs_json_array_get_array (JsonArray     *array,
                                    guint          index,
                                    guint          length,

@@ -169,3 +169,120 @@ _fs_json_scan_end (FsJsonScan *scan)
 
   return scan->pos == scan->length;
 }
+
+/* After a scalar: what may follow one in JSON. */
+static gboolean
+at_scalar_end (FsJsonScan *scan)
+{
+  char c;
+
+  if (scan->pos >= scan->length)
+    return TRUE;
+  c = scan->text[scan->pos];
+
+  return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/**
+ * _fs_json_scan_int:
+ * @out: (out): the number
+ *
+ * Reads a whole number as JSON writes one (an optional minus, then 0 or
+ * digits that do not start with 0; no fraction, no exponent) that fits in
+ * a #gint64. Anything else, this one does not read: it leaves @scan where
+ * it was (whitespace aside) and returns %FALSE, for a real parser to judge.
+ */
+gboolean
+_fs_json_scan_int (FsJsonScan *scan,
+                   gint64     *out)
+{
+  gsize start;
+  gboolean negative;
+  guint64 magnitude = 0;
+  guint64 limit;
+
+  skip_space (scan);
+  start = scan->pos;
+  negative = scan->pos < scan->length && scan->text[scan->pos] == '-';
+  if (negative)
+    scan->pos++;
+  limit = negative ? (guint64) G_MAXINT64 + 1 : (guint64) G_MAXINT64;
+
+  if (scan->pos >= scan->length || !g_ascii_isdigit (scan->text[scan->pos]))
+    goto not_read;
+  if (scan->text[scan->pos] == '0')
+    scan->pos++;
+  else
+    while (scan->pos < scan->length && g_ascii_isdigit (scan->text[scan->pos]))
+      {
+        guint digit = (guint) (scan->text[scan->pos++] - '0');
+
+        if (magnitude > (limit - digit) / 10)
+          goto not_read;
+        magnitude = magnitude * 10 + digit;
+      }
+  if (!at_scalar_end (scan))
+    goto not_read;
+
+  *out = negative ? (gint64) (0 - magnitude) : (gint64) magnitude;
+
+  return TRUE;
+
+not_read:
+  scan->pos = start;
+  return FALSE;
+}
+
+/* Reads the literal null; as _fs_json_scan_int() with anything else. */
+gboolean
+_fs_json_scan_null (FsJsonScan *scan)
+{
+  skip_space (scan);
+  if (scan->length - scan->pos < 4 || memcmp (scan->text + scan->pos, "null", 4) != 0)
+    return FALSE;
+  scan->pos += 4;
+  if (at_scalar_end (scan))
+    return TRUE;
+  scan->pos -= 4;
+
+  return FALSE;
+}
+
+/**
+ * _fs_json_scan_plain_string:
+ * @start: (out): where the string's text starts, after its opening quote
+ * @length: (out): the length of its text, in bytes
+ *
+ * Reads a string that needs no unescaping: no backslash, no control
+ * character; its text is then @length bytes at @start as they stand. With
+ * anything else, as _fs_json_scan_int().
+ */
+gboolean
+_fs_json_scan_plain_string (FsJsonScan  *scan,
+                            const char **start,
+                            gsize       *length)
+{
+  gsize from, pos;
+
+  skip_space (scan);
+  if (scan->pos >= scan->length || scan->text[scan->pos] != '"')
+    return FALSE;
+
+  from = scan->pos + 1;
+  for (pos = from; pos < scan->length; pos++)
+    {
+      guchar c = (guchar) scan->text[pos];
+
+      if (c == '"')
+        {
+          *start = scan->text + from;
+          *length = pos - from;
+          scan->pos = pos + 1;
+          return TRUE;
+        }
+      if (c == '\\' || c < 0x20)
+        return FALSE;
+    }
+
+  return FALSE;
+}

@@ -9,7 +9,9 @@
  * structure (brackets, quotes, commas, colons), not every scalar: what it
  * passes must still go through a real parser. UTF-8 is the caller's to
  * check. Nothing is read past the text's end, and values nest at most
- * FS_JSON_SCAN_MAX_DEPTH deep.
+ * FS_JSON_SCAN_MAX_DEPTH deep. Scalars in their simplest form (whole
+ * numbers, null, strings without escapes) can also be read, for the bulk
+ * of a document whose every other form a real parser is left to judge.
  *
  * Threading: plain functions; any thread.
  */
@@ -42,5 +44,12 @@ gboolean _fs_json_scan_key   (FsJsonScan  *scan,
                               gboolean    *matches);
 gboolean _fs_json_scan_value (FsJsonScan  *scan);
 gboolean _fs_json_scan_end   (FsJsonScan  *scan);
+
+gboolean _fs_json_scan_int          (FsJsonScan   *scan,
+                                     gint64       *out);
+gboolean _fs_json_scan_null         (FsJsonScan   *scan);
+gboolean _fs_json_scan_plain_string (FsJsonScan   *scan,
+                                     const char  **start,
+                                     gsize        *length);
 
 G_END_DECLS

@@ -173,19 +173,16 @@ _fs_json_get_array (JsonObject  *object,
 }
 
 static gboolean
-node_get_int (JsonNode    *node,
-              const char  *what,
-              gint64       min,
-              gint64       max,
-              gint64      *out,
-              GError     **error)
+check_int (gboolean     is_int,
+           gint64       value,
+           const char  *what,
+           gint64       min,
+           gint64       max,
+           gint64      *out,
+           GError     **error)
 {
-  gint64 value;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (!is_int)
     return invalid (error, "%s should be a whole number", what);
-
-  value = json_node_get_int (node);
   if (value < min || value > max)
     return invalid (error, "%s is %" G_GINT64_FORMAT ", out of range (%" G_GINT64_FORMAT
                     " to %" G_GINT64_FORMAT ")", what, value, min, max);
@@ -193,6 +190,55 @@ node_get_int (JsonNode    *node,
   *out = value;
 
   return TRUE;
+}
+
+static gboolean
+node_is_int (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+static gboolean
+node_get_int (JsonNode    *node,
+              const char  *what,
+              gint64       min,
+              gint64       max,
+              gint64      *out,
+              GError     **error)
+{
+  gboolean is_int = node_is_int (node);
+
+  return check_int (is_int, is_int ? json_node_get_int (node) : 0, what, min, max, out, error);
+}
+
+/**
+ * _fs_json_check_item_int:
+ * @is_int: whether item @index of an array is a whole number
+ * @value: its value, if it is
+ *
+ * What _fs_json_array_get_int() checks and says, for an item read some
+ * other way than from a #JsonArray; the message is made only when needed.
+ */
+gboolean
+_fs_json_check_item_int (gboolean   is_int,
+                         gint64     value,
+                         guint      index,
+                         gint64     min,
+                         gint64     max,
+                         gint64    *out,
+                         GError   **error)
+{
+  g_autofree char *what = NULL;
+
+  if (is_int && value >= min && value <= max)
+    {
+      *out = value;
+      return TRUE;
+    }
+
+  what = g_strdup_printf ("item %u", index);
+
+  return check_int (is_int, value, what, min, max, out, error);
 }
 
 gboolean
@@ -303,12 +349,17 @@ _fs_json_array_get_int (JsonArray  *array,
                         gint64     *out,
                         GError    **error)
 {
-  g_autofree char *what = g_strdup_printf ("item %u", index);
+  JsonNode *node;
+  gboolean is_int;
 
   if (index >= json_array_get_length (array))
     return invalid (error, "item %u is missing", index);
 
-  return node_get_int (json_array_get_element (array, index), what, min, max, out, error);
+  node = json_array_get_element (array, index);
+  is_int = node_is_int (node);
+
+  return _fs_json_check_item_int (is_int, is_int ? json_node_get_int (node) : 0, index, min,
+                                  max, out, error);
 }
 
 /* An array of @length items (any length if 0). */

@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * For tests: how many loads so far parsed the whole text as one tree,
- * because cutting the record rows out of it did not work.
+ * because cutting the record rows out of it did not work; how many record
+ * rows were read straight from the text; and a switch that sends every
+ * row through json-glib instead, to compare the two.
  */
 
 #pragma once
@@ -14,5 +16,7 @@
 G_BEGIN_DECLS
 
 guint _fs_saved_runs_get_n_whole_parses (void);
+guint _fs_saved_runs_get_n_plain_rows    (void);
+void  _fs_saved_runs_set_plain_rows      (gboolean enabled);
 
 G_END_DECLS

@@ -396,12 +396,13 @@ fs_saved_runs_save (const char         *path,
 /* Reading */
 
 /* Opening a file of many records: json-glib would build a tree of every
- * value in it, about 2.5 KB a record. So each run's record rows are cut
- * out of the text first, the rest is parsed as a tree, and the rows are
- * parsed ROWS_PER_CHUNK at a time. Whatever the cutting does not expect (a
- * syntax error, a member twice, a name written with escapes) sends the
- * whole text through json-glib instead, which then says what is wrong. */
-#define ROWS_PER_CHUNK 1024
+ * value in it, about 2.5 KB a record, and takes some 20 µs a row. So each
+ * run's record rows are cut out of the text first, the rest is parsed as a
+ * tree, and the rows are read straight from the text; a row in any form
+ * but the one Fetchscope writes goes through json-glib alone. Whatever the
+ * cutting does not expect (a syntax error, a member twice, a name written
+ * with escapes) sends the whole text through json-glib instead, which then
+ * says what is wrong. */
 
 typedef struct
 {
@@ -416,11 +417,25 @@ rescan_quark (void)
 }
 
 static guint n_whole_parses;
+static guint n_plain_rows;
+static gint plain_rows = TRUE;
 
 guint
 _fs_saved_runs_get_n_whole_parses (void)
 {
   return g_atomic_int_get (&n_whole_parses);
+}
+
+guint
+_fs_saved_runs_get_n_plain_rows (void)
+{
+  return g_atomic_int_get (&n_plain_rows);
+}
+
+void
+_fs_saved_runs_set_plain_rows (gboolean enabled)
+{
+  g_atomic_int_set (&plain_rows, enabled);
 }
 
 static gboolean
@@ -674,22 +689,52 @@ read_summary (JsonObject  *object,
   return TRUE;
 }
 
+/* One item of a record row, from a json-glib tree or straight from the
+ * text; a string from the text is not NUL-terminated. */
+typedef enum
+{
+  ITEM_OTHER,
+  ITEM_INT,
+  ITEM_NULL,
+  ITEM_STRING,
+} ItemType;
+
+typedef struct
+{
+  ItemType    type;
+  gint64      value;
+  const char *string;
+  gsize       length;
+} Item;
+
 static gboolean
-read_time (JsonArray  *row,
-           guint       field,
-           gint64      t_zero,
-           gint64     *out,
-           GError    **error)
+read_int (const Item  *items,
+          guint        field,
+          gint64       min,
+          gint64       max,
+          gint64      *out,
+          GError     **error)
+{
+  return _fs_json_check_item_int (items[field].type == ITEM_INT, items[field].value, field, min,
+                                  max, out, error);
+}
+
+static gboolean
+read_time (const Item  *items,
+           guint        field,
+           gint64       t_zero,
+           gint64      *out,
+           GError     **error)
 {
   gint64 offset;
 
-  if (JSON_NODE_HOLDS_NULL (json_array_get_element (row, field)))
+  if (items[field].type == ITEM_NULL)
     {
       *out = 0;
       return TRUE;
     }
 
-  if (!_fs_json_array_get_int (row, field, -MAX_OFFSET_US, MAX_OFFSET_US, &offset, error))
+  if (!read_int (items, field, -MAX_OFFSET_US, MAX_OFFSET_US, &offset, error))
     return FALSE;
 
   *out = t_zero + offset;
@@ -698,35 +743,43 @@ read_time (JsonArray  *row,
 }
 
 static gboolean
-read_string (JsonArray   *row,
-             guint        field,
-             const char **out,
-             GError     **error)
+check_string (const Item  *items,
+              guint        field,
+              GError     **error)
 {
-  JsonNode *node = json_array_get_element (row, field);
+  if (items[field].type == ITEM_NULL || items[field].type == ITEM_STRING)
+    return TRUE;
 
-  if (JSON_NODE_HOLDS_NULL (node))
+  g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "item %u should be a string or null",
+               field);
+
+  return FALSE;
+}
+
+static const char *
+intern_item (const Item *item)
+{
+  char buf[128];
+  g_autofree char *copy = NULL;
+
+  if (item->type != ITEM_STRING)
+    return NULL;
+  if (item->length < sizeof buf)
     {
-      *out = NULL;
-      return TRUE;
+      memcpy (buf, item->string, item->length);
+      buf[item->length] = '\0';
+      return g_intern_string (buf);
     }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "item %u should be a string or null",
-                   field);
-      return FALSE;
-    }
+  copy = g_strndup (item->string, item->length);
 
-  *out = json_node_get_string (node);
-
-  return TRUE;
+  return g_intern_string (copy);
 }
 
 static gboolean
-read_record (JsonArray  *row,
-             gint64      t_zero,
-             FsEvent    *e,
-             GError    **error)
+read_record (const Item  *items,
+             gint64       t_zero,
+             FsEvent     *e,
+             GError     **error)
 {
   static const gint64 lo[F_T_QUEUED] = {
     0, 0, 0, 0, 0, 0, 0, G_MININT16, 0, 0, 0, G_MININT32, G_MININT32,
@@ -741,7 +794,7 @@ read_record (JsonArray  *row,
     &e->t_queued, &e->t_started, &e->t_dns, &e->t_connect, &e->t_tls, &e->t_first_byte,
     &e->t_done, &e->t_cpu_start, &e->t_cpu_end,
   };
-  const char *url_class, *text;
+  const Item *text = &items[F_ERROR];
   gint64 bytes;
 
   G_STATIC_ASSERT (G_N_ELEMENTS (times) == F_GIL_WAIT_US - F_T_QUEUED);
@@ -750,19 +803,18 @@ read_record (JsonArray  *row,
   e->kind = FS_EVENT_TERMINAL;
 
   for (guint f = 0; f < F_T_QUEUED; f++)
-    if (f != F_URL_CLASS && !_fs_json_array_get_int (row, f, lo[f], hi[f], &v[f], error))
+    if (f != F_URL_CLASS && !read_int (items, f, lo[f], hi[f], &v[f], error))
       return FALSE;
   for (guint t = 0; t < G_N_ELEMENTS (times); t++)
-    if (!read_time (row, F_T_QUEUED + t, t_zero, times[t], error))
+    if (!read_time (items, F_T_QUEUED + t, t_zero, times[t], error))
       return FALSE;
-  if (!read_string (row, F_URL_CLASS, &url_class, error) ||
-      !_fs_json_array_get_int (row, F_GIL_WAIT_US, G_MININT64, G_MAXINT64, &e->gil_wait_us,
-                               error) ||
-      !_fs_json_array_get_int (row, F_BYTES, 0, G_MAXINT64, &bytes, error) ||
-      !read_string (row, F_ERROR, &text, error))
+  if (!check_string (items, F_URL_CLASS, error) ||
+      !read_int (items, F_GIL_WAIT_US, G_MININT64, G_MAXINT64, &e->gil_wait_us, error) ||
+      !read_int (items, F_BYTES, 0, G_MAXINT64, &bytes, error) ||
+      !check_string (items, F_ERROR, error))
     return FALSE;
 
-  if (text != NULL && strlen (text) >= sizeof e->error)
+  if (text->type == ITEM_STRING && text->length >= sizeof e->error)
     {
       g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA, "its error text is too long");
       return FALSE;
@@ -776,36 +828,28 @@ read_record (JsonArray  *row,
   e->route_reason = (guint8) v[F_ROUTE_REASON];
   e->http_status = (guint16) v[F_HTTP_STATUS];
   e->curl_code = (gint16) v[F_CURL_CODE];
-  e->url_class = url_class != NULL ? g_intern_string (url_class) : NULL;
+  e->url_class = intern_item (&items[F_URL_CLASS]);
   e->lane.index = (guint32) v[F_LANE_INDEX];
   e->lane.slot = (guint32) v[F_LANE_SLOT];
   e->lane.pid = (gint32) v[F_PID];
   e->lane.tid = (gint32) v[F_TID];
   e->bytes = (guint64) bytes;
-  if (text != NULL)
-    g_strlcpy (e->error, text, sizeof e->error);
+  if (text->type == ITEM_STRING)
+    memcpy (e->error, text->string, text->length);
 
   return TRUE;
 }
 
 static gboolean
-read_row (JsonArray     *rows,
-          guint          i,
-          guint          index,
-          gint64         t_zero,
-          FsRecordLog   *records,
-          GError       **error)
+add_record (const Item    *items,
+            guint          index,
+            gint64         t_zero,
+            FsRecordLog   *records,
+            GError       **error)
 {
-  JsonNode *node = json_array_get_element (rows, i);
   FsEvent event;
 
-  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) != N_FIELDS)
-    {
-      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
-                   "record %u: it should be an array of %u items", index, N_FIELDS);
-      return FALSE;
-    }
-  if (!read_record (json_node_get_array (node), t_zero, &event, error))
+  if (!read_record (items, t_zero, &event, error))
     {
       g_prefix_error (error, "record %u: ", index);
       return FALSE;
@@ -815,7 +859,77 @@ read_row (JsonArray     *rows,
   return TRUE;
 }
 
-/* Rows cut out of the text (RowsCut) are parsed ROWS_PER_CHUNK at a time. */
+/* A row of a json-glib tree; json-glib has already unescaped its strings,
+ * whose length is then up to the first NUL, as C sees them. */
+static gboolean
+read_row (JsonNode      *node,
+          guint          index,
+          gint64         t_zero,
+          FsRecordLog   *records,
+          GError       **error)
+{
+  Item items[N_FIELDS];
+  JsonArray *row;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node) ||
+      json_array_get_length (row = json_node_get_array (node)) != N_FIELDS)
+    {
+      g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
+                   "record %u: it should be an array of %u items", index, N_FIELDS);
+      return FALSE;
+    }
+
+  for (guint f = 0; f < N_FIELDS; f++)
+    {
+      JsonNode *item = json_array_get_element (row, f);
+      GType type = JSON_NODE_HOLDS_VALUE (item) ? json_node_get_value_type (item) : G_TYPE_NONE;
+
+      items[f] = (Item) { .type = ITEM_OTHER };
+      if (JSON_NODE_HOLDS_NULL (item))
+        items[f].type = ITEM_NULL;
+      else if (type == G_TYPE_INT64)
+        items[f] = (Item) { .type = ITEM_INT, .value = json_node_get_int (item) };
+      else if (type == G_TYPE_STRING)
+        items[f] = (Item) {
+          .type = ITEM_STRING,
+          .string = json_node_get_string (item),
+          .length = strlen (json_node_get_string (item)),
+        };
+    }
+
+  return add_record (items, index, t_zero, records, error);
+}
+
+/* A row straight from the text, when it has the form Fetchscope writes:
+ * whole numbers, nulls, and strings without escapes, N_FIELDS of them. */
+static gboolean
+scan_plain_row (FsJsonScan *scan,
+                Item       *items)
+{
+  if (!_fs_json_scan_char (scan, '['))
+    return FALSE;
+
+  for (guint f = 0; f < N_FIELDS; f++)
+    {
+      Item *item = &items[f];
+
+      if (f > 0 && !_fs_json_scan_char (scan, ','))
+        return FALSE;
+      if (_fs_json_scan_int (scan, &item->value))
+        item->type = ITEM_INT;
+      else if (_fs_json_scan_null (scan))
+        item->type = ITEM_NULL;
+      else if (_fs_json_scan_plain_string (scan, &item->string, &item->length))
+        item->type = ITEM_STRING;
+      else
+        return FALSE;
+    }
+
+  return _fs_json_scan_char (scan, ']');
+}
+
+/* Rows cut out of the text (RowsCut) are read from it as they stand; a row
+ * in any other form, and only that row, goes through json-glib. */
 static gboolean
 read_cut_rows (const char   *text,
                const RowsCut *cut,
@@ -823,9 +937,7 @@ read_cut_rows (const char   *text,
                FsRecordLog  *records,
                GError      **error)
 {
-  g_autoptr(GString) chunk = g_string_new (NULL);
   FsJsonScan scan;
-  gboolean more = TRUE;
   guint index = 0;
 
   _fs_json_scan_init (&scan, text, cut->end, cut->start);
@@ -834,35 +946,32 @@ read_cut_rows (const char   *text,
   if (_fs_json_scan_char (&scan, ']'))
     return TRUE;
 
-  while (more)
+  do
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-      gsize first = scan.pos;
-      gsize last = first;
-      JsonArray *rows;
-      guint n = 0;
+      Item items[N_FIELDS];
+      gsize start = scan.pos;
 
-      do
+      if (g_atomic_int_get (&plain_rows) && scan_plain_row (&scan, items))
         {
-          if (!_fs_json_scan_value (&scan))
-            return rescan (error);
-          last = scan.pos;
-          more = _fs_json_scan_char (&scan, ',');
+          g_atomic_int_inc (&n_plain_rows);
+          if (!add_record (items, index, t_zero, records, error))
+            return FALSE;
         }
-      while (more && ++n < ROWS_PER_CHUNK);
+      else
+        {
+          g_autoptr(JsonParser) parser = json_parser_new_immutable ();
 
-      g_string_truncate (chunk, 0);
-      g_string_append_c (chunk, '[');
-      g_string_append_len (chunk, text + first, (gssize) (last - first));
-      g_string_append_c (chunk, ']');
-      if (!json_parser_load_from_data (parser, chunk->str, (gssize) chunk->len, NULL))
-        return rescan (error);
-
-      rows = json_node_get_array (json_parser_get_root (parser));
-      for (guint i = 0; i < json_array_get_length (rows); i++)
-        if (!read_row (rows, i, index++, t_zero, records, error))
-          return FALSE;
+          scan.pos = start;
+          if (!_fs_json_scan_value (&scan) ||
+              !json_parser_load_from_data (parser, text + start, (gssize) (scan.pos - start),
+                                           NULL))
+            return rescan (error);
+          if (!read_row (json_parser_get_root (parser), index, t_zero, records, error))
+            return FALSE;
+        }
+      index++;
     }
+  while (_fs_json_scan_char (&scan, ','));
 
   return _fs_json_scan_char (&scan, ']') ? TRUE : rescan (error);
 }
@@ -916,7 +1025,7 @@ read_records (JsonObject     *object,
   else
     {
       for (guint i = 0; i < json_array_get_length (rows); i++)
-        if (!read_row (rows, i, i, t_zero, records, error))
+        if (!read_row (json_array_get_element (rows, i), i, t_zero, records, error))
           goto fail;
     }
 
