@@ -21,11 +21,12 @@
  *     at the start and at the end), once stopped half way through its
  *     Stop button (how long until the window shows it stopping, and until
  *     every job has ended). With SAVE_FILE, the finished run is saved
- *     there, as Save Run does.
+ *     there, as Save Run does (on a thread), with the main loop's lag.
  *
  *   window-load open FILE
- *     Opens a saved run in the window, as Open Saved Run does: how long
- *     that takes, the app's RSS before and after, and its peak.
+ *     Opens a saved run in the window, as Open Saved Run does (on a
+ *     thread): how long that takes, the main loop's lag meanwhile, the
+ *     app's RSS before and after, and its peak.
  *
  * Everything stays on 127.0.0.1 and ends by itself.
  */
@@ -615,6 +616,53 @@ open_demo_window (FsApplication *app)
   return window;
 }
 
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} FileJobWait;
+
+static void
+file_job_done_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  FileJobWait *wait = user_data;
+
+  fs_window_file_job_finish (FS_WINDOW (source_object), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+file_job_done (gpointer data)
+{
+  return ((FileJobWait *) data)->done;
+}
+
+/* As the file actions do it: on a thread, the window drawing meanwhile.
+ * Returns the seconds it took, or a negative number on failure. */
+static double
+run_file_job (FsWindow        *window,
+              Probe           *probe,
+              FsWindowFileJob  kind,
+              const char      *path)
+{
+  FileJobWait wait = { FALSE, NULL };
+  gint64 t_start = g_get_monotonic_time ();
+
+  probe_reset (probe);
+  fs_window_file_job_async (window, kind, path, file_job_done_cb, &wait);
+  iterate_until (file_job_done, &wait, 600 * G_USEC_PER_SEC);
+  if (wait.error != NULL)
+    {
+      g_printerr ("window-load: %s\n", wait.error->message);
+      g_error_free (wait.error);
+      return -1;
+    }
+
+  return (g_get_monotonic_time () - t_start) / 1e6;
+}
+
 static int
 run_stop (FsApplication *app,
           guint64        count,
@@ -658,15 +706,12 @@ run_stop (FsApplication *app,
   print_distribution ("frame interval during the run", probe->frame_interval);
   if (save_path != NULL)
     {
-      g_autoptr(GError) error = NULL;
-      gint64 t_save = g_get_monotonic_time ();
+      double seconds = run_file_job (window, probe, FS_WINDOW_FILE_SAVE, save_path);
 
-      if (!fs_window_save_runs (window, save_path, &error))
-        {
-          g_printerr ("window-load: %s\n", error->message);
-          return 1;
-        }
-      g_print ("  saved to %s in %.2f s\n", save_path, (g_get_monotonic_time () - t_save) / 1e6);
+      if (seconds < 0)
+        return 1;
+      g_print ("  saved to %s in %.2f s\n", save_path, seconds);
+      print_distribution ("main loop lag while saving", probe->lag);
     }
   g_print ("  app peak RSS so far %.1f MiB\n", peak_rss_kib () / 1024.0);
 
@@ -709,24 +754,20 @@ static int
 run_open (FsApplication *app,
           const char    *path)
 {
-  g_autoptr(GError) error = NULL;
   FsWindow *window = open_window (app);
+  Probe *probe = probe_new (window);
   guint64 rss_before = rss_kib ();
-  gint64 t_open = g_get_monotonic_time ();
-  gint64 t_opened;
+  double seconds;
 
-  if (!fs_window_open_runs (window, path, &error))
-    {
-      g_printerr ("window-load: %s\n", error->message);
-      return 1;
-    }
-  t_opened = g_get_monotonic_time ();
+  if ((seconds = run_file_job (window, probe, FS_WINDOW_FILE_OPEN, path)) < 0)
+    return 1;
   iterate_for (G_USEC_PER_SEC);
 
   g_print ("window-load open: %s in %.2f s; app RSS %.1f MiB before, %.1f MiB after "
-           "(%+.1f MiB), peak %.1f MiB\n", path, (t_opened - t_open) / 1e6, rss_before / 1024.0,
+           "(%+.1f MiB), peak %.1f MiB\n", path, seconds, rss_before / 1024.0,
            rss_kib () / 1024.0, ((double) rss_kib () - rss_before) / 1024.0,
            peak_rss_kib () / 1024.0);
+  print_distribution ("main loop lag while opening", probe->lag);
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_for (G_USEC_PER_SEC / 5);

@@ -729,6 +729,143 @@ test_compare (void)
   g_rmdir (dir);
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} FileJobResult;
+
+static void
+file_job_done_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  FileJobResult *job = user_data;
+
+  job->ok = fs_window_file_job_finish (FS_WINDOW (source_object), result, &job->error);
+  job->done = TRUE;
+}
+
+static gboolean
+file_job_done (gpointer data)
+{
+  return ((FileJobResult *) data)->done;
+}
+
+/* Starts @kind on @path on a thread; while it is under way, Start and
+ * other file jobs wait; returns once it is done. */
+static gboolean
+run_file_job (FsWindow         *window,
+              FsWindowFileJob   kind,
+              const char       *path,
+              GError          **error)
+{
+  FsRunController *controller = fs_window_get_controller (window);
+  FileJobResult job = { FALSE, FALSE, NULL };
+  g_autoptr(GError) busy = NULL;
+  g_autofree char *other = g_strconcat (path, ".other", NULL);
+
+  fs_window_file_job_async (window, kind, path, file_job_done_cb, &job);
+  /* Under way: the job's result comes in a later main loop iteration. */
+  g_assert_false (job.done);
+  gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL);
+  g_assert_false (fs_run_controller_get_running (controller));
+  g_assert_false (fs_window_save_runs (window, other, &busy));
+  g_assert_error (busy, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_assert_true (iterate_until (file_job_done, &job, RUN_WAIT_S));
+  if (job.error != NULL)
+    g_propagate_error (error, job.error);
+
+  return job.ok;
+}
+
+/* Save, open and export records on a thread, as the file actions do:
+ * the same files and the same window as the calls that block, Start held
+ * back meanwhile, and a file that cannot be read changes nothing. */
+static void
+test_file_jobs (void)
+{
+  FsWindow *window = new_window_with_demo ("0.01");
+  FsRunController *controller = fs_window_get_controller (window);
+  g_autofree char *dir = g_dir_make_tmp ("fetchscope-jobs-XXXXXX", NULL);
+  g_autofree char *saved = g_build_filename (dir, "run.fetchscope", NULL);
+  g_autofree char *csv = g_build_filename (dir, "requests.csv", NULL);
+  g_autofree char *garbage = g_build_filename (dir, "garbage.fetchscope", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  FsWindow *reopened;
+  GPtrArray *runs;
+
+  /* Nothing to save yet: said without a thread. */
+  {
+    FileJobResult job = { FALSE, FALSE, NULL };
+
+    fs_window_file_job_async (window, FS_WINDOW_FILE_SAVE, saved, file_job_done_cb, &job);
+    g_assert_true (iterate_until (file_job_done, &job, RUN_WAIT_S));
+    g_assert_false (job.ok);
+    g_assert_error (job.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&job.error);
+    g_assert_false (g_file_test (saved, G_FILE_TEST_EXISTS));
+  }
+
+  g_assert_true (fs_window_select_preset (window, "mixed", 30));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+
+  g_assert_true (run_file_job (window, FS_WINDOW_FILE_SAVE, saved, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_file_job (window, FS_WINDOW_FILE_EXPORT_RECORDS, csv, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  {
+    g_auto(GStrv) rows = g_strsplit (g_strchomp (contents), "\n", -1);
+
+    g_assert_cmpuint (g_strv_length (rows), ==, 1 + 30);
+  }
+
+  /* Start works again once the jobs are done. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_assert_true (fs_run_controller_get_running (controller));
+  g_assert_true (iterate_until (run_over, controller, RUN_WAIT_S));
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  reopened = new_window_with_demo ("0.01");
+  g_assert_true (run_file_job (reopened, FS_WINDOW_FILE_OPEN, saved, &error));
+  g_assert_no_error (error);
+  runs = fs_compare_session_get_runs (fs_window_get_session (reopened));
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpstr (fs_window_get_status (reopened), ==, "Opened");
+  g_assert_cmpuint (fs_record_log_get_length (((FsSavedRun *) g_ptr_array_index (runs, 0))->records),
+                    ==, 30);
+
+  g_assert_true (g_file_set_contents (garbage, "{\"format\": \"fetchscope-saved-run\", \"ver", -1,
+                                      NULL));
+  g_assert_false (run_file_job (reopened, FS_WINDOW_FILE_OPEN, garbage, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "garbage.fetchscope"));
+  g_clear_error (&error);
+  g_assert_cmpuint (fs_compare_session_get_runs (fs_window_get_session (reopened))->len, ==, 1);
+  g_assert_cmpstr (fs_window_get_status (reopened), ==, "Opened");
+
+  /* Closed while a file is read: the job ends as it would have (and GLib
+   * and GTK criticals, fatal here, say nothing). */
+  {
+    FileJobResult job = { FALSE, FALSE, NULL };
+
+    fs_window_file_job_async (reopened, FS_WINDOW_FILE_OPEN, saved, file_job_done_cb, &job);
+    gtk_window_destroy (GTK_WINDOW (reopened));
+    g_assert_true (iterate_until (file_job_done, &job, RUN_WAIT_S));
+    g_assert_true (job.ok);
+  }
+
+  g_unlink (saved);
+  g_unlink (csv);
+  g_unlink (garbage);
+  g_rmdir (dir);
+}
+
 static void
 test_actions (void)
 {
@@ -839,6 +976,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Window/close-while-running", test_close_while_running);
   g_test_add_func ("/Fetchscope/Window/actions", test_actions);
   g_test_add_func ("/Fetchscope/Window/compare", test_compare);
+  g_test_add_func ("/Fetchscope/Window/file-jobs", test_file_jobs);
   g_test_add_func ("/Fetchscope/Window/crawl-demo-graph", test_crawl_demo_graph);
   g_test_add_func ("/Fetchscope/Window/crawl-url", test_crawl_url);
 

@@ -32,8 +32,30 @@ fs_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+static void
+show_open_problem (FsWindow     *window,
+                   const GError *error)
+{
+  g_autofree char *message = g_strdup_printf (_("Could not open: %s"), error->message);
+
+  fs_window_show_problem (window, message);
+}
+
+static void
+opened_cb (GObject      *source_object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  FsWindow *window = FS_WINDOW (source_object);
+  g_autoptr(GError) error = NULL;
+
+  if (!fs_window_file_job_finish (window, result, &error))
+    show_open_problem (window, error);
+}
+
 /* `fetchscope FILE…`: each saved run or comparison in a window of its own,
- * as it was; one that cannot be read says why in its window. */
+ * as it was, read on a thread; one that cannot be read says why in its
+ * window. */
 static void
 fs_application_open (GApplication  *app,
                      GFile        **files,
@@ -44,20 +66,18 @@ fs_application_open (GApplication  *app,
     {
       FsWindow *window = fs_window_new (FS_APPLICATION (app));
       g_autofree char *path = g_file_get_path (files[i]);
-      g_autoptr(GError) error = NULL;
 
       gtk_window_present (GTK_WINDOW (window));
       if (path == NULL)
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _("Only local files can be opened"));
-      else
-        fs_window_open_runs (window, path, &error);
-
-      if (error != NULL)
         {
-          g_autofree char *message = g_strdup_printf (_("Could not open: %s"), error->message);
+          g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                                         _("Only local files can be opened"));
 
-          fs_window_show_problem (window, message);
+          show_open_problem (window, error);
+        }
+      else
+        {
+          fs_window_file_job_async (window, FS_WINDOW_FILE_OPEN, path, opened_cb, NULL);
         }
     }
 }

@@ -53,10 +53,13 @@ struct _FsWindow
   gboolean              latency_heatmap;
   gboolean              latency_log_scale;
   gboolean              autostart;
+  guint                 n_file_jobs;      /* saving, opening or exporting on a thread */
+  AdwToast             *file_toast;       /* says which */
 };
 
 void _fs_window_toast                  (FsWindow       *self,
                                         const char     *message);
+void _fs_window_update_actions         (FsWindow       *self);
 void _fs_window_update_file_actions    (FsWindow       *self);
 void _fs_window_class_add_file_actions (GtkWidgetClass *widget_class);
 

@@ -57,8 +57,8 @@ update_window_title (FsWindow *self)
 
 /* What Start and Stop may do, and what the form says is wrong with it,
  * follow the form and the run. */
-static void
-update_actions (FsWindow *self)
+void
+_fs_window_update_actions (FsWindow *self)
 {
   gboolean running = fs_run_controller_get_running (self->controller);
   const char *problem = fs_run_form_get_problem (self->run_form);
@@ -66,7 +66,8 @@ update_actions (FsWindow *self)
   gtk_label_set_label (self->form_error_label, problem ? problem : "");
   gtk_widget_set_visible (GTK_WIDGET (self->form_error_label), problem != NULL && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "run.start",
-                                 !running && fs_run_form_get_ready (self->run_form));
+                                 !running && self->n_file_jobs == 0 &&
+                                 fs_run_form_get_ready (self->run_form));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "run.stop",
                                  fs_run_controller_get_state (self->controller) == FS_RUN_STATE_RUNNING);
 
@@ -76,7 +77,7 @@ update_actions (FsWindow *self)
 static void
 form_changed_cb (FsWindow *self)
 {
-  update_actions (self);
+  _fs_window_update_actions (self);
 }
 
 static void
@@ -214,7 +215,7 @@ state_changed_cb (FsWindow        *self,
     }
 
   update_run_button (self);
-  update_actions (self);
+  _fs_window_update_actions (self);
 }
 
 /* Comparisons and files */
@@ -247,7 +248,7 @@ session_changed_cb (FsWindow *self)
                                  self->opened_name != NULL ? _("Opened") : _("Compared"));
   if (description != NULL)
     fs_summary_view_set_run_description (self->summary_view, description);
-  update_actions (self);
+  _fs_window_update_actions (self);
 }
 
 /* The demo server */
@@ -452,6 +453,7 @@ fs_window_dispose (GObject *object)
   g_clear_object (&self->demo);
   g_clear_object (&self->demo_cancellable);
 
+  g_clear_object (&self->file_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), FS_TYPE_WINDOW);
   g_clear_object (&self->session);
 
@@ -610,7 +612,7 @@ fs_window_init (FsWindow *self)
   apply_environment (self);
   start_demo_server (self);
   update_run_button (self);
-  update_actions (self);
+  _fs_window_update_actions (self);
 }
 
 FsWindow *

@@ -24,6 +24,14 @@ G_BEGIN_DECLS
 
 #define FS_TYPE_WINDOW (fs_window_get_type ())
 
+/* What fs_window_file_job_async() does with its file. */
+typedef enum
+{
+  FS_WINDOW_FILE_SAVE,
+  FS_WINDOW_FILE_OPEN,
+  FS_WINDOW_FILE_EXPORT_RECORDS,
+} FsWindowFileJob;
+
 G_DECLARE_FINAL_TYPE (FsWindow, fs_window, FS, WINDOW, AdwApplicationWindow)
 
 FsWindow        *fs_window_new                (FsApplication *application);
@@ -41,6 +49,14 @@ const char      *fs_window_get_status         (FsWindow      *self);
 FsCompareSession *fs_window_get_session       (FsWindow      *self);
 void             fs_window_show_problem       (FsWindow      *self,
                                                const char    *message);
+void             fs_window_file_job_async     (FsWindow      *self,
+                                               FsWindowFileJob kind,
+                                               const char    *path,
+                                               GAsyncReadyCallback callback,
+                                               gpointer       user_data);
+gboolean         fs_window_file_job_finish    (FsWindow      *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
 gboolean         fs_window_save_runs          (FsWindow      *self,
                                                const char    *path,
                                                GError       **error);
