@@ -866,6 +866,79 @@ test_file_jobs (void)
   g_rmdir (dir);
 }
 
+static char *quit_saved;
+
+static void
+quit_while_saving_cb (GObject      *source_object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fs_window_file_job_finish (FS_WINDOW (source_object), result, &error));
+  g_assert_no_error (error);
+}
+
+/* Once the run is over: Save on a thread, and Quit at once. */
+static gboolean
+save_and_quit_cb (gpointer user_data)
+{
+  FsWindow *window = user_data;
+
+  if (fs_run_controller_get_running (fs_window_get_controller (window)))
+    return G_SOURCE_CONTINUE;
+
+  fs_window_file_job_async (window, FS_WINDOW_FILE_SAVE, quit_saved, quit_while_saving_cb, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Quit while a file is saved: the application ends once the file is
+ * complete, not half way through it. */
+static void
+test_quit_while_saving (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) runs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) listing = NULL;
+  FsWindow *window;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  dir = g_dir_make_tmp ("fetchscope-quit-XXXXXX", NULL);
+  quit_saved = g_build_filename (dir, "run.fetchscope", NULL);
+
+  /* Enough records that the save takes a while. */
+  window = new_window_with_demo ("0.01");
+  g_assert_true (fs_window_select_preset (window, "ping", 20000));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "run.start", NULL));
+  g_timeout_add (10, save_and_quit_cb, window);
+
+  /* Returns once the application has ended. */
+  g_application_run (G_APPLICATION (app), 0, NULL);
+
+  g_assert_true (g_file_test (quit_saved, G_FILE_TEST_EXISTS));
+  runs = fs_saved_runs_load (quit_saved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fs_record_log_get_length (((FsSavedRun *) g_ptr_array_index (runs, 0))->records),
+                    ==, 20000);
+  /* Nothing else in the folder: no temporary file left. */
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_cmpstr (g_dir_read_name (listing), ==, "run.fetchscope");
+  g_assert_null (g_dir_read_name (listing));
+
+  g_unlink (quit_saved);
+  g_rmdir (dir);
+  g_clear_pointer (&quit_saved, g_free);
+}
+
 static void
 test_actions (void)
 {
@@ -977,6 +1050,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/Window/actions", test_actions);
   g_test_add_func ("/Fetchscope/Window/compare", test_compare);
   g_test_add_func ("/Fetchscope/Window/file-jobs", test_file_jobs);
+  g_test_add_func ("/Fetchscope/Window/quit-while-saving", test_quit_while_saving);
   g_test_add_func ("/Fetchscope/Window/crawl-demo-graph", test_crawl_demo_graph);
   g_test_add_func ("/Fetchscope/Window/crawl-url", test_crawl_url);
 

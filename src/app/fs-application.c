@@ -178,11 +178,12 @@ quit_action (GSimpleAction *action,
   FsApplication *self = user_data;
   GList *windows;
 
-  /* Closing the windows stops their runs and demo servers first. */
+  /* Closing the windows stops their runs and demo servers first. With the
+   * last window gone the application ends, as it does when the user closes
+   * it; a file still being saved holds it until the file is complete
+   * (g_application_quit() would end it at once, and the file with it). */
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
     gtk_window_destroy (windows->data);
-
-  g_application_quit (G_APPLICATION (self));
 }
 
 static const GActionEntry app_actions[] = {
