@@ -675,6 +675,105 @@ test_plain_rows (Fixture       *fixture,
     }
 }
 
+/* A file of many records, plain and gzipped: the pages of the rows already
+ * read are given back as reading goes on, and the runs come back all the
+ * same; a row found damaged after that still gets the message of a file
+ * read whole, its text unpacked or read again. */
+static void
+test_release_read_text (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(FsSavedRun) run = make_run (FS_STRATEGY_LOOP, 30000, 11);
+  g_autofree char *plain = g_build_filename (fixture->dir, "run.fetchscope", NULL);
+  g_autofree char *packed = g_build_filename (fixture->dir, "run.fetchscope.gz", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  g_assert_true (fs_saved_runs_save (plain, &run, 1, FS_SAVED_RUN_NONE, &error));
+  g_assert_no_error (error);
+  g_assert_true (fs_saved_runs_save (packed, &run, 1, FS_SAVED_RUN_COMPRESS, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (plain, &text, &length, NULL));
+  /* Rows enough for many steps, small ones to keep the file small. */
+  _fs_saved_runs_set_release_step (64 * 1024);
+  g_assert_cmpuint (length, >, 1024 * 1024);
+
+  for (guint compress = 0; compress <= 1; compress++)
+    {
+      const char *path = compress ? packed : plain;
+      gsize released = _fs_saved_runs_get_n_released_bytes ();
+      guint n_whole = _fs_saved_runs_get_n_whole_parses ();
+      g_autoptr(GPtrArray) loaded = fs_saved_runs_load (path, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (_fs_saved_runs_get_n_released_bytes () - released, >=,
+                        length - 512 * 1024);
+      /* Read as cut, nothing given back too soon: no need to read it whole. */
+      g_assert_cmpuint (_fs_saved_runs_get_n_whole_parses (), ==, n_whole);
+      assert_same_run (run, g_ptr_array_index (loaded, 0));
+    }
+
+  /* A word broken in a row well past the pages given back. */
+  {
+    g_autofree char *edited = g_strdup (text);
+    char *row = find_row (edited, fs_record_log_get_length (run->records) - 10);
+    char *p = strstr (row, "null");
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GPtrArray) whole = NULL;
+    g_autoptr(GError) expected = NULL;
+    g_autoptr(GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+    g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+    g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (gzip));
+
+    g_assert_nonnull (p);
+    g_assert_cmpuint (p - edited, >, length - 4096);
+    memcpy (p, "nulx", 4);
+
+    /* What the message is with every page kept. */
+    bytes = g_bytes_new_static (edited, length);
+    whole = fs_saved_runs_load_bytes (bytes, plain, &expected);
+    g_assert_null (whole);
+    g_assert_nonnull (strstr (expected->message, "nulx"));
+
+    g_assert_true (g_file_set_contents (plain, edited, (gssize) length, NULL));
+    g_assert_true (g_output_stream_write_all (out, edited, length, NULL, NULL, NULL));
+    g_assert_true (g_output_stream_close (out, NULL, NULL));
+    g_assert_true (g_file_set_contents (packed,
+                                        g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (memory)),
+                                        (gssize) g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (memory)),
+                                        NULL));
+
+    for (guint compress = 0; compress <= 1; compress++)
+      {
+        const char *path = compress ? packed : plain;
+        gsize released = _fs_saved_runs_get_n_released_bytes ();
+        guint n_whole = _fs_saved_runs_get_n_whole_parses ();
+        g_autoptr(GPtrArray) loaded = fs_saved_runs_load (path, &error);
+        g_autofree char *message = NULL;
+
+        g_assert_null (loaded);
+        g_assert_nonnull (error);
+        g_assert_cmpuint (_fs_saved_runs_get_n_released_bytes () - released, >=,
+                          length - 512 * 1024);
+        g_assert_cmpuint (_fs_saved_runs_get_n_whole_parses (), ==, n_whole + 1);
+        /* The same words; only the file's name differs. */
+        message = g_strdup (error->message);
+        if (compress)
+          {
+            char *name = strstr (message, ".gz");
+
+            g_assert_nonnull (name);
+            memmove (name, name + 3, strlen (name + 3) + 1);
+          }
+        g_assert_cmpstr (message, ==, expected->message);
+        g_clear_error (&error);
+      }
+  }
+
+  _fs_saved_runs_set_release_step (4 * 1024 * 1024);
+}
+
 /* The scanner reads a scalar only in its simplest form and otherwise
  * leaves the text where it was, for json-glib to judge. */
 static void
@@ -797,6 +896,8 @@ main (int   argc,
   g_test_add ("/Fetchscope/SavedRun/plain-rows", Fixture, NULL,
               fixture_set_up, test_plain_rows, fixture_tear_down);
   g_test_add_func ("/Fetchscope/SavedRun/scan-scalars", test_scan_scalars);
+  g_test_add ("/Fetchscope/SavedRun/release-read-text", Fixture, NULL,
+              fixture_set_up, test_release_read_text, fixture_tear_down);
   g_test_add ("/Fetchscope/SavedRun/save-fails", Fixture, NULL,
               fixture_set_up, test_save_fails, fixture_tear_down);
 

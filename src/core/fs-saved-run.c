@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -410,6 +412,24 @@ typedef struct
   gsize end;
 } RowsCut;
 
+/* The text being read. With @release, it is a mapping of the loader's own
+ * (the unpacked text, or the file's), and the pages of the rows already
+ * read are given back as reading goes on, release_step at a time: a million
+ * records are 131 MB of text for 64 MB of records. Pages given back from
+ * the file come back from it if touched again; unpacked ones do not
+ * (@released_unpacked), so reading the text whole after that unpacks it
+ * again. */
+typedef struct
+{
+  const char *data;
+  gsize       length;
+  gboolean    release;
+  gboolean    unpacked;
+  gsize       released;            /* [0, released) given back */
+} LoadText;
+
+static gsize release_step = 4 * 1024 * 1024;
+
 static GQuark
 rescan_quark (void)
 {
@@ -418,6 +438,7 @@ rescan_quark (void)
 
 static guint n_whole_parses;
 static guint n_plain_rows;
+static gsize n_released_bytes;
 static gint plain_rows = TRUE;
 
 guint
@@ -430,6 +451,18 @@ guint
 _fs_saved_runs_get_n_plain_rows (void)
 {
   return g_atomic_int_get (&n_plain_rows);
+}
+
+gsize
+_fs_saved_runs_get_n_released_bytes (void)
+{
+  return (gsize) g_atomic_pointer_get (&n_released_bytes);
+}
+
+void
+_fs_saved_runs_set_release_step (gsize bytes)
+{
+  g_atomic_pointer_set (&release_step, bytes);
 }
 
 void
@@ -928,10 +961,36 @@ scan_plain_row (FsJsonScan *scan,
   return _fs_json_scan_char (scan, ']');
 }
 
+/* Gives back the whole pages of @text before @upto, release_step at a time:
+ * nothing before the row being read is needed again (the rest of the text
+ * went to json-glib as a copy), unless the text is read whole after all. */
+static void
+release_read_text (LoadText *text,
+                   gsize     upto)
+{
+  gsize page, end;
+
+  if (!text->release || upto < text->released + g_atomic_pointer_get (&release_step))
+    return;
+
+  page = (gsize) sysconf (_SC_PAGESIZE);
+  end = upto / page * page;
+
+  if (madvise ((char *) text->data + text->released, end - text->released, MADV_DONTNEED) == 0)
+    {
+      g_atomic_pointer_add (&n_released_bytes, end - text->released);
+      text->released = end;
+    }
+  else
+    {
+      text->release = FALSE;
+    }
+}
+
 /* Rows cut out of the text (RowsCut) are read from it as they stand; a row
  * in any other form, and only that row, goes through json-glib. */
 static gboolean
-read_cut_rows (const char   *text,
+read_cut_rows (LoadText      *text,
                const RowsCut *cut,
                gint64        t_zero,
                FsRecordLog  *records,
@@ -940,7 +999,7 @@ read_cut_rows (const char   *text,
   FsJsonScan scan;
   guint index = 0;
 
-  _fs_json_scan_init (&scan, text, cut->end, cut->start);
+  _fs_json_scan_init (&scan, text->data, cut->end, cut->start);
   if (!_fs_json_scan_char (&scan, '['))
     return rescan (error);
   if (_fs_json_scan_char (&scan, ']'))
@@ -951,6 +1010,7 @@ read_cut_rows (const char   *text,
       Item items[N_FIELDS];
       gsize start = scan.pos;
 
+      release_read_text (text, start);
       if (g_atomic_int_get (&plain_rows) && scan_plain_row (&scan, items))
         {
           g_atomic_int_inc (&n_plain_rows);
@@ -963,7 +1023,7 @@ read_cut_rows (const char   *text,
 
           scan.pos = start;
           if (!_fs_json_scan_value (&scan) ||
-              !json_parser_load_from_data (parser, text + start, (gssize) (scan.pos - start),
+              !json_parser_load_from_data (parser, text->data + start, (gssize) (scan.pos - start),
                                            NULL))
             return rescan (error);
           if (!read_row (json_parser_get_root (parser), index, t_zero, records, error))
@@ -978,7 +1038,7 @@ read_cut_rows (const char   *text,
 
 static gboolean
 read_records (JsonObject     *object,
-              const char     *text,
+              LoadText       *text,
               const RowsCut  *cut,
               FsRecordLog   **out,
               GError        **error)
@@ -1040,7 +1100,7 @@ fail:
 
 static FsSavedRun *
 read_run (JsonNode       *node,
-          const char     *text,
+          LoadText       *text,
           const RowsCut  *cut,
           GError        **error)
 {
@@ -1089,7 +1149,7 @@ read_run (JsonNode       *node,
 
 static GPtrArray *
 read_root (JsonNode    *root,
-           const char  *text,
+           LoadText    *text,
            GArray      *cuts,
            GError     **error)
 {
@@ -1147,41 +1207,70 @@ read_root (JsonNode    *root,
   return g_steal_pointer (&runs);
 }
 
+static void
+unmap_unpacked (gpointer data)
+{
+  munmap (data, MAX_FILE_BYTES);
+}
+
+/* Unpacked into a mapping of its own, reserved at the largest size taken
+ * (its pages come as they are written), so that release_read_text() may
+ * give them back; where the system will not reserve that much, into the
+ * heap, *mapped then FALSE. */
 static GBytes *
-gunzip (GBytes  *bytes,
-        GError **error)
+gunzip (GBytes    *bytes,
+        gboolean  *mapped,
+        GError   **error)
 {
   g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_bytes (bytes);
   g_autoptr(GZlibDecompressor) gzip = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
   g_autoptr(GInputStream) in = g_converter_input_stream_new (raw, G_CONVERTER (gzip));
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  guint8 buffer[64 * 1024];
+  g_autoptr(GByteArray) heap = NULL;
+  char *out = mmap (NULL, MAX_FILE_BYTES, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  gsize length = 0;
+
+  *mapped = out != MAP_FAILED;
+  if (!*mapped)
+    heap = g_byte_array_new ();
 
   for (;;)
     {
-      gssize n = g_input_stream_read (in, buffer, sizeof buffer, NULL, error);
+      guint8 probe[64 * 1024];
+      guint8 *to = *mapped && length < MAX_FILE_BYTES ? (guint8 *) out + length : probe;
+      gsize room = to == probe ? sizeof probe : MIN (sizeof probe, MAX_FILE_BYTES - length);
+      gssize n = g_input_stream_read (in, to, room, NULL, error);
 
       if (n < 0)
-        return NULL;
+        goto fail;
       if (n == 0)
         break;
-      if (out->len + (guint64) n > MAX_FILE_BYTES)
+      if (length + (guint64) n > MAX_FILE_BYTES)
         {
           g_set_error_literal (error, FS_ERROR, FS_ERROR_INVALID_DATA,
                                _("it unpacks to more than 1 GiB"));
-          return NULL;
+          goto fail;
         }
-      g_byte_array_append (out, buffer, (guint) n);
+      if (heap != NULL)
+        g_byte_array_append (heap, probe, (guint) n);
+      length += (gsize) n;
     }
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  if (heap != NULL)
+    return g_byte_array_free_to_bytes (g_steal_pointer (&heap));
+
+  return g_bytes_new_with_free_func (out, length, unmap_unpacked, out);
+
+fail:
+  if (*mapped)
+    munmap (out, MAX_FILE_BYTES);
+  return NULL;
 }
 
 /* With @cuts, the rows they name are left out of the tree and read a chunk
  * at a time; a rescan_quark() error then asks for a try without. */
 static GPtrArray *
-parse_runs (const char  *text,
-            gsize        length,
+parse_runs (LoadText    *text,
             GArray      *cuts,
             const char  *name,
             GError     **error)
@@ -1196,7 +1285,7 @@ parse_runs (const char  *text,
     {
       gsize rest_length;
 
-      rest = cut_rows (text, length, cuts, &rest_length);
+      rest = cut_rows (text->data, text->length, cuts, &rest_length);
       parsed = json_parser_load_from_data (parser, rest, (gssize) rest_length, &local_error);
       g_clear_pointer (&rest, g_free);
       if (!parsed)
@@ -1208,7 +1297,7 @@ parse_runs (const char  *text,
   else
     {
       g_atomic_int_inc (&n_whole_parses);
-      if (!json_parser_load_from_data (parser, text, (gssize) length, &local_error))
+      if (!json_parser_load_from_data (parser, text->data, (gssize) text->length, &local_error))
         {
           g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
                        _("“%s” is not a saved run, or it is cut short: %s"), name,
@@ -1226,39 +1315,37 @@ parse_runs (const char  *text,
   return runs;
 }
 
-/**
- * fs_saved_runs_load_bytes:
- * @name: what to call the file in messages
- *
- * Returns: (transfer full) (element-type FsSavedRun): the runs, in the order
- *   they were saved, or %NULL with @error set
- */
-GPtrArray *
-fs_saved_runs_load_bytes (GBytes      *bytes,
-                          const char  *name,
-                          GError     **error)
+/* @file_mapping: @bytes is a private mapping of the file, whose pages the
+ * reading may give back (they come back from the file). */
+static GPtrArray *
+load_bytes (GBytes      *bytes,
+            gboolean     file_mapping,
+            const char  *name,
+            GError     **error)
 {
   g_autoptr(GBytes) unpacked = NULL;
   g_autoptr(GArray) cuts = NULL;
   g_autoptr(GError) local_error = NULL;
+  LoadText text = { NULL, 0, file_mapping, FALSE, 0 };
   GPtrArray *runs;
   const guint8 *data;
   gsize size;
 
-  g_return_val_if_fail (bytes != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
   data = g_bytes_get_data (bytes, &size);
   if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
     {
-      if (!(unpacked = gunzip (bytes, &local_error)))
+      if (!(unpacked = gunzip (bytes, &text.release, &local_error)))
         {
           g_set_error (error, FS_ERROR, FS_ERROR_INVALID_DATA,
                        _("“%s” is not a saved run: its gzip data is damaged (%s)"),
                        name, local_error->message);
           return NULL;
         }
+      text.unpacked = TRUE;
+      /* The file's pages are not needed again unless it is unpacked again,
+       * when they come back from it. */
+      if (file_mapping)
+        madvise ((void *) data, size, MADV_DONTNEED);
       data = g_bytes_get_data (unpacked, &size);
     }
 
@@ -1275,17 +1362,49 @@ fs_saved_runs_load_bytes (GBytes      *bytes,
       return NULL;
     }
 
-  cuts = find_rows ((const char *) data, size);
-  runs = parse_runs ((const char *) data, size, cuts, name, &local_error);
+  text.data = (const char *) data;
+  text.length = size;
+  cuts = find_rows (text.data, text.length);
+  runs = parse_runs (&text, cuts, name, &local_error);
   if (runs == NULL && g_error_matches (local_error, rescan_quark (), 0))
     {
       g_clear_error (&local_error);
-      runs = parse_runs ((const char *) data, size, NULL, name, &local_error);
+      /* Unpacked pages given back are gone: unpack again (as before). */
+      if (text.unpacked && text.released > 0)
+        {
+          gboolean mapped;
+
+          g_clear_pointer (&unpacked, g_bytes_unref);
+          if (!(unpacked = gunzip (bytes, &mapped, error)))
+            return NULL;
+          text.data = g_bytes_get_data (unpacked, NULL);
+        }
+      text.release = FALSE;
+      runs = parse_runs (&text, NULL, name, &local_error);
     }
   if (runs == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
 
   return runs;
+}
+
+/**
+ * fs_saved_runs_load_bytes:
+ * @name: what to call the file in messages
+ *
+ * Returns: (transfer full) (element-type FsSavedRun): the runs, in the order
+ *   they were saved, or %NULL with @error set
+ */
+GPtrArray *
+fs_saved_runs_load_bytes (GBytes      *bytes,
+                          const char  *name,
+                          GError     **error)
+{
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_bytes (bytes, FALSE, name, error);
 }
 
 /**
@@ -1321,5 +1440,5 @@ fs_saved_runs_load (const char  *path,
     }
   bytes = g_mapped_file_get_bytes (mapped);
 
-  return fs_saved_runs_load_bytes (bytes, path, error);
+  return load_bytes (bytes, TRUE, path, error);
 }
