@@ -453,9 +453,9 @@ find_row (char  *text,
   return p;
 }
 
-/* The rows of the records are read a chunk at a time, out of the tree of
- * the rest; a file they cannot be cut out of is read whole, with the same
- * result, and a damaged one gives the same messages. */
+/* The rows of the records are read apart from the tree of the rest; a
+ * file they cannot be cut out of is read whole, with the same result, and
+ * a damaged one gives the same messages. */
 static void
 test_rows_in_chunks (Fixture       *fixture,
                      gconstpointer  user_data)
@@ -473,7 +473,7 @@ test_rows_in_chunks (Fixture       *fixture,
   gsize length;
   guint whole;
 
-  /* More than two chunks of 1024. */
+  /* Rows past 2048: past the chunks of 1024 they were once parsed in. */
   g_assert_cmpuint (fs_record_log_get_length (run->records), >, 2048);
   g_assert_true (fs_saved_runs_save (path, &run, 1, FS_SAVED_RUN_NONE, &error));
   g_assert_no_error (error);
@@ -514,7 +514,7 @@ test_rows_in_chunks (Fixture       *fixture,
   }
   g_assert_cmpuint (_fs_saved_runs_get_n_whole_parses (), ==, whole + 1);
 
-  /* A broken word in the third chunk: read whole, which says what is wrong. */
+  /* A broken word in row 2100: read whole, which says what is wrong. */
   edited = g_strdup (text);
   row = find_row (edited, 2100);
   p = strstr (row, "null");

@@ -1267,8 +1267,9 @@ fail:
   return NULL;
 }
 
-/* With @cuts, the rows they name are left out of the tree and read a chunk
- * at a time; a rescan_quark() error then asks for a try without. */
+/* With @cuts, the rows they name are left out of the tree and read from
+ * the text a row at a time; a rescan_quark() error then asks for a try
+ * without. */
 static GPtrArray *
 parse_runs (LoadText    *text,
             GArray      *cuts,
