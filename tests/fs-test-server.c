@@ -343,6 +343,22 @@ fs_test_server_url (FsTestServer *self,
   return g_strconcat (self->base_url, path, NULL);
 }
 
+/**
+ * fs_test_server_get_demo_server:
+ * @self: a server that is not static
+ *
+ * Only what FsDemoServer lets other threads call may be called on it.
+ *
+ * Returns: (transfer none): the server the server thread runs
+ */
+FsDemoServer *
+fs_test_server_get_demo_server (FsTestServer *self)
+{
+  g_return_val_if_fail (self != NULL && !self->is_static, NULL);
+
+  return self->server;
+}
+
 guint64
 fs_test_server_get_n_requests (FsTestServer *self)
 {

@@ -28,6 +28,7 @@ guint16       fs_test_server_get_port       (FsTestServer              *self);
 char         *fs_test_server_url            (FsTestServer              *self,
                                              const char                *path);
 guint64       fs_test_server_get_n_requests (FsTestServer              *self);
+FsDemoServer *fs_test_server_get_demo_server (FsTestServer             *self);
 GArray       *fs_test_dup_reachable_at      (const char                *base_url,
                                             guint                      from);
 GArray       *fs_test_server_dup_reachable  (FsTestServer              *self,

@@ -70,6 +70,9 @@ check(header is not None and "idle %" in header.group(0) and "steal %" in header
 
 check(result.get("rounds") == 2 and result.get("cores") == os.cpu_count(),
       "the result file says how it was run")
+check(result.get("demo_threads") == min(os.cpu_count(), 64) and
+      f"demo server: {result.get('demo_threads')} thread" in run.stdout,
+      "the demo server answers on one thread per core, and the run says so")
 for target in ("demo /ping", "nginx 100 B"):
     rows = result.get("results", {}).get(target, {})
     for client in ["wrk", "hey", "curl", "bare-loop", "bare-proc", "bare-pool", *strategies]:

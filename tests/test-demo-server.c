@@ -13,6 +13,7 @@
 
 #include <libsoup/soup.h>
 
+#include "fs-demo-server-private.h"
 #include "fs-test-server.h"
 
 /* Small enough for a fast suite, big enough that delays are measurable. */
@@ -1021,28 +1022,177 @@ test_disconnect_during_delay (void)
   g_assert_cmpuint (fetch_status (session, server, "/delay/100"), ==, SOUP_STATUS_OK);
 }
 
+#define N_DELAYED_CONNS 12
+
+/* Freed while requests wait for their delays, on every serving thread. */
 static void
-test_free_during_delay (void)
+free_during_delay (guint n_threads)
 {
-  g_autoptr(FsTestServer) server = fs_test_server_new (TIME_SCALE, 1);
-  g_autoptr(GSocketConnection) conn = NULL;
-  g_autoptr(GSocketConnection) slow = NULL;
-  g_autoptr(GError) error = NULL;
-  guint64 before = fs_test_server_get_n_requests (server);
-  char buf[64];
-  gssize n;
+  g_autoptr(FsTestServer) server = NULL;
+  g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func (g_object_unref);
+  FsDemoServerOptions options;
+  guint n_serving = 0;
+
+  fs_demo_server_options_init (&options);
+  options.time_scale = TIME_SCALE;
+  options.n_threads = n_threads;
+  server = fs_test_server_new_full (&options);
 
   /* 600000 ms × 0.02: twelve seconds, far longer than the test. */
-  conn = send_raw_request (server, "/delay/600000");
-  slow = send_raw_request (server, "/page/slow/1");
-  wait_for_requests (server, before + 2);
+  for (guint i = 0; i < N_DELAYED_CONNS; i++)
+    g_ptr_array_add (conns, send_raw_request (server, i % 2 ? "/page/slow/1" : "/delay/600000"));
+  wait_for_requests (server, N_DELAYED_CONNS);
+  for (guint i = 0; i < n_threads; i++)
+    n_serving += _fs_demo_server_get_n_thread_requests (fs_test_server_get_demo_server (server),
+                                                        i) > 0;
+  g_assert_cmpuint (n_serving, >=, MIN (n_threads, 2));
 
   g_clear_pointer (&server, fs_test_server_free);
 
   /* The server went away: the client sees the connection end. */
-  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
-                           buf, sizeof buf, NULL, &error);
-  g_assert_true (n == 0 || error != NULL);
+  for (guint i = 0; i < conns->len; i++)
+    {
+      GSocketConnection *conn = g_ptr_array_index (conns, i);
+      g_autoptr(GError) error = NULL;
+      char buf[64];
+      gssize n;
+
+      n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)),
+                               buf, sizeof buf, NULL, &error);
+      g_assert_true (n == 0 || error != NULL);
+    }
+}
+
+static void
+test_free_during_delay (void)
+{
+  free_during_delay (1);
+  free_during_delay (3);
+}
+
+/* Sends GET @path on a new connection that the server closes after its
+ * answer; returns the connection, to read with read_to_close(). */
+static GSocketConnection *
+send_closing_request (FsTestServer *server,
+                      const char   *path)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                              "Connection: close\r\n\r\n", path);
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", fs_test_server_get_port (server),
+                                          NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
+                             request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&conn);
+}
+
+/* Returns: the whole answer, status line first */
+static char *
+read_to_close (GSocketConnection *conn)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  GString *reply = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  char buf[512];
+  gssize n;
+
+  while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, &error)) > 0)
+    g_string_append_len (reply, buf, n);
+  g_assert_no_error (error);
+
+  return g_string_free (reply, FALSE);
+}
+
+static guint
+status_of (const char *reply)
+{
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 "));
+  return (guint) g_ascii_strtoull (reply + strlen ("HTTP/1.1 "), NULL, 10);
+}
+
+#define N_SERVE_THREADS  3
+#define N_SPREAD_CONNS   48
+#define N_FAILING_FETCHES 40
+
+/* Connections are spread over the serving threads; a delay is kept on the
+ * thread that took its request, and every thread draws the failures from
+ * the one seeded sequence. */
+static void
+test_threads (void)
+{
+  g_autoptr(FsTestServer) server = NULL;
+  g_autoptr(FsTestServer) single = NULL;
+  g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func (g_object_unref);
+  guint64 before[N_SERVE_THREADS];
+  guint64 sum = 0;
+  guint n_serving = 0;
+  FsDemoServerOptions options;
+  FsDemoServer *demo;
+  GString *statuses = g_string_new (NULL);
+  GString *single_statuses = g_string_new (NULL);
+
+  fs_demo_server_options_init (&options);
+  options.time_scale = TIME_SCALE;
+  options.n_threads = N_SERVE_THREADS;
+  server = fs_test_server_new_full (&options);
+  demo = fs_test_server_get_demo_server (server);
+
+  /* All sent before any is read: the delays run at once, on every thread. */
+  for (guint i = 0; i < N_SPREAD_CONNS; i++)
+    g_ptr_array_add (conns, send_closing_request (server, "/delay/100"));
+  for (guint i = 0; i < conns->len; i++)
+    {
+      g_autofree char *reply = read_to_close (g_ptr_array_index (conns, i));
+
+      g_assert_cmpuint (status_of (reply), ==, SOUP_STATUS_OK);
+      g_assert_nonnull (strstr (reply, "{\"delay_ms\":100}"));
+    }
+
+  g_assert_cmpuint (fs_demo_server_get_n_requests (demo), ==, N_SPREAD_CONNS);
+  for (guint i = 0; i < N_SERVE_THREADS; i++)
+    {
+      guint64 n = _fs_demo_server_get_n_thread_requests (demo, i);
+
+      g_test_message ("thread %u answered %" G_GUINT64_FORMAT, i, n);
+      sum += n;
+      n_serving += n > 0;
+      before[i] = n;
+    }
+  g_assert_cmpuint (sum, ==, N_SPREAD_CONNS);
+  /* 48 connections on one thread of three by chance: 3 × 3⁻⁴⁸. */
+  g_assert_cmpuint (n_serving, >=, 2);
+
+  /* One request at a time, each on a new connection: whichever thread
+   * takes it, the sequence of answers is the one-thread server's. */
+  options.n_threads = 1;
+  single = fs_test_server_new_full (&options);
+  for (guint i = 0; i < N_FAILING_FETCHES; i++)
+    {
+      g_autoptr(GSocketConnection) conn = send_closing_request (server, "/page/failing/1");
+      g_autoptr(GSocketConnection) single_conn = send_closing_request (single, "/page/failing/1");
+      g_autofree char *reply = read_to_close (conn);
+      g_autofree char *single_reply = read_to_close (single_conn);
+
+      g_string_append_printf (statuses, " %u", status_of (reply));
+      g_string_append_printf (single_statuses, " %u", status_of (single_reply));
+    }
+  g_test_message ("statuses:%s", statuses->str);
+  g_assert_cmpstr (statuses->str, ==, single_statuses->str);
+  g_assert_nonnull (strstr (statuses->str, " 200"));
+  n_serving = 0;
+  for (guint i = 0; i < N_SERVE_THREADS; i++)
+    n_serving += _fs_demo_server_get_n_thread_requests (demo, i) > before[i];
+  g_assert_cmpuint (n_serving, >=, 2);
+
+  g_string_free (statuses, TRUE);
+  g_string_free (single_statuses, TRUE);
 }
 
 static guint
@@ -1238,6 +1388,8 @@ test_executable_usage (void)
     { "--time-scale", "nan", NULL },
     { "--difficulty", "0", NULL },
     { "--difficulty", "33", NULL },
+    { "--threads", "0", NULL },
+    { "--threads", "65", NULL },
     { "--port", "70000", NULL },
     { "--seed", "-1", NULL },
     { "--no-such-option", NULL, NULL },
@@ -1295,6 +1447,7 @@ main (int   argc,
   g_test_add_func ("/Fetchscope/DemoServer/graph-failing-links", test_graph_failing_links);
   g_test_add_func ("/Fetchscope/DemoServer/free-during-delay", test_free_during_delay);
   g_test_add_func ("/Fetchscope/DemoServer/idle-connections-closed", test_idle_connections_closed);
+  g_test_add_func ("/Fetchscope/DemoServer/threads", test_threads);
   g_test_add_func ("/Fetchscope/DemoServer/executable", test_executable);
   g_test_add_func ("/Fetchscope/DemoServer/executable-sigint", test_executable_sigint);
   g_test_add_func ("/Fetchscope/DemoServer/executable-usage", test_executable_usage);

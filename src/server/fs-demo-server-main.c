@@ -20,6 +20,9 @@
 
 #include "fs-demo-server.h"
 
+/* The messages below name it. */
+G_STATIC_ASSERT (FS_DEMO_MAX_THREADS == 64);
+
 static gboolean
 quit_cb (gpointer user_data)
 {
@@ -48,6 +51,7 @@ main (int   argc,
   double time_scale = 1.0;
   gint64 seed = 1;
   gint difficulty = 16;
+  gint n_threads = (gint) MIN (g_get_num_processors (), FS_DEMO_MAX_THREADS);
   gboolean version = FALSE;
   guint sigint_id;
   guint sigterm_id;
@@ -60,6 +64,8 @@ main (int   argc,
       N_("Seed of the link graph, failures and puzzles (default 1)"), "N" },
     { "difficulty", 'd', 0, G_OPTION_ARG_INT, &difficulty,
       N_("Leading zero bits of the hash puzzles, 1..32 (default 16)"), "D" },
+    { "threads", 'j', 0, G_OPTION_ARG_INT, &n_threads,
+      N_("Threads that answer requests, 1..64 (default: one per core)"), "N" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL },
     { NULL }
   };
@@ -94,11 +100,14 @@ main (int   argc,
     return usage_error (_("--seed must be between 0 and 4294967295"));
   if (difficulty < 1 || difficulty > 32)
     return usage_error (_("--difficulty must be between 1 and 32"));
+  if (n_threads < 1 || n_threads > FS_DEMO_MAX_THREADS)
+    return usage_error (_("--threads must be between 1 and 64"));
 
   fs_demo_server_options_init (&options);
   options.time_scale = time_scale;
   options.seed = (guint32) seed;
   options.difficulty = (guint) difficulty;
+  options.n_threads = (guint) n_threads;
 
   /* Before the URL goes out, so a parent that signals right after
    * reading it still gets a clean exit. */

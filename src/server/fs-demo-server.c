@@ -15,6 +15,7 @@
 #include <libsoup/soup.h>
 
 #include "fs-demo-server.h"
+#include "fs-demo-server-private.h"
 
 #define MAX_LINKS        8
 #define N_UNLINKED       50      /* graph pages that no page links to */
@@ -84,10 +85,12 @@ typedef struct
  * the write fails quietly; but should libsoup end the message first
  * ("finished", "disconnected") the timer goes, so a dead message is never
  * unpaused. */
+typedef struct _Shard Shard;
+
 typedef struct
 {
-  GList              link;   /* in FsDemoServer.delays, data = the Delay */
-  FsDemoServer      *server;
+  GList              link;   /* in Shard.delays, data = the Delay */
+  Shard             *shard;
   SoupServerMessage *msg;
   GSource           *source;
   gulong             finished_id;
@@ -103,28 +106,54 @@ typedef struct
  * objects libsoup dropped stay leaked, about 2 KiB per connection. */
 typedef struct
 {
-  GList         link;     /* in FsDemoServer.connections, data = the Connection */
-  FsDemoServer *server;
+  GList         link;     /* in Shard.connections, data = the Connection */
+  Shard        *shard;
   GSocket      *socket;   /* unowned: the Connection is the socket's qdata */
   guint         busy : 1; /* between request-started and request-finished */
   guint         at_eof : 1;
 } Connection;
+
+/* One thread's part of the serving: a SoupServer with listening sockets
+ * of its own on the common port (the kernel spreads connections over
+ * every socket of the port, SO_REUSEPORT), and the delays and connections
+ * it serves. Shard 0 runs on the context that was the thread-default one
+ * at listen time; each other shard on a thread of its own. A shard's
+ * fields are touched only from its thread, but for @stop. */
+struct _Shard
+{
+  FsDemoServer  *owner;
+  guint          index;
+  SoupServer    *server;
+  GMainContext  *context;
+  GThread       *thread;     /* NULL for shard 0 */
+  GPtrArray     *sockets;    /* to listen on, until the shard listens */
+  GQueue         delays;
+  GQueue         connections;
+  GSource       *reap_source;
+  GError        *error;      /* from a shard thread's listen */
+  gint           stop;       /* atomic: its thread leaves its loop */
+  _Atomic guint64 n_requests;
+};
 
 struct _FsDemoServer
 {
   GObject              parent_instance;
 
   FsDemoServerOptions  options;
-  SoupServer          *server;
-  GMainContext        *context;
-  GRand               *failure_rand;
-  GQueue               delays;
-  GQueue               connections;
-  GSource             *reap_source;
+  Shard               *shards;
+  guint                n_shards;
   char                *base_url;
   guint16              port;
 
-  _Atomic guint64      n_requests;
+  /* A shard thread says here that it listens, or could not. */
+  GMutex               start_mutex;
+  GCond                start_cond;
+  guint                n_started;
+
+  /* One sequence of failures for the whole server, in the order the
+   * requests are answered. */
+  GMutex               failure_mutex;
+  GRand               *failure_rand;
 
   guint8               types[FS_DEMO_GRAPH_SIZE];
   GraphPage            graph[FS_DEMO_GRAPH_SIZE];
@@ -378,7 +407,7 @@ static void
 delay_finish (Delay    *delay,
               gboolean  unpause)
 {
-  g_queue_unlink (&delay->server->delays, &delay->link);
+  g_queue_unlink (&delay->shard->delays, &delay->link);
   g_clear_signal_handler (&delay->finished_id, delay->msg);
   g_clear_signal_handler (&delay->disconnected_id, delay->msg);
   g_source_destroy (delay->source);
@@ -408,11 +437,11 @@ delay_aborted_cb (Delay             *delay,
 /* The response is already set; hold it back for @delay_ms × time_scale
  * (rounded up to whole ms) without blocking the loop. */
 static void
-respond_later (FsDemoServer      *self,
+respond_later (Shard             *shard,
                SoupServerMessage *msg,
                guint              delay_ms)
 {
-  guint64 delay_us = (guint64) (delay_ms * 1000.0 * self->options.time_scale + 0.5);
+  guint64 delay_us = (guint64) (delay_ms * 1000.0 * shard->owner->options.time_scale + 0.5);
   guint timeout_ms = (guint) ((delay_us + 999) / 1000);
   Delay *delay;
 
@@ -421,33 +450,40 @@ respond_later (FsDemoServer      *self,
 
   delay = g_new0 (Delay, 1);
   delay->link.data = delay;
-  delay->server = self;
+  delay->shard = shard;
   delay->msg = g_object_ref (msg);
   delay->source = g_timeout_source_new (timeout_ms);
   g_source_set_static_name (delay->source, "[fetchscope] demo server delay");
   g_source_set_callback (delay->source, delay_timeout_cb, delay, NULL);
-  g_source_attach (delay->source, self->context);
+  g_source_attach (delay->source, shard->context);
   delay->finished_id = g_signal_connect_swapped (msg, "finished",
                                                  G_CALLBACK (delay_aborted_cb), delay);
   delay->disconnected_id = g_signal_connect_swapped (msg, "disconnected",
                                                      G_CALLBACK (delay_aborted_cb), delay);
-  g_queue_push_tail_link (&self->delays, &delay->link);
+  g_queue_push_tail_link (&shard->delays, &delay->link);
 
   soup_server_message_pause (msg);
 }
 
 static void
-respond_page (FsDemoServer      *self,
+respond_page (Shard             *shard,
               SoupServerMessage *msg,
               PageType           type,
               guint              id,
               const GraphPage   *page)
 {
+  FsDemoServer *self = shard->owner;
   GString *json = g_string_new (NULL);
   guint status = SOUP_STATUS_OK;
 
-  if (type == PAGE_FAILING && g_rand_int_range (self->failure_rand, 0, 10) < 9)
-    status = failure_codes[g_rand_int_range (self->failure_rand, 0, G_N_ELEMENTS (failure_codes))];
+  if (type == PAGE_FAILING)
+    {
+      g_mutex_lock (&self->failure_mutex);
+      if (g_rand_int_range (self->failure_rand, 0, 10) < 9)
+        status = failure_codes[g_rand_int_range (self->failure_rand, 0,
+                                                 G_N_ELEMENTS (failure_codes))];
+      g_mutex_unlock (&self->failure_mutex);
+    }
 
   g_string_append_printf (json, "{\"id\":%u,\"type\":\"%s\"", id, page_types[type].name);
   if (status != SOUP_STATUS_OK)
@@ -470,7 +506,7 @@ respond_page (FsDemoServer      *self,
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 FS_DEMO_PAGE_TYPE_HEADER, page_types[type].name);
   respond_json (msg, status, json);
-  respond_later (self, msg, page_types[type].delay_ms);
+  respond_later (shard, msg, page_types[type].delay_ms);
 }
 
 static GBytes *
@@ -617,11 +653,12 @@ page_type_from_name (const char *name,
 }
 
 static void
-handle_request (FsDemoServer      *self,
+handle_request (Shard             *shard,
                 SoupServerMessage *msg,
                 const char        *path,
                 GHashTable        *query)
 {
+  FsDemoServer *self = shard->owner;
   const char *method = soup_server_message_get_method (msg);
   g_auto(GStrv) parts = NULL;
   const char *name;
@@ -679,7 +716,7 @@ handle_request (FsDemoServer      *self,
       else
         {
           respond_json_printf (msg, SOUP_STATUS_OK, "{\"delay_ms\":%u}", (guint) value);
-          respond_later (self, msg, (guint) value);
+          respond_later (shard, msg, (guint) value);
         }
     }
   else if (n_parts == 2 && strcmp (name, "status") == 0)
@@ -717,7 +754,7 @@ handle_request (FsDemoServer      *self,
       else if (!parse_uint (parts[2], G_MAXUINT32, &value))
         respond_error (msg, SOUP_STATUS_BAD_REQUEST);
       else
-        respond_page (self, msg, type, (guint) value, NULL);
+        respond_page (shard, msg, type, (guint) value, NULL);
     }
   else if (n_parts == 2 && strcmp (name, "api") == 0)
     {
@@ -728,7 +765,7 @@ handle_request (FsDemoServer      *self,
       else if (value >= FS_DEMO_GRAPH_SIZE)
         respond_error (msg, SOUP_STATUS_NOT_FOUND);
       else
-        respond_page (self, msg, self->types[value], (guint) value, &self->graph[value]);
+        respond_page (shard, msg, self->types[value], (guint) value, &self->graph[value]);
     }
   else
     {
@@ -743,10 +780,10 @@ server_cb (SoupServer        *server,
            GHashTable        *query,
            gpointer           user_data)
 {
-  FsDemoServer *self = user_data;
+  Shard *shard = user_data;
 
-  atomic_fetch_add_explicit (&self->n_requests, 1, memory_order_relaxed);
-  handle_request (self, msg, path, query);
+  atomic_fetch_add_explicit (&shard->n_requests, 1, memory_order_relaxed);
+  handle_request (shard, msg, path, query);
 }
 
 static void
@@ -756,17 +793,17 @@ ping_cb (SoupServer        *server,
          GHashTable        *query,
          gpointer           user_data)
 {
-  FsDemoServer *self = user_data;
+  Shard *shard = user_data;
   const char *method;
 
-  atomic_fetch_add_explicit (&self->n_requests, 1, memory_order_relaxed);
+  atomic_fetch_add_explicit (&shard->n_requests, 1, memory_order_relaxed);
 
   /* libsoup also routes /ping/… here */
   method = soup_server_message_get_method (msg);
   if (G_UNLIKELY ((method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD) ||
                   strcmp (path, "/ping") != 0))
     {
-      handle_request (self, msg, path, query);
+      handle_request (shard, msg, path, query);
       return;
     }
 
@@ -780,14 +817,14 @@ connection_free (gpointer data)
 {
   Connection *conn = data;
 
-  g_queue_unlink (&conn->server->connections, &conn->link);
+  g_queue_unlink (&conn->shard->connections, &conn->link);
   g_free (conn);
 }
 
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
-                    FsDemoServer      *self)
+                    Shard             *shard)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
   Connection *conn;
@@ -800,9 +837,9 @@ request_started_cb (SoupServer        *server,
     {
       conn = g_new0 (Connection, 1);
       conn->link.data = conn;
-      conn->server = self;
+      conn->shard = shard;
       conn->socket = socket;
-      g_queue_push_tail_link (&self->connections, &conn->link);
+      g_queue_push_tail_link (&shard->connections, &conn->link);
       g_object_set_qdata_full (G_OBJECT (socket), connection_quark, conn, connection_free);
     }
 
@@ -813,7 +850,7 @@ request_started_cb (SoupServer        *server,
 static void
 request_ended_cb (SoupServer        *server,
                   SoupServerMessage *msg,
-                  FsDemoServer      *self)
+                  Shard             *shard)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
   Connection *conn;
@@ -840,10 +877,10 @@ connection_close (Connection *conn)
 static gboolean
 reap_cb (gpointer user_data)
 {
-  FsDemoServer *self = user_data;
+  Shard *shard = user_data;
   GList *next;
 
-  for (GList *l = self->connections.head; l != NULL; l = next)
+  for (GList *l = shard->connections.head; l != NULL; l = next)
     {
       Connection *conn = l->data;
       gboolean at_eof = FALSE;
@@ -873,6 +910,102 @@ reap_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* On the shard's thread, its context the thread-default one: serve on
+ * the sockets made for it. */
+static gboolean
+shard_listen (Shard   *shard,
+              GError **error)
+{
+  shard->context = g_main_context_ref_thread_default ();
+  shard->server = g_object_new (SOUP_TYPE_SERVER, NULL);
+  soup_server_add_handler (shard->server, "/ping", ping_cb, shard, NULL);
+  soup_server_add_handler (shard->server, NULL, server_cb, shard, NULL);
+  g_signal_connect (shard->server, "request-started", G_CALLBACK (request_started_cb), shard);
+  g_signal_connect (shard->server, "request-finished", G_CALLBACK (request_ended_cb), shard);
+  g_signal_connect (shard->server, "request-aborted", G_CALLBACK (request_ended_cb), shard);
+
+  for (guint i = 0; i < shard->sockets->len; i++)
+    if (!soup_server_listen_socket (shard->server, g_ptr_array_index (shard->sockets, i), 0, error))
+      return FALSE;
+  g_clear_pointer (&shard->sockets, g_ptr_array_unref);
+
+  shard->reap_source = g_timeout_source_new_seconds (REAP_INTERVAL_S);
+  g_source_set_static_name (shard->reap_source, "[fetchscope] demo server reaper");
+  g_source_set_callback (shard->reap_source, reap_cb, shard, NULL);
+  g_source_attach (shard->reap_source, shard->context);
+
+  return TRUE;
+}
+
+/* On the shard's thread: answers nothing more, and lets every connection go. */
+static void
+shard_close (Shard *shard)
+{
+  while (shard->delays.head != NULL)
+    delay_finish (shard->delays.head->data, FALSE);
+
+  if (shard->reap_source != NULL)
+    g_source_destroy (shard->reap_source);
+  g_clear_pointer (&shard->reap_source, g_source_unref);
+
+  if (shard->server != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (shard->server, shard);
+      soup_server_disconnect (shard->server);
+    }
+  g_clear_object (&shard->server);
+
+  /* What libsoup let go of without closing. */
+  while (shard->connections.head != NULL)
+    connection_close (shard->connections.head->data);
+
+  g_clear_pointer (&shard->sockets, g_ptr_array_unref);
+}
+
+static gpointer
+shard_thread_func (gpointer data)
+{
+  Shard *shard = data;
+  FsDemoServer *self = shard->owner;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  GError *error = NULL;
+  gboolean listening;
+
+  g_main_context_push_thread_default (context);
+
+  listening = shard_listen (shard, &error);
+
+  g_mutex_lock (&self->start_mutex);
+  shard->error = error;
+  self->n_started++;
+  g_cond_broadcast (&self->start_cond);
+  g_mutex_unlock (&self->start_mutex);
+
+  /* An atomic flag rather than g_main_loop_quit(), which is lost when it
+   * comes before g_main_loop_run(). */
+  while (listening && !g_atomic_int_get (&shard->stop))
+    g_main_context_iteration (context, TRUE);
+
+  shard_close (shard);
+
+  /* Let the closed connections' sources see it, as the main thread's
+   * loop would. */
+  for (guint i = 0; i < 100 && g_main_context_pending (context); i++)
+    g_main_context_iteration (context, FALSE);
+
+  g_main_context_pop_thread_default (context);
+
+  return NULL;
+}
+
+static void
+shard_stop_thread (Shard *shard)
+{
+  g_atomic_int_set (&shard->stop, TRUE);
+  g_main_context_wakeup (shard->context);
+  g_thread_join (g_steal_pointer (&shard->thread));
+}
+
 static void
 fs_demo_server_setup (FsDemoServer *self)
 {
@@ -882,28 +1015,33 @@ fs_demo_server_setup (FsDemoServer *self)
   build_graph (self->options.seed, self->graph);
 }
 
+/* Stops the shard threads, then closes shard 0 on the calling thread. */
+static void
+stop_shards (FsDemoServer *self)
+{
+  for (guint i = 1; i < self->n_shards; i++)
+    if (self->shards[i].thread != NULL)
+      shard_stop_thread (&self->shards[i]);
+
+  for (guint i = 0; i < self->n_shards; i++)
+    {
+      Shard *shard = &self->shards[i];
+
+      /* A shard thread closed its own. */
+      if (i == 0)
+        shard_close (shard);
+      g_clear_pointer (&shard->sockets, g_ptr_array_unref);
+      g_clear_error (&shard->error);
+      g_clear_pointer (&shard->context, g_main_context_unref);
+    }
+}
+
 static void
 fs_demo_server_dispose (GObject *object)
 {
   FsDemoServer *self = (FsDemoServer *) object;
 
-  while (self->delays.head != NULL)
-    delay_finish (self->delays.head->data, FALSE);
-
-  if (self->reap_source != NULL)
-    g_source_destroy (self->reap_source);
-  g_clear_pointer (&self->reap_source, g_source_unref);
-
-  if (self->server != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->server, self);
-      soup_server_disconnect (self->server);
-    }
-  g_clear_object (&self->server);
-
-  /* What libsoup let go of without closing. */
-  while (self->connections.head != NULL)
-    connection_close (self->connections.head->data);
+  stop_shards (self);
 
   G_OBJECT_CLASS (fs_demo_server_parent_class)->dispose (object);
 }
@@ -913,9 +1051,12 @@ fs_demo_server_finalize (GObject *object)
 {
   FsDemoServer *self = (FsDemoServer *) object;
 
+  g_clear_pointer (&self->shards, g_free);
   g_clear_pointer (&self->failure_rand, g_rand_free);
-  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->base_url, g_free);
+  g_mutex_clear (&self->start_mutex);
+  g_cond_clear (&self->start_cond);
+  g_mutex_clear (&self->failure_mutex);
 
   G_OBJECT_CLASS (fs_demo_server_parent_class)->finalize (object);
 }
@@ -935,16 +1076,9 @@ static void
 fs_demo_server_init (FsDemoServer *self)
 {
   fs_demo_server_options_init (&self->options);
-  g_queue_init (&self->delays);
-  g_queue_init (&self->connections);
-  atomic_init (&self->n_requests, 0);
-
-  self->server = g_object_new (SOUP_TYPE_SERVER, NULL);
-  soup_server_add_handler (self->server, "/ping", ping_cb, self, NULL);
-  soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
-  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
-  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_ended_cb), self);
-  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_ended_cb), self);
+  g_mutex_init (&self->start_mutex);
+  g_cond_init (&self->start_cond);
+  g_mutex_init (&self->failure_mutex);
 
   fs_demo_server_setup (self);
 }
@@ -957,6 +1091,7 @@ fs_demo_server_options_init (FsDemoServerOptions *options)
   options->time_scale = 1.0;
   options->seed = 1;
   options->difficulty = 16;
+  options->n_threads = 1;
 }
 
 /**
@@ -976,6 +1111,9 @@ fs_demo_server_new (const FsDemoServerOptions *options)
                         (options->time_scale >= 0.0 && options->time_scale <= 100.0), NULL);
   g_return_val_if_fail (options == NULL ||
                         (options->difficulty >= 1 && options->difficulty <= 32), NULL);
+  g_return_val_if_fail (options == NULL ||
+                        (options->n_threads >= 1 && options->n_threads <= FS_DEMO_MAX_THREADS),
+                        NULL);
 
   self = g_object_new (FS_TYPE_DEMO_SERVER, NULL);
   if (options != NULL)
@@ -1043,8 +1181,10 @@ new_listener (GSocketAddress  *address,
  * @port: a TCP port, or 0 for an ephemeral one
  * @error: return location for an error
  *
- * Listens on 127.0.0.1 only, serving from the calling thread's
- * thread-default main context. Can be called once.
+ * Listens on 127.0.0.1 only. The first of the options' n_threads serves
+ * from the calling thread's thread-default main context, each other one
+ * from a thread of its own, started here and stopped when @self is
+ * disposed. Can be called once.
  *
  * Returns: %TRUE once listening
  */
@@ -1056,9 +1196,10 @@ fs_demo_server_listen (FsDemoServer  *self,
   g_autoptr(GInetAddress) loopback = NULL;
   g_autoptr(GSocketAddress) address = NULL;
   g_autoptr(GSocketAddress) local = NULL;
+  guint n_threads = 0;
 
   g_return_val_if_fail (FS_IS_DEMO_SERVER (self), FALSE);
-  g_return_val_if_fail (self->context == NULL, FALSE);
+  g_return_val_if_fail (self->shards == NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -1076,34 +1217,73 @@ fs_demo_server_listen (FsDemoServer  *self,
       g_socket_close (probe, NULL);
     }
 
-  for (guint i = 0; i < N_LISTENERS; i++)
+  self->n_shards = self->options.n_threads;
+  self->shards = g_new0 (Shard, self->n_shards);
+  for (guint i = 0; i < self->n_shards; i++)
     {
-      g_autoptr(GSocket) socket = new_listener (local ? local : address, error);
+      Shard *shard = &self->shards[i];
 
-      if (socket == NULL || !soup_server_listen_socket (self->server, socket, 0, error))
-        {
-          soup_server_disconnect (self->server);
-          return FALSE;
-        }
+      shard->owner = self;
+      shard->index = i;
+      g_queue_init (&shard->delays);
+      g_queue_init (&shard->connections);
+      atomic_init (&shard->n_requests, 0);
+      shard->sockets = g_ptr_array_new_with_free_func (g_object_unref);
 
-      /* The others join the first one's port, ephemeral or not. */
-      if (local == NULL && !(local = g_socket_get_local_address (socket, error)))
+      for (guint k = 0; k < N_LISTENERS; k++)
         {
-          soup_server_disconnect (self->server);
-          return FALSE;
+          GSocket *socket = new_listener (local ? local : address, error);
+
+          if (socket == NULL)
+            goto failed;
+          g_ptr_array_add (shard->sockets, socket);
+
+          /* The others join the first one's port, ephemeral or not. */
+          if (local == NULL && !(local = g_socket_get_local_address (socket, error)))
+            goto failed;
         }
     }
 
-  self->context = g_main_context_ref_thread_default ();
+  if (!shard_listen (&self->shards[0], error))
+    goto failed;
+
+  for (n_threads = 0; n_threads + 1 < self->n_shards; n_threads++)
+    {
+      Shard *shard = &self->shards[n_threads + 1];
+      g_autofree char *name = g_strdup_printf ("fs-demo-serve-%u", shard->index);
+
+      shard->thread = g_thread_try_new (name, shard_thread_func, shard, error);
+      if (shard->thread == NULL)
+        break;
+    }
+
+  g_mutex_lock (&self->start_mutex);
+  while (self->n_started < n_threads)
+    g_cond_wait (&self->start_cond, &self->start_mutex);
+  g_mutex_unlock (&self->start_mutex);
+
+  if (n_threads + 1 < self->n_shards)
+    goto failed;
+  for (guint i = 1; i < self->n_shards; i++)
+    {
+      if (self->shards[i].error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&self->shards[i].error));
+          goto failed;
+        }
+    }
+
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   self->base_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
 
-  self->reap_source = g_timeout_source_new_seconds (REAP_INTERVAL_S);
-  g_source_set_static_name (self->reap_source, "[fetchscope] demo server reaper");
-  g_source_set_callback (self->reap_source, reap_cb, self, NULL);
-  g_source_attach (self->reap_source, self->context);
-
   return TRUE;
+
+failed:
+  stop_shards (self);
+  g_clear_pointer (&self->shards, g_free);
+  self->n_shards = 0;
+
+  return FALSE;
 }
 
 /**
@@ -1141,7 +1321,31 @@ fs_demo_server_get_port (FsDemoServer *self)
 guint64
 fs_demo_server_get_n_requests (FsDemoServer *self)
 {
+  guint64 n = 0;
+
   g_return_val_if_fail (FS_IS_DEMO_SERVER (self), 0);
 
-  return atomic_load_explicit (&self->n_requests, memory_order_relaxed);
+  for (guint i = 0; i < self->n_shards; i++)
+    n += atomic_load_explicit (&self->shards[i].n_requests, memory_order_relaxed);
+
+  return n;
+}
+
+/**
+ * _fs_demo_server_get_n_thread_requests:
+ * @self: a listening server
+ * @index: a serving thread, below the options' n_threads
+ *
+ * Can be called from any thread.
+ *
+ * Returns: the requests that thread has handled so far
+ */
+guint64
+_fs_demo_server_get_n_thread_requests (FsDemoServer *self,
+                                       guint         index)
+{
+  g_return_val_if_fail (FS_IS_DEMO_SERVER (self), 0);
+  g_return_val_if_fail (index < self->n_shards, 0);
+
+  return atomic_load_explicit (&self->shards[index].n_requests, memory_order_relaxed);
 }

@@ -25,8 +25,12 @@
  * "X-Fetchscope-Page-Type" header; bad numbers get 400, unknown paths 404.
  *
  * Threading: an FsDemoServer belongs to the thread whose thread-default
- * GMainContext was current when fs_demo_server_listen() was called; every
- * request and every delay runs there. Only fs_demo_server_get_n_requests(),
+ * GMainContext was current when fs_demo_server_listen() was called, and
+ * must be disposed there. With options.n_threads above 1 the connections
+ * are spread over that many threads (the others its own), and a request
+ * and its delay run on the thread its connection went to; the failures
+ * are one seeded sequence, in the order the requests are answered. Only
+ * fs_demo_server_get_n_requests(),
  * fs_demo_server_get_port() and fs_demo_server_get_base_url() may be called
  * from other threads, once listen has returned. fs_demo_page_type_for_id()
  * is thread-safe.
@@ -51,6 +55,7 @@ G_BEGIN_DECLS
 #define FS_DEMO_MAX_BYTES          (64 * 1024 * 1024)
 #define FS_DEMO_MAX_DELAY_MS       600000
 #define FS_DEMO_MAX_REDIRECTS      100
+#define FS_DEMO_MAX_THREADS        64
 #define FS_DEMO_PING_BODY_LEN      100
 #define FS_DEMO_PAGE_TYPE_HEADER   "X-Fetchscope-Page-Type"
 
@@ -59,6 +64,7 @@ typedef struct
   double  time_scale;  /* multiplies every delay; 0 means no delays. Default 1.0 */
   guint32 seed;        /* fixes the graph, the failures and the puzzles. Default 1 */
   guint   difficulty;  /* puzzle leading zero bits, 1..32. Default 16 */
+  guint   n_threads;   /* threads that answer, 1..FS_DEMO_MAX_THREADS. Default 1 */
 } FsDemoServerOptions;
 
 #define FS_TYPE_DEMO_SERVER (fs_demo_server_get_type ())
