@@ -968,13 +968,15 @@ wait_for_requests (FsTestServer *server,
 }
 
 static GSocketConnection *
-send_raw_request (FsTestServer *server,
-                  const char   *path)
+send_request (FsTestServer *server,
+              const char   *path,
+              const char   *headers)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) conn = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", path);
+  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n",
+                                              path, headers);
 
   g_socket_client_set_enable_proxy (client, FALSE);
   conn = g_socket_client_connect_to_host (client, "127.0.0.1", fs_test_server_get_port (server),
@@ -985,6 +987,13 @@ send_raw_request (FsTestServer *server,
   g_assert_no_error (error);
 
   return g_steal_pointer (&conn);
+}
+
+static GSocketConnection *
+send_raw_request (FsTestServer *server,
+                  const char   *path)
+{
+  return send_request (server, path, "");
 }
 
 static void
@@ -1076,21 +1085,7 @@ static GSocketConnection *
 send_closing_request (FsTestServer *server,
                       const char   *path)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                              "Connection: close\r\n\r\n", path);
-
-  g_socket_client_set_enable_proxy (client, FALSE);
-  conn = g_socket_client_connect_to_host (client, "127.0.0.1", fs_test_server_get_port (server),
-                                          NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)),
-                             request, strlen (request), NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&conn);
+  return send_request (server, path, "Connection: close\r\n");
 }
 
 /* Returns: the whole answer, status line first */
