@@ -417,7 +417,7 @@ typedef struct
  * read are given back as reading goes on, release_step at a time: a million
  * records are 131 MB of text for 64 MB of records. Pages given back from
  * the file come back from it if touched again; unpacked ones do not
- * (@released_unpacked), so reading the text whole after that unpacks it
+ * (@unpacked), so reading the text whole after that unpacks it
  * again. */
 typedef struct
 {

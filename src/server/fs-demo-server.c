@@ -1023,13 +1023,14 @@ stop_shards (FsDemoServer *self)
     if (self->shards[i].thread != NULL)
       shard_stop_thread (&self->shards[i]);
 
+  /* Each shard thread closed its own. */
+  if (self->n_shards > 0)
+    shard_close (&self->shards[0]);
+
   for (guint i = 0; i < self->n_shards; i++)
     {
       Shard *shard = &self->shards[i];
 
-      /* A shard thread closed its own. */
-      if (i == 0)
-        shard_close (shard);
       g_clear_pointer (&shard->sockets, g_ptr_array_unref);
       g_clear_error (&shard->error);
       g_clear_pointer (&shard->context, g_main_context_unref);
