@@ -365,8 +365,9 @@ _fs_engine_cancel_queued (FsEngine    *self,
  * hundred pool threads on two cores each answer woke one that preempted
  * nginx or another pool thread (alternating pairs against nginx: threads
  * × 1.22 req/s at × 0.88 CPU per request, the loop, processes and hybrid
- * × 1.06 to × 1.09; docs/performance.md, "Where the time goes"). The threads a run starts (the pool's, the hybrid's, the CPU
- * stage's solvers) and the worker processes it spawns inherit the policy.
+ * × 1.06 to × 1.09; docs/performance.md, "Where the time goes"). The
+ * threads a run starts (the pool's, the hybrid's, the CPU stage's solvers)
+ * and the worker processes it spawns inherit the policy.
  * Only a SCHED_OTHER thread is changed (a policy the user chose with chrt
  * stands), and it gets SCHED_OTHER back when the run ends. */
 static gboolean
